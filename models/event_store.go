@@ -1,0 +1,408 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ErrNotFound is returned when a record does not exist (or is deleted).
+var ErrNotFound = errors.New("not found")
+
+// EventFilter selects events for lists and the timeline. Zero values mean
+// "any".
+type EventFilter struct {
+	Kinds      []Kind
+	From, To   *time.Time // overlap with [From, To]
+	Union      string
+	StaffGroup string
+	DisputeID  *int64
+	Query      string
+	Limit      int // 0 means 100; capped at 1000
+	Offset     int
+	// Descending orders newest first; the default is oldest first.
+	Descending     bool
+	IncludeDeleted bool
+}
+
+// CreateEvent validates and stores a new event with its sources and a
+// "create" history entry, all in one transaction.
+func (s *Store) CreateEvent(ctx context.Context, actor string, doc EventDoc) (*Event, error) {
+	e, err := doc.ToEvent()
+	if err != nil {
+		return nil, err
+	}
+	e.CreatedBy, e.UpdatedBy, e.Version = actor, actor, 1
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return createEventTx(tx, actor, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func createEventTx(tx *gorm.DB, actor string, e *Event) error {
+	if err := checkDispute(tx, e); err != nil {
+		return err
+	}
+	if err := tx.Omit(clause.Associations).Create(e).Error; err != nil {
+		return fmt.Errorf("store: unable to create event: %w", err)
+	}
+	if err := replaceSources(tx, e); err != nil {
+		return err
+	}
+	return addHistory(tx, e, ActionCreate, actor, nil)
+}
+
+// GetEvent returns a live event with its sources.
+func (s *Store) GetEvent(ctx context.Context, id int64) (*Event, error) {
+	return getEvent(s.DB.WithContext(ctx), id, false)
+}
+
+// GetEventAny returns an event even if it is soft-deleted.
+func (s *Store) GetEventAny(ctx context.Context, id int64) (*Event, error) {
+	return getEvent(s.DB.WithContext(ctx), id, true)
+}
+
+func getEvent(db *gorm.DB, id int64, withDeleted bool) (*Event, error) {
+	var e Event
+	q := db.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+	if withDeleted {
+		q = q.Unscoped()
+	}
+	if err := q.First(&e, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("store: unable to fetch event %d: %w", id, err)
+	}
+	return &e, nil
+}
+
+// PatchEvent applies a JSON merge patch (RFC 7396: null clears a field) to a
+// live event of the given kind ("" for any), validates the result as a whole
+// and records the before and after documents.
+func (s *Store) PatchEvent(ctx context.Context, actor string, id int64, kind Kind, patch []byte) (*Event, error) {
+	var patchMap map[string]json.RawMessage
+	if err := json.Unmarshal(patch, &patchMap); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	var out *Event
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockEvent(tx, s.Backend, id, false)
+		if err != nil {
+			return err
+		}
+		if kind != "" && cur.Kind != kind {
+			return ErrNotFound
+		}
+		before := cur.Doc()
+		merged, err := mergeDoc(before, patchMap)
+		if err != nil {
+			return err
+		}
+		doc, err := DecodeDoc(merged)
+		if err != nil {
+			return err
+		}
+		if doc.Kind != cur.Kind {
+			return &ValidationError{Fields: map[string]string{"kind": "cannot be changed; delete and create instead"}}
+		}
+		out, err = replaceEventTx(tx, actor, cur, doc, ActionUpdate)
+		return err
+	})
+	return out, err
+}
+
+// ReplaceEvent validates doc and stores it as the new version of id.
+func (s *Store) ReplaceEvent(ctx context.Context, actor string, id int64, doc EventDoc) (*Event, error) {
+	var out *Event
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockEvent(tx, s.Backend, id, false)
+		if err != nil {
+			return err
+		}
+		if doc.Kind != cur.Kind {
+			return &ValidationError{Fields: map[string]string{"kind": "cannot be changed; delete and create instead"}}
+		}
+		out, err = replaceEventTx(tx, actor, cur, doc, ActionUpdate)
+		return err
+	})
+	return out, err
+}
+
+func replaceEventTx(tx *gorm.DB, actor string, cur *Event, doc EventDoc, action string) (*Event, error) {
+	before := cur.Doc()
+	next, err := doc.ToEvent()
+	if err != nil {
+		return nil, err
+	}
+	next.ID, next.SeedKey, next.CreatedAt, next.CreatedBy = cur.ID, cur.SeedKey, cur.CreatedAt, cur.CreatedBy
+	next.Version, next.UpdatedBy = cur.Version+1, actor
+	if err := checkDispute(tx, next); err != nil {
+		return nil, err
+	}
+	// Select("*") so that cleared fields (zero values) are written too.
+	res := tx.Model(&Event{}).Unscoped().Where("id = ? AND version = ?", cur.ID, cur.Version).
+		Select("*").Omit("id", "created_at", "created_by", "seed_key", "deleted_at", clause.Associations).Updates(next)
+	if res.Error != nil {
+		return nil, fmt.Errorf("store: unable to update event %d: %w", cur.ID, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return nil, ErrConflict
+	}
+	if action == ActionRestore && cur.DeletedAt.Valid {
+		if err := tx.Model(&Event{}).Unscoped().Where("id = ?", cur.ID).Update("deleted_at", nil).Error; err != nil {
+			return nil, fmt.Errorf("store: unable to undelete event %d: %w", cur.ID, err)
+		}
+	}
+	if err := replaceSources(tx, next); err != nil {
+		return nil, err
+	}
+	if err := addHistory(tx, next, action, actor, &before); err != nil {
+		return nil, err
+	}
+	return getEvent(tx, cur.ID, false)
+}
+
+// ErrConflict means the record changed under a concurrent writer.
+var ErrConflict = errors.New("the record was changed by someone else; reload and try again")
+
+// DeleteEvent soft-deletes a live event and records it in history.
+func (s *Store) DeleteEvent(ctx context.Context, actor string, id int64, kind Kind) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockEvent(tx, s.Backend, id, false)
+		if err != nil {
+			return err
+		}
+		if kind != "" && cur.Kind != kind {
+			return ErrNotFound
+		}
+		before := cur.Doc()
+		now := time.Now().UTC()
+		res := tx.Model(&Event{}).Where("id = ? AND version = ?", id, cur.Version).
+			Updates(map[string]any{"deleted_at": now, "version": cur.Version + 1, "updated_by": actor, "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("store: unable to delete event %d: %w", id, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict
+		}
+		cur.Version++
+		cur.DeletedAt = gorm.DeletedAt{Time: now, Valid: true}
+		return addHistory(tx, cur, ActionDelete, actor, &before)
+	})
+}
+
+// RestoreEvent makes the document recorded at version the current one (and
+// undeletes the record if needed), as a new version.
+func (s *Store) RestoreEvent(ctx context.Context, actor string, id int64, version int) (*Event, error) {
+	var out *Event
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockEvent(tx, s.Backend, id, true)
+		if err != nil {
+			return err
+		}
+		var h HistoryEntry
+		if err := tx.Where("event_id = ? AND version = ?", id, version).First(&h).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("store: unable to read history: %w", err)
+		}
+		snap := h.After
+		if h.Action == ActionDelete {
+			// A delete's "after" is the deleted record: restoring it means
+			// bringing back that content.
+			snap = h.Before
+		}
+		doc, err := DecodeDoc([]byte(snap))
+		if err != nil {
+			return fmt.Errorf("store: history snapshot %d/%d unreadable: %w", id, version, err)
+		}
+		out, err = replaceEventTx(tx, actor, cur, doc, ActionRestore)
+		return err
+	})
+	return out, err
+}
+
+// History returns every recorded change of an event, oldest first.
+func (s *Store) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
+	if _, err := getEvent(s.DB.WithContext(ctx), id, true); err != nil {
+		return nil, err
+	}
+	var hs []HistoryEntry
+	if err := s.DB.WithContext(ctx).Where("event_id = ?", id).Order("version").Find(&hs).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to read history of %d: %w", id, err)
+	}
+	return hs, nil
+}
+
+// ListEvents returns one page of events matching f and the total count.
+func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, error) {
+	q := s.DB.WithContext(ctx).Model(&Event{})
+	if f.IncludeDeleted {
+		q = q.Unscoped()
+	}
+	if len(f.Kinds) > 0 {
+		q = q.Where("kind IN ?", f.Kinds)
+	}
+	if f.From != nil {
+		q = q.Where("COALESCE(end_at, start_at) >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("start_at <= ?", *f.To)
+	}
+	if f.Union != "" {
+		// unions is a JSON list of strings; match the quoted element.
+		q = q.Where("LOWER(unions) LIKE ? ESCAPE '\\'", `%"`+escapeLike(strings.ToLower(f.Union))+`"%`)
+	}
+	if f.StaffGroup != "" {
+		q = q.Where("staff_group = ?", f.StaffGroup)
+	}
+	if f.DisputeID != nil {
+		q = q.Where("dispute_id = ? OR id = ?", *f.DisputeID, *f.DisputeID)
+	}
+	if t := strings.TrimSpace(f.Query); t != "" {
+		for _, word := range strings.Fields(strings.ToLower(t)) {
+			like := "%" + escapeLike(word) + "%"
+			q = q.Where("(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(summary) LIKE ? ESCAPE '\\' OR LOWER(notes) LIKE ? ESCAPE '\\' OR LOWER(unions) LIKE ? ESCAPE '\\')", like, like, like, like)
+		}
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count events: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	if limit > 1000 {
+		limit = 1000
+	}
+	order := "start_at ASC, id ASC"
+	if f.Descending {
+		order = "start_at DESC, id DESC"
+	}
+	var events []Event
+	err := q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Order(order).Limit(limit).Offset(max(f.Offset, 0)).Find(&events).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list events: %w", err)
+	}
+	return events, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func lockEvent(tx *gorm.DB, b Backend, id int64, withDeleted bool) (*Event, error) {
+	q := tx
+	if b == Postgres {
+		// SQLite's immediate transactions already hold the write lock.
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "events"}})
+	}
+	var e Event
+	if withDeleted {
+		q = q.Unscoped()
+	}
+	if err := q.First(&e, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("store: unable to lock event %d: %w", id, err)
+	}
+	if err := tx.Where("event_id = ?", id).Order("position").Find(&e.Sources).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to load sources of %d: %w", id, err)
+	}
+	return &e, nil
+}
+
+func checkDispute(tx *gorm.DB, e *Event) error {
+	if e.DisputeID == nil {
+		return nil
+	}
+	var kind string
+	err := tx.Model(&Event{}).Select("kind").Where("id = ?", *e.DisputeID).Scan(&kind).Error
+	if err != nil {
+		return fmt.Errorf("store: unable to check dispute: %w", err)
+	}
+	if kind != string(KindDispute) {
+		return &ValidationError{Fields: map[string]string{"dispute_id": "must be the id of an existing dispute"}}
+	}
+	return nil
+}
+
+func replaceSources(tx *gorm.DB, e *Event) error {
+	if err := tx.Where("event_id = ?", e.ID).Delete(&Source{}).Error; err != nil {
+		return fmt.Errorf("store: unable to replace sources: %w", err)
+	}
+	for i := range e.Sources {
+		e.Sources[i].ID = 0
+		e.Sources[i].EventID = e.ID
+		e.Sources[i].Position = i
+	}
+	if len(e.Sources) == 0 {
+		return nil
+	}
+	if err := tx.Create(&e.Sources).Error; err != nil {
+		return fmt.Errorf("store: unable to save sources: %w", err)
+	}
+	return nil
+}
+
+func addHistory(tx *gorm.DB, e *Event, action, actor string, before *EventDoc) error {
+	h := HistoryEntry{EventID: e.ID, Version: e.Version, Action: action, Actor: actor, At: time.Now().UTC()}
+	after := e.Doc()
+	// Snapshots hold the editable content only; bookkeeping fields would
+	// make every diff noisy.
+	b, err := json.Marshal(snapshot(after))
+	if err != nil {
+		return err
+	}
+	h.After = string(b)
+	if before != nil {
+		b, err := json.Marshal(snapshot(*before))
+		if err != nil {
+			return err
+		}
+		h.Before = string(b)
+	}
+	if err := tx.Create(&h).Error; err != nil {
+		return fmt.Errorf("store: unable to record history: %w", err)
+	}
+	return nil
+}
+
+func snapshot(d EventDoc) EventDoc {
+	d.ID, d.Version, d.CreatedAt, d.UpdatedAt, d.CreatedBy, d.UpdatedBy, d.IsSeed, d.Deleted = 0, 0, nil, nil, "", "", false, false
+	return d
+}
+
+// mergeDoc applies an RFC 7396 merge patch to a document.
+func mergeDoc(cur EventDoc, patch map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(snapshot(cur))
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range patch {
+		if string(v) == "null" {
+			delete(m, k)
+			continue
+		}
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
