@@ -1,0 +1,145 @@
+// Package cli implements the strikeline command line: it parses
+// sub-commands and flags and dispatches to the app, models, importers and
+// reports packages. It holds no domain logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/strikeline/strikeline/app"
+	"github.com/strikeline/strikeline/models"
+)
+
+// Version is set at build time with -ldflags "-X .../app/cli.Version=...".
+var Version = "dev"
+
+// command is one sub-command.
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, env *Env, args []string) error
+}
+
+// Env carries what every command needs; tests build one with their own
+// writers.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Config         app.Config
+	Logger         *slog.Logger
+}
+
+var commands []command
+
+func register(c command) { commands = append(commands, c) }
+
+func init() {
+	register(command{"serve", "serve [--addr :8080]            run the web app", runServe})
+	register(command{"migrate", "migrate                         apply pending database migrations", runMigrate})
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string) int {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
+	slog.SetDefault(log)
+	cfg, err := app.ConfigFromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "strikeline: configuration:", err)
+		return 2
+	}
+	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Config: cfg, Logger: log}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, env, args)
+}
+
+// Run dispatches args to a sub-command.
+func Run(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(env.Stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(ctx, env, args[1:])
+			if err == nil {
+				return 0
+			}
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			fmt.Fprintln(env.Stderr, "strikeline:", err)
+			var ue usageError
+			if errors.As(err, &ue) {
+				return 2
+			}
+			return 1
+		}
+	}
+	fmt.Fprintf(env.Stderr, "strikeline: unknown command %q\n", args[0])
+	usage(env.Stderr)
+	return 2
+}
+
+// usageError marks bad command-line use (exit code 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: strikeline COMMAND [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintln(w, "  "+c.usage)
+	}
+	fmt.Fprintln(w, "\nDatabase: DATABASE_URL=postgres://… for PostgreSQL, else the SQLite file STRIKELINE_DB (default ./strikeline.db).")
+}
+
+func logLevel() slog.Level {
+	if os.Getenv("STRIKELINE_DEBUG") == "1" {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+// openStore opens and migrates the configured database.
+func openStore(ctx context.Context, env *Env) (*models.Store, error) {
+	s, err := models.Open(ctx, models.Options{DatabaseURL: env.Config.DatabaseURL, SQLitePath: env.Config.SQLitePath, Logger: env.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func runMigrate(ctx context.Context, env *Env, args []string) error {
+	s, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	applied, _, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "schema at version %d\n", applied)
+	return nil
+}
+
+func newFlagSet(name string, env *Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}

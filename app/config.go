@@ -1,0 +1,84 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is the runtime configuration, read from environment variables
+// (flags in main may override Addr).
+type Config struct {
+	Addr         string // STRIKELINE_ADDR, default :8080
+	DatabaseURL  string // DATABASE_URL: PostgreSQL; empty means SQLite
+	SQLitePath   string // STRIKELINE_DB, default ./strikeline.db
+	BaseURL      string // STRIKELINE_BASE_URL, used in feeds and permalinks
+	MaxUploadMB  int    // STRIKELINE_MAX_UPLOAD_MB, default 512
+	MaxJSONKB    int    // STRIKELINE_MAX_JSON_KB, default 1024
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	// SecureCookies marks cookies Secure and sends HSTS; on by default when
+	// BaseURL is https.
+	SecureCookies bool
+	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
+	// load balancer); STRIKELINE_TRUST_PROXY=1.
+	TrustProxy bool
+}
+
+// ConfigFromEnv reads the configuration from the environment.
+func ConfigFromEnv() (Config, error) {
+	c := Config{
+		Addr:         env("STRIKELINE_ADDR", ":8080"),
+		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		SQLitePath:   env("STRIKELINE_DB", "strikeline.db"),
+		BaseURL:      env("STRIKELINE_BASE_URL", "http://localhost:8080"),
+		ReadTimeout:  60 * time.Second,
+		WriteTimeout: 120 * time.Second,
+	}
+	var err error
+	if c.MaxUploadMB, err = envInt("STRIKELINE_MAX_UPLOAD_MB", 512); err != nil {
+		return c, err
+	}
+	if c.MaxJSONKB, err = envInt("STRIKELINE_MAX_JSON_KB", 1024); err != nil {
+		return c, err
+	}
+	c.TrustProxy = os.Getenv("STRIKELINE_TRUST_PROXY") == "1"
+	c.SecureCookies = len(c.BaseURL) > 8 && c.BaseURL[:8] == "https://"
+	return c, c.Validate()
+}
+
+// Validate checks the values are usable.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("STRIKELINE_ADDR must not be empty"))
+	}
+	if c.MaxUploadMB < 1 || c.MaxUploadMB > 100000 {
+		errs = append(errs, errors.New("STRIKELINE_MAX_UPLOAD_MB must be between 1 and 100000"))
+	}
+	if c.MaxJSONKB < 1 {
+		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+func env(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(k string, def int) (int, error) {
+	v := os.Getenv(k)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s must be a whole number, got %q", k, v)
+	}
+	return n, nil
+}
