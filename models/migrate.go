@@ -25,6 +25,8 @@ type migration struct {
 var migrations = []migration{
 	{1, "events, sources and history", migrateEvents},
 	{2, "users and api tokens", migrateUsers},
+	{3, "sessions and login attempts", migrateSessions},
+	// 4: activity data and imports (importers)
 }
 
 type schemaMigration struct {
