@@ -68,6 +68,14 @@ type Event struct {
 	// Dispute.
 	Parties []string `gorm:"serializer:json;type:text"`
 
+	// Impact overrides: planners may set the window, scope and metrics the
+	// impact engine uses instead of the defaults derived from the record.
+	// Part of the document, so every override is kept in history.
+	ImpactFrom    *time.Time
+	ImpactTo      *time.Time
+	ImpactScope   []string `gorm:"serializer:json;type:text"`
+	ImpactMetrics []string `gorm:"serializer:json;type:text"`
+
 	Sources []Source `gorm:"foreignKey:EventID;constraint:OnDelete:CASCADE"`
 
 	// SeedKey marks a record loaded from the embedded seed; the seed loader

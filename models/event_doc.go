@@ -54,6 +54,11 @@ type EventDoc struct {
 
 	Parties []string `json:"parties,omitempty"`
 
+	ImpactWindowStart string   `json:"impact_window_start,omitempty"`
+	ImpactWindowEnd   string   `json:"impact_window_end,omitempty"`
+	ImpactScope       []string `json:"impact_scope,omitempty"`
+	ImpactMetrics     []string `json:"impact_metrics,omitempty"`
+
 	Sources []Source `json:"sources"`
 
 	// Read-only fields, ignored on input.
@@ -122,6 +127,13 @@ func (e *Event) Doc() EventDoc {
 	if e.EffectiveDate != nil {
 		d.EffectiveDate = e.EffectiveDate.Format(time.DateOnly)
 	}
+	if e.ImpactFrom != nil {
+		d.ImpactWindowStart = e.ImpactFrom.Format(time.DateOnly)
+	}
+	if e.ImpactTo != nil {
+		d.ImpactWindowEnd = e.ImpactTo.Format(time.DateOnly)
+	}
+	d.ImpactScope, d.ImpactMetrics = e.ImpactScope, e.ImpactMetrics
 	if !e.CreatedAt.IsZero() {
 		c, u := e.CreatedAt.UTC(), e.UpdatedAt.UTC()
 		d.CreatedAt, d.UpdatedAt = &c, &u
@@ -356,6 +368,8 @@ func (d EventDoc) ToEvent() (*Event, error) {
 		v.add("parties", "applies to disputes only")
 	}
 
+	validateImpact(v, d, e)
+
 	if len(d.Sources) == 0 {
 		v.add("sources", "at least one source is required")
 	}
@@ -507,4 +521,50 @@ func atoi(s string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+// ImpactMetricKeys are the metric keys the impact engine knows
+// (reports/impact registers the same list; a test there keeps them equal).
+var ImpactMetricKeys = []string{"total", "attended", "dna_rate", "gp_share", "same_day_share",
+	"mode_face_to_face", "mode_telephone", "mode_video_online", "mode_home_visit", "oc_submissions"}
+
+func validateImpact(v *ValidationError, d EventDoc, e *Event) {
+	for _, f := range []struct {
+		name string
+		in   string
+		out  **time.Time
+	}{{"impact_window_start", d.ImpactWindowStart, &e.ImpactFrom}, {"impact_window_end", d.ImpactWindowEnd, &e.ImpactTo}} {
+		if f.in == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, f.in)
+		if err != nil || t.Year() < 1900 || t.Year() > 2200 {
+			v.add(f.name, "must be a date like 2025-07-25")
+			continue
+		}
+		*f.out = &t
+	}
+	if e.ImpactFrom != nil && e.ImpactTo != nil && e.ImpactTo.Before(*e.ImpactFrom) {
+		v.add("impact_window_end", "must be after impact_window_start")
+	}
+	if len(d.ImpactScope) > 500 {
+		v.add("impact_scope", "too many codes (at most 500)")
+	}
+	for i, s := range d.ImpactScope {
+		s = strings.ToUpper(strings.TrimSpace(s))
+		if !scopeCode.MatchString(s) {
+			v.add(fmt.Sprintf("impact_scope[%d]", i), "must be ENGLAND or a region, ICB or sub-ICB code")
+			continue
+		}
+		e.ImpactScope = append(e.ImpactScope, s)
+	}
+	for i, m := range d.ImpactMetrics {
+		if !contains(ImpactMetricKeys, m) {
+			v.add(fmt.Sprintf("impact_metrics[%d]", i), "must be one of "+strings.Join(ImpactMetricKeys, ", "))
+			continue
+		}
+		if !contains(e.ImpactMetrics, m) {
+			e.ImpactMetrics = append(e.ImpactMetrics, m)
+		}
+	}
 }

@@ -294,3 +294,31 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestImpactOverrideKeptInHistory(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		e, err := s.CreateEvent(ctx, "p", strikeDoc())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.PatchEvent(ctx, "planner", e.ID, "", []byte(`{"impact_window_start":"2025-07-24","impact_window_end":"2025-07-31","impact_scope":["00l"],"impact_metrics":["gp_share"]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.GetEvent(ctx, e.ID)
+		d := got.Doc()
+		if d.ImpactWindowStart != "2025-07-24" || d.ImpactWindowEnd != "2025-07-31" || d.ImpactScope[0] != "00L" || d.ImpactMetrics[0] != "gp_share" {
+			t.Errorf("override not stored: %+v", d)
+		}
+		hist, _ := s.History(ctx, e.ID)
+		if !strings.Contains(hist[len(hist)-1].After, `"impact_metrics":["gp_share"]`) {
+			t.Errorf("override missing from history: %s", hist[len(hist)-1].After)
+		}
+		_, err = s.PatchEvent(ctx, "planner", e.ID, "", []byte(`{"impact_metrics":["vibes"]}`))
+		var ve *models.ValidationError
+		if !errors.As(err, &ve) || ve.Fields["impact_metrics[0]"] == "" {
+			t.Errorf("unknown metric accepted: %v", err)
+		}
+	})
+}

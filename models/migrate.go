@@ -27,6 +27,8 @@ var migrations = []migration{
 	{2, "users and api tokens", migrateUsers},
 	{3, "sessions and login attempts", migrateSessions},
 	// 4: activity data and imports (importers)
+	// 5: token roles (accounts)
+	{6, "impact overrides on events", migrateImpactOverrides},
 }
 
 type schemaMigration struct {
