@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/testdb"
+)
+
+// apiFixture is an app on a fresh store with one user per role.
+type apiFixture struct {
+	app    *fiber.App
+	store  *models.Store
+	tokens map[models.Role]string
+}
+
+func newAPIFixture(t *testing.T, s *models.Store) *apiFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &apiFixture{store: s, tokens: map[models.Role]string{}}
+	for _, r := range models.Roles {
+		u, err := s.CreateUser(ctx, string(r)+"@example.org", r, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := s.CreateToken(ctx, u.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.tokens[r] = tok
+	}
+	cfg := Config{Addr: ":0", MaxUploadMB: 8, MaxJSONKB: 64, BaseURL: "http://strikeline.test"}
+	f.app = New(Deps{Store: s, Config: cfg})
+	return f
+}
+
+// do sends a request as role ("" for anonymous) and returns status and body.
+func (f *apiFixture) do(t *testing.T, role models.Role, method, path, body string) (int, string) {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[role])
+	}
+	resp, err := f.app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+const roundJSON = `{"title":"Resident doctors' walkout","start":"2025-07-25T07:00:00+01:00","end":"2025-07-30T07:00:00+01:00",
+ "staff_group":"resident_doctors","unions":["BMA"],"round_number":12,"action_type":"full_walkout",
+ "sources":[{"url":"https://www.bbc.co.uk/news/x","title":"Strike","publisher":"BBC News","published_on":"2025-07-25"}]}`
+
+func TestAPIEventLifecycle(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f := newAPIFixture(t, s)
+		status, body := f.do(t, models.RolePlanner, "POST", "/api/v1/strike-rounds", roundJSON)
+		if status != http.StatusCreated {
+			t.Fatalf("create: %d %s", status, body)
+		}
+		var created models.EventDoc
+		json.Unmarshal([]byte(body), &created)
+		id := itoa(created.ID)
+
+		// Any record is reachable by its id under /events; the wrong
+		// collection does not have it.
+		steps := []struct {
+			role         models.Role
+			method, path string
+			body         string
+			want         int
+			contains     string
+		}{
+			{"", "GET", "/api/v1/events/" + id, "", 200, `"kind":"strike_round"`},
+			{"", "GET", "/api/v1/strike-rounds/" + id, "", 200, `"round_number":12`},
+			{"", "GET", "/api/v1/disputes/" + id, "", 404, `"error":"not found"`},
+			{"", "GET", "/api/v1/events/abc", "", 404, ""},
+			{"", "GET", "/api/v1/events/99999999", "", 404, ""},
+			{"", "PATCH", "/api/v1/strike-rounds/" + id, `{"title":"x"}`, 401, "authentication required"},
+			{models.RoleAnalyst, "PATCH", "/api/v1/strike-rounds/" + id, `{"title":"x"}`, 403, ""},
+			{models.RolePlanner, "PATCH", "/api/v1/strike-rounds/" + id, `{"title":`, 400, "malformed JSON"},
+			{models.RolePlanner, "PATCH", "/api/v1/strike-rounds/" + id, `{"end":"2025-07-01T07:00:00+01:00"}`, 422, `"end":"must be after start"`},
+			{models.RolePlanner, "PATCH", "/api/v1/strike-rounds/" + id, `{"round_number":"twelve"}`, 422, `"round_number":"must be a number"`},
+			{models.RolePlanner, "PATCH", "/api/v1/strike-rounds/" + id, `{"colour":"red"}`, 422, `"colour":"unknown field"`},
+			{models.RolePlanner, "PATCH", "/api/v1/strike-rounds/" + id, `{"title":"Round 12"}`, 200, `"version":2`},
+			{"", "GET", "/api/v1/strike-rounds?q=round+12", "", 200, `"total":1`},
+			{"", "GET", "/api/v1/timeline?from=2025-07-01&to=2025-07-31", "", 200, `"title":"Round 12"`},
+			{"", "GET", "/api/v1/timeline?from=July", "", 422, `"from":"must be a date like 2025-01-31"`},
+			{"", "GET", "/api/v1/timeline?kind=picnic", "", 422, `unknown kind`},
+			{"", "GET", "/api/v1/strike-rounds/" + id + "/history", "", 200, `"action":"update"`},
+			{models.RolePlanner, "DELETE", "/api/v1/strike-rounds/" + id, "", 204, ""},
+			{"", "GET", "/api/v1/events/" + id, "", 404, ""},
+			{"", "GET", "/api/v1/strike-rounds", "", 200, `"total":0`},
+			{models.RolePlanner, "POST", "/api/v1/strike-rounds/" + id + "/history/1/restore", "", 200, `"title":"Resident doctors' walkout"`},
+			{"", "GET", "/api/v1/events/" + id, "", 200, `"version":4`},
+			{models.RolePlanner, "POST", "/api/v1/strike-rounds/" + id + "/history/99/restore", "", 404, ""},
+			{models.RolePlanner, "POST", "/api/v1/disputes", `{"kind":"milestone","title":"x","start":"2025-01-01","sources":[{"url":"https://x.org"}]}`, 422, `"kind"`},
+			{models.RolePlanner, "POST", "/api/v1/disputes", `[1,2]`, 422, ""},
+			{models.RolePlanner, "POST", "/api/v1/disputes", `{"title":"` + strings.Repeat("x", 70000) + `"}`, 413, "too large"},
+		}
+		for _, st := range steps {
+			status, body := f.do(t, st.role, st.method, st.path, st.body)
+			if status != st.want || !strings.Contains(body, st.contains) {
+				t.Errorf("%s %s as %q: %d %.300s; want %d containing %q", st.method, st.path, st.role, status, body, st.want, st.contains)
+			}
+		}
+	})
+}
+
+func TestAPIBadTokenIsRejected(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f := newAPIFixture(t, s)
+		req := httptest.NewRequest("GET", "/api/v1/timeline", nil)
+		req.Header.Set("Authorization", "Bearer slk_nope")
+		resp, _ := f.app.Test(req, -1)
+		if resp.StatusCode != 401 {
+			t.Errorf("bad token on a public read: %d, want 401", resp.StatusCode)
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
