@@ -1,0 +1,283 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/strikeline/strikeline/reports/holidays"
+	"github.com/strikeline/strikeline/reports/impact"
+)
+
+// Source provides activity series. The models.Store adapter in store.go is
+// the production one; tests use an in-memory series.
+type Source interface {
+	// Daily returns, for each day in [from, to] that has data, the sum of
+	// the counts f selects in area (ENGLAND or an area code). Monthly
+	// datasets return one point on the first day of each month.
+	Daily(ctx context.Context, area string, from, to time.Time, f impact.Filter) (impact.Series, error)
+}
+
+// Options tunes Run; the zero value is the DOMAIN defaults.
+type Options struct {
+	Baseline impact.BaselineOptions
+	ITS      impact.ITSOptions
+	SPC      impact.SPCOptions
+	// SPCWeeksBefore is how many weeks before the window the SPC chart's
+	// centre line is computed from (default 12: long enough for stable
+	// limits, short enough that the seasonal cycle does not read as a
+	// special cause).
+	SPCWeeksBefore int
+	// ITSYearsBefore is how much history the ITS fit uses before the
+	// intervention (default 2 years, so the annual terms are identified).
+	ITSYearsBefore int
+}
+
+func (o Options) withDefaults() Options {
+	if o.SPCWeeksBefore == 0 {
+		o.SPCWeeksBefore = 12
+	}
+	if o.ITSYearsBefore == 0 {
+		o.ITSYearsBefore = 2
+	}
+	return o
+}
+
+// Result is the impact of one event on each of its metrics.
+type Result struct {
+	Spec    Spec
+	Options Options
+	Metrics []MetricResult
+}
+
+// MetricResult is one metric's analysis. Err is set (and the method results
+// nil) when the metric could not be analysed, e.g. no data imported yet.
+type MetricResult struct {
+	Metric   impact.Metric
+	Series   impact.Series // the data analysed, ascending
+	Baseline *impact.BaselineResult
+	// Net is the baseline comparison over the window ± 2 weeks, which nets
+	// out appointments moved to days around a strike (DOMAIN §4.5).
+	Net *impact.BaselineResult
+	ITS *impact.ITSResult
+	SPC *SPCChart
+	Err error
+}
+
+// SPCChart is an XmR chart of weekly means around the event.
+type SPCChart struct {
+	Weeks  []time.Time // Monday of each week
+	Result impact.SPCResult
+	// Signal is the most serious special cause in the event's weeks, or
+	// "Common Cause".
+	Signal string
+	// BaselineWeeks is the number of weeks before the event the limits come
+	// from.
+	BaselineWeeks int
+}
+
+// ErrNoData means the source had nothing for the period and area.
+var ErrNoData = errors.New("no activity data for this period and area")
+
+// Run analyses spec against src.
+func Run(ctx context.Context, src Source, spec Spec, opt Options) (*Result, error) {
+	opt = opt.withDefaults()
+	opt.Baseline.Exclude = append(append([]impact.DateRange{}, opt.Baseline.Exclude...), spec.Exclude...)
+	opt.ITS.Exclude = append(append([]impact.DateRange{}, opt.ITS.Exclude...), spec.Exclude...)
+	res := &Result{Spec: spec, Options: opt}
+	if spec.Method == MethodNone {
+		return res, nil
+	}
+	from, to := fetchRange(spec, opt)
+	for _, m := range spec.Metrics {
+		mr := MetricResult{Metric: m}
+		s, err := metricSeries(ctx, src, spec.Areas, from, to, m)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("analysis: fetching %s: %w", m.Key, err)
+		case len(s) == 0:
+			mr.Err = ErrNoData
+		default:
+			mr.Series = s
+			analyse(&mr, spec, opt)
+		}
+		res.Metrics = append(res.Metrics, mr)
+	}
+	return res, nil
+}
+
+// fetchRange is the data needed: the baseline's look-back and the net
+// margin for short windows; years of history for ITS.
+func fetchRange(spec Spec, opt Options) (from, to time.Time) {
+	w := spec.Window
+	switch spec.Method {
+	case MethodITS:
+		return w.From.AddDate(-opt.ITSYearsBefore, 0, 0), w.To
+	default:
+		maxWeeks := opt.Baseline.MaxWeeks
+		if maxWeeks == 0 {
+			maxWeeks = impact.DefaultMaxWeeks
+		}
+		back := max(maxWeeks*7+impact.NetEffectMargin, opt.SPCWeeksBefore*7+7)
+		return w.From.AddDate(0, 0, -back), w.To.AddDate(0, 0, impact.NetEffectMargin+7)
+	}
+}
+
+func analyse(mr *MetricResult, spec Spec, opt Options) {
+	monthly := mr.Metric.Numerator.Dataset == impact.OnlineConsultations
+	switch {
+	case monthly:
+		// Monthly data has no weekdays to match and too few points for a
+		// daily ITS: an XmR chart of the months, limits from the months
+		// before the event, is the honest summary.
+		mr.SPC = monthlySPC(mr.Series, spec.Window.From, opt)
+	case spec.Method == MethodBaseline:
+		b, err := impact.Baseline(mr.Series, spec.Window, opt.Baseline)
+		if err != nil {
+			mr.Err = err
+		}
+		mr.Baseline = &b
+		n, err := impact.NetEffect(mr.Series, spec.Window, opt.Baseline)
+		if err == nil {
+			mr.Net = &n
+		}
+		mr.SPC = weeklySPC(mr.Series, spec.Window, opt)
+	case spec.Method == MethodITS:
+		r, err := impact.ITS(mr.Series, spec.Window.From, opt.ITS)
+		if err != nil {
+			mr.Err = err
+			return
+		}
+		mr.ITS = &r
+		mr.SPC = weeklySPC(mr.Series, impact.Range(spec.Window.From, spec.Window.From.AddDate(0, 0, 6)), opt)
+	}
+}
+
+// metricSeries builds the metric's daily series over the areas: the
+// numerator sum, or numerator/denominator per day for a ratio.
+func metricSeries(ctx context.Context, src Source, areas []string, from, to time.Time, m impact.Metric) (impact.Series, error) {
+	num, err := sumAreas(ctx, src, areas, from, to, m.Numerator)
+	if err != nil || !m.IsRatio() {
+		return toSeries(num), err
+	}
+	den, err := sumAreas(ctx, src, areas, from, to, m.Denominator)
+	if err != nil {
+		return nil, err
+	}
+	out := map[time.Time]float64{}
+	for d, n := range num {
+		if v := den[d]; v > 0 {
+			out[d] = n / v
+		}
+	}
+	return toSeries(out), nil
+}
+
+func sumAreas(ctx context.Context, src Source, areas []string, from, to time.Time, f impact.Filter) (map[time.Time]float64, error) {
+	sum := map[time.Time]float64{}
+	for _, a := range areas {
+		s, err := src.Daily(ctx, a, from, to, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range s {
+			sum[impact.Civil(p.Day)] += p.Value
+		}
+	}
+	return sum, nil
+}
+
+func toSeries(m map[time.Time]float64) impact.Series {
+	s := make(impact.Series, 0, len(m))
+	for d, v := range m {
+		s = append(s, impact.Point{Day: d, Value: v})
+	}
+	return s.Sorted()
+}
+
+// weeklySPC charts the mean of each week's working days (so bank holidays
+// and weekends do not make their own signals), with limits from the weeks
+// before the window, and reports the strongest signal in the window's weeks.
+func weeklySPC(s impact.Series, window impact.DateRange, opt Options) *SPCChart {
+	start := monday(window.From).AddDate(0, 0, -7*opt.SPCWeeksBefore)
+	end := monday(window.To)
+	sums := map[time.Time][2]float64{}
+	for _, p := range s {
+		if p.Day.Before(start) || p.Day.After(end.AddDate(0, 0, 6)) || math.IsNaN(p.Value) {
+			continue
+		}
+		if wd := p.Day.Weekday(); wd == time.Saturday || wd == time.Sunday || isHoliday(p.Day) {
+			continue
+		}
+		w := monday(p.Day)
+		v := sums[w]
+		sums[w] = [2]float64{v[0] + p.Value, v[1] + 1}
+	}
+	var weeks []time.Time
+	var values []float64
+	baseline := 0
+	for w := start; !w.After(end); w = w.AddDate(0, 0, 7) {
+		v, ok := sums[w]
+		if !ok {
+			continue
+		}
+		weeks = append(weeks, w)
+		values = append(values, v[0]/v[1])
+		if w.Before(monday(window.From)) {
+			baseline++
+		}
+	}
+	if baseline < 2 || len(values) == 0 {
+		return nil
+	}
+	o := opt.SPC
+	o.BaselinePoints = baseline
+	r := impact.SPC(values, o)
+	return &SPCChart{Weeks: weeks, Result: r, Signal: signal(r, baseline), BaselineWeeks: baseline}
+}
+
+func monthlySPC(s impact.Series, eventDay time.Time, opt Options) *SPCChart {
+	var months []time.Time
+	var values []float64
+	baseline := 0
+	for _, p := range s {
+		months = append(months, p.Day)
+		values = append(values, p.Value)
+		if p.Day.Before(eventDay) {
+			baseline++
+		}
+	}
+	if baseline < 2 {
+		return nil
+	}
+	o := opt.SPC
+	o.BaselinePoints = baseline
+	r := impact.SPC(values, o)
+	return &SPCChart{Weeks: months, Result: r, Signal: signal(r, baseline), BaselineWeeks: baseline}
+}
+
+// signal is the label of the first special-cause point at or after the
+// event, by rule precedence; "Common Cause" if there is none.
+func signal(r impact.SPCResult, from int) string {
+	best, label := 99, "Common Cause"
+	rank := map[impact.Rule]int{impact.RuleOutsideLimits: 0, impact.RuleTrend: 1, impact.RuleTwoOfThree: 2, impact.RuleShift: 3}
+	for _, p := range r.Points[from:] {
+		if p.Rule == impact.RuleNone {
+			continue
+		}
+		if rk := rank[p.Rule]; rk < best {
+			best, label = rk, p.Label
+		}
+	}
+	return label
+}
+
+func monday(t time.Time) time.Time {
+	d := impact.Civil(t)
+	off := (int(d.Weekday()) + 6) % 7
+	return d.AddDate(0, 0, -off)
+}
+
+func isHoliday(d time.Time) bool { return holidays.IsBankHoliday(d) }

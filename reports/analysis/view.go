@@ -1,0 +1,336 @@
+package analysis
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/strikeline/strikeline/reports/impact"
+)
+
+// View is the JSON shape of a Result: plain numbers and dates, with the
+// method and its parameters echoed so a reader can reproduce it.
+type View struct {
+	EventID    int64        `json:"event_id"`
+	Kind       string       `json:"kind"`
+	Title      string       `json:"title"`
+	Method     Method       `json:"method"`
+	Parameters ParamsView   `json:"parameters"`
+	Window     WindowView   `json:"window"`
+	Areas      []string     `json:"areas"`
+	Overridden []string     `json:"overridden,omitempty"`
+	Metrics    []MetricView `json:"metrics"`
+}
+
+// ParamsView echoes the method parameters.
+type ParamsView struct {
+	BaselineWeeks    int          `json:"baseline_weeks,omitempty"`
+	BaselineMaxWeeks int          `json:"baseline_max_weeks,omitempty"`
+	NetMarginDays    int          `json:"net_margin_days,omitempty"`
+	ExcludedWindows  []WindowView `json:"excluded_windows,omitempty"`
+	SPCBaseline      string       `json:"spc_baseline"`
+	SPCScreening     bool         `json:"spc_moving_range_screening"`
+	ITSHistoryYears  int          `json:"its_history_years,omitempty"`
+	Confidence       float64      `json:"confidence"`
+}
+
+// WindowView is an inclusive date range.
+type WindowView struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// MetricView is one metric's result.
+type MetricView struct {
+	Key      string        `json:"key"`
+	Label    string        `json:"label"`
+	Unit     string        `json:"unit"`
+	Error    string        `json:"error,omitempty"`
+	Baseline *BaselineView `json:"baseline,omitempty"`
+	Net      *BaselineView `json:"net_effect,omitempty"`
+	ITS      *ITSView      `json:"its,omitempty"`
+	SPC      *SPCView      `json:"spc,omitempty"`
+}
+
+// EstimateView is a value with its 95% interval.
+type EstimateView struct {
+	Value float64 `json:"value"`
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
+}
+
+// EffectView is one CausalImpact-style row.
+type EffectView struct {
+	Actual   float64      `json:"actual"`
+	Expected EstimateView `json:"expected"`
+	Absolute EstimateView `json:"absolute_effect"`
+	Relative EstimateView `json:"relative_effect"`
+}
+
+// BaselineView is the weekday-baseline comparison.
+type BaselineView struct {
+	Window       WindowView    `json:"window"`
+	DaysIncluded int           `json:"days_included"`
+	Average      EffectView    `json:"average"`
+	Cumulative   EffectView    `json:"cumulative"`
+	Formula      string        `json:"formula"`
+	Days         []BaselineDay `json:"days"`
+}
+
+// BaselineDay is one day's comparison.
+type BaselineDay struct {
+	Date         string    `json:"date"`
+	Observed     *float64  `json:"observed"`
+	Expected     *float64  `json:"expected"`
+	Lower        *float64  `json:"lower"`
+	Upper        *float64  `json:"upper"`
+	Difference   *float64  `json:"difference"`
+	PctDiff      *float64  `json:"pct_difference"`
+	BaselineDays []string  `json:"baseline_days"`
+	Baseline     []float64 `json:"baseline_values"`
+	Included     bool      `json:"included"`
+	Note         string    `json:"note,omitempty"`
+}
+
+// ITSView is the interrupted time series fit.
+type ITSView struct {
+	InterventionDay    string       `json:"intervention_day"`
+	N                  int          `json:"n"`
+	MaxLags            int          `json:"max_lags"`
+	Seasonal           bool         `json:"seasonal"`
+	Level              CoefView     `json:"level_change"`
+	Slope              CoefView     `json:"slope_change_per_day"`
+	MeanRelativeChange float64      `json:"mean_relative_change"`
+	Formula            string       `json:"formula"`
+	Days               []ITSDayView `json:"days"`
+	Coefficients       []CoefView   `json:"coefficients"`
+}
+
+// CoefView is one ITS coefficient.
+type CoefView struct {
+	Term     string  `json:"term"`
+	Estimate float64 `json:"estimate"`
+	SE       float64 `json:"se"`
+	Lower    float64 `json:"lower"`
+	Upper    float64 `json:"upper"`
+	P        float64 `json:"p"`
+}
+
+// ITSDayView is one modelled day with its counterfactual.
+type ITSDayView struct {
+	Date           string  `json:"date"`
+	Observed       float64 `json:"observed"`
+	Fitted         float64 `json:"fitted"`
+	Counterfactual float64 `json:"counterfactual"`
+}
+
+// SPCView is the XmR chart.
+type SPCView struct {
+	Signal        string         `json:"signal"`
+	BaselinePoint int            `json:"baseline_points"`
+	Formula       string         `json:"formula"`
+	Points        []SPCPointView `json:"points"`
+}
+
+// SPCPointView is one chart point.
+type SPCPointView struct {
+	Period string  `json:"period"`
+	Value  float64 `json:"value"`
+	Mean   float64 `json:"mean"`
+	UPL    float64 `json:"upper_limit"`
+	LPL    float64 `json:"lower_limit"`
+	Rule   string  `json:"rule,omitempty"`
+	Label  string  `json:"label"`
+}
+
+func date(t time.Time) string { return t.Format(time.DateOnly) }
+
+func window(r impact.DateRange) WindowView { return WindowView{From: date(r.From), To: date(r.To)} }
+
+func est(e impact.Estimate) EstimateView {
+	return EstimateView{Value: finite(e.Value), Lower: finite(e.Lower), Upper: finite(e.Upper)}
+}
+
+func effect(e impact.EffectRow) EffectView {
+	return EffectView{Actual: e.Actual, Expected: est(e.Expected), Absolute: est(e.Absolute), Relative: est(e.Relative)}
+}
+
+// finite keeps JSON encodable: NaN and ±Inf become 0 (they only arise for
+// empty windows, which carry an error message).
+func finite(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return f
+}
+
+func ptr(f float64) *float64 { f = finite(f); return &f }
+
+// View converts r to its JSON shape.
+func (r *Result) View() View {
+	o := r.Options
+	v := View{EventID: r.Spec.EventID, Kind: string(r.Spec.Kind), Title: r.Spec.Title, Method: r.Spec.Method,
+		Window: window(r.Spec.Window), Areas: r.Spec.Areas, Overridden: r.Spec.Overridden, Metrics: []MetricView{}}
+	v.Parameters = ParamsView{SPCBaseline: fmt.Sprintf("weekly means of working days, limits from the %d weeks before the event (months for monthly data)", o.SPCWeeksBefore),
+		SPCScreening: o.SPC.ScreenMovingRanges, Confidence: impact.Confidence}
+	switch r.Spec.Method {
+	case MethodBaseline:
+		v.Parameters.BaselineWeeks = nz(o.Baseline.Weeks, impact.DefaultBaselineWeeks)
+		v.Parameters.BaselineMaxWeeks = nz(o.Baseline.MaxWeeks, impact.DefaultMaxWeeks)
+		v.Parameters.NetMarginDays = impact.NetEffectMargin
+	case MethodITS:
+		v.Parameters.ITSHistoryYears = o.ITSYearsBefore
+	}
+	for _, x := range r.Spec.Exclude {
+		v.Parameters.ExcludedWindows = append(v.Parameters.ExcludedWindows, window(x))
+	}
+	for _, m := range r.Metrics {
+		mv := MetricView{Key: m.Metric.Key, Label: m.Metric.Label, Unit: m.Metric.Unit}
+		if m.Err != nil {
+			mv.Error = m.Err.Error()
+		}
+		if m.Baseline != nil {
+			mv.Baseline = baselineView(m.Baseline)
+		}
+		if m.Net != nil {
+			mv.Net = baselineView(m.Net)
+			mv.Net.Days = nil
+		}
+		if m.ITS != nil {
+			mv.ITS = itsView(m.ITS)
+		}
+		if m.SPC != nil {
+			mv.SPC = spcView(m.SPC)
+		}
+		v.Metrics = append(v.Metrics, mv)
+	}
+	return v
+}
+
+func nz(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func baselineView(b *impact.BaselineResult) *BaselineView {
+	bv := &BaselineView{Window: window(b.Window), DaysIncluded: b.DaysIncluded, Average: effect(b.Average),
+		Cumulative: effect(b.Cumulative), Formula: b.Method}
+	for _, d := range b.Days {
+		dv := BaselineDay{Date: date(d.Day), Included: d.Included, Note: d.Note, Baseline: d.BaselineValues}
+		for _, bd := range d.BaselineDays {
+			dv.BaselineDays = append(dv.BaselineDays, date(bd))
+		}
+		if d.HasObserved {
+			dv.Observed = ptr(d.Observed)
+		}
+		if d.HasExpected {
+			dv.Expected, dv.Lower, dv.Upper = ptr(d.Expected.Value), ptr(d.Expected.Lower), ptr(d.Expected.Upper)
+			if d.HasObserved {
+				dv.Difference, dv.PctDiff = ptr(d.Difference.Value), ptr(d.Relative.Value)
+			}
+		}
+		bv.Days = append(bv.Days, dv)
+	}
+	return bv
+}
+
+func coef(c impact.Coefficient) CoefView {
+	return CoefView{Term: c.Term, Estimate: c.Estimate, SE: c.SE, Lower: c.Lower, Upper: c.Upper, P: c.P}
+}
+
+func itsView(r *impact.ITSResult) *ITSView {
+	iv := &ITSView{InterventionDay: date(r.InterventionDay), N: r.N, MaxLags: r.MaxLags, Seasonal: r.Seasonal,
+		Level: coef(r.Level), Slope: coef(r.Slope), MeanRelativeChange: finite(r.MeanRelativeChange), Formula: r.Method}
+	for _, c := range r.Coefficients {
+		iv.Coefficients = append(iv.Coefficients, coef(c))
+	}
+	for _, d := range r.Days {
+		iv.Days = append(iv.Days, ITSDayView{Date: date(d.Day), Observed: d.Observed, Fitted: d.Fitted, Counterfactual: d.Counterfactual})
+	}
+	return iv
+}
+
+func spcView(c *SPCChart) *SPCView {
+	sv := &SPCView{Signal: c.Signal, BaselinePoint: c.BaselineWeeks, Formula: c.Result.Method}
+	for i, p := range c.Result.Points {
+		sv.Points = append(sv.Points, SPCPointView{Period: date(c.Weeks[i]), Value: p.Value, Mean: p.Mean, UPL: p.UPL, LPL: p.LPL, Rule: string(p.Rule), Label: p.Label})
+	}
+	return sv
+}
+
+// WriteTable prints a human summary of r, one block per metric.
+func (r *Result) WriteTable(w io.Writer) error {
+	v := r.View()
+	fmt.Fprintf(w, "%s (#%d, %s)\nmethod: %s   window: %s to %s   areas: %s\n", v.Title, v.EventID, v.Kind, v.Method,
+		v.Window.From, v.Window.To, strings.Join(v.Areas, ", "))
+	if len(v.Overridden) > 0 {
+		fmt.Fprintf(w, "overridden by a planner: %s\n", strings.Join(v.Overridden, ", "))
+	}
+	if v.Method == MethodNone {
+		fmt.Fprintln(w, "no impact window: set impact_window_start/end on the record to analyse it")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	for _, m := range v.Metrics {
+		fmt.Fprintf(w, "\n%s [%s]\n", m.Label, m.Key)
+		if m.Error != "" {
+			fmt.Fprintf(w, "  not analysed: %s\n", m.Error)
+		}
+		if b := m.Baseline; b != nil {
+			fmt.Fprintln(tw, "date\tobserved\texpected\t95% interval\tdifference\t%\t")
+			for _, d := range b.Days {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Date, num(d.Observed, m.Unit), num(d.Expected, m.Unit),
+					interval(d.Lower, d.Upper, m.Unit), num(d.Difference, m.Unit), pct(d.PctDiff))
+			}
+			c := b.Cumulative
+			fmt.Fprintf(tw, "window total\t%s\t%s\t%s\t%s\t%s\t\n", num(&c.Actual, m.Unit), num(&c.Expected.Value, m.Unit),
+				interval(&c.Expected.Lower, &c.Expected.Upper, m.Unit), num(&c.Absolute.Value, m.Unit), pct(&c.Relative.Value))
+			tw.Flush()
+			fmt.Fprintf(w, "  relative effect %s (95%% interval %s to %s)\n", pct(&c.Relative.Value), pct(&c.Relative.Lower), pct(&c.Relative.Upper))
+			if n := m.Net; n != nil {
+				fmt.Fprintf(w, "  net over window ± %d days: %s (95%% interval %s to %s)\n", impact.NetEffectMargin,
+					pct(&n.Cumulative.Relative.Value), pct(&n.Cumulative.Relative.Lower), pct(&n.Cumulative.Relative.Upper))
+			}
+		}
+		if its := m.ITS; its != nil {
+			fmt.Fprintf(w, "  level change %s (95%% CI %s to %s), slope change %s/day (95%% CI %s to %s)\n",
+				num(&its.Level.Estimate, m.Unit), num(&its.Level.Lower, m.Unit), num(&its.Level.Upper, m.Unit),
+				num(&its.Slope.Estimate, m.Unit), num(&its.Slope.Lower, m.Unit), num(&its.Slope.Upper, m.Unit))
+			fmt.Fprintf(w, "  mean relative change over the post period: %s  (n=%d working days, Newey–West lags=%d, seasonal=%v)\n",
+				pct(&its.MeanRelativeChange), its.N, its.MaxLags, its.Seasonal)
+		}
+		if s := m.SPC; s != nil {
+			fmt.Fprintf(w, "  SPC: %s\n", s.Signal)
+		}
+	}
+	return nil
+}
+
+func num(f *float64, unit string) string {
+	if f == nil {
+		return "–"
+	}
+	if unit == impact.UnitRatio {
+		return fmt.Sprintf("%.2f%%", *f*100)
+	}
+	return fmt.Sprintf("%.0f", *f)
+}
+
+func interval(lo, hi *float64, unit string) string {
+	if lo == nil || hi == nil {
+		return "–"
+	}
+	return num(lo, unit) + " to " + num(hi, unit)
+}
+
+func pct(f *float64) string {
+	if f == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%+.1f%%", *f*100)
+}
