@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/reports/analysis"
 )
 
 // Deps are what the web layer needs from the rest of the program.
@@ -22,14 +23,18 @@ type Deps struct {
 	Logger *slog.Logger
 	// Version is shown in reports and /healthz.
 	Version string
+	// Activity serves appointment series to the impact engine; nil means
+	// the store's own data (analysis.NewStoreSource).
+	Activity analysis.Source
 }
 
 // Server holds the handlers' shared dependencies.
 type Server struct {
-	store   *models.Store
-	cfg     Config
-	log     *slog.Logger
-	version string
+	store    *models.Store
+	cfg      Config
+	log      *slog.Logger
+	version  string
+	activity analysis.Source
 }
 
 // New builds the Fiber application with every route and middleware.
@@ -37,7 +42,10 @@ func New(d Deps) *fiber.App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version}
+	if d.Activity == nil {
+		d.Activity = analysis.NewStoreSource(d.Store)
+	}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity}
 	f := fiber.New(fiber.Config{
 		AppName: "Strikeline",
 		// Immutable copies request strings so nothing handed to the store

@@ -24,6 +24,7 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))
 	api.Get("/events/:id/history", s.apiHistory(""))
+	api.Get("/events/:id/impact", s.apiImpact)
 	for path, kind := range collections {
 		g := api.Group("/" + path)
 		g.Get("/", s.apiListEvents(kind))

@@ -568,3 +568,7 @@ func validateImpact(v *ValidationError, d EventDoc, e *Event) {
 		}
 	}
 }
+
+// ValidScopeCode reports whether code is ENGLAND or looks like a region,
+// ICB or sub-ICB code.
+func ValidScopeCode(code string) bool { return scopeCode.MatchString(code) }

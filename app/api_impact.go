@@ -1,0 +1,35 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/reports/analysis"
+)
+
+// apiImpact answers GET /api/v1/events/:id/impact?metric=…&area=…: the
+// event's impact on each metric, with the method and parameters echoed.
+func (s *Server) apiImpact(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	req := analysis.Request{Metrics: splitList(c.Query("metric")), Areas: splitList(c.Query("area"))}
+	res, err := analysis.ForEvent(c.UserContext(), s.store, s.activity, id, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res.View())
+}
+
+// splitList reads a comma-separated query value.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

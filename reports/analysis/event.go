@@ -1,0 +1,98 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/reports/impact"
+)
+
+// Events is the part of models.Store the analysis reads events from.
+type Events interface {
+	GetEvent(ctx context.Context, id int64) (*models.Event, error)
+	ListEvents(ctx context.Context, f models.EventFilter) ([]models.Event, int64, error)
+}
+
+// Request narrows an analysis: metric keys and area codes replace the
+// event's own (a one-off view, not stored; planners store overrides on the
+// record).
+type Request struct {
+	Metrics []string
+	Areas   []string
+	Options Options
+}
+
+// ForEvent links event id to the activity data and analyses it.
+func ForEvent(ctx context.Context, events Events, src Source, id int64, req Request) (*Result, error) {
+	e, err := events.GetEvent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	others, err := windowedEvents(ctx, events)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := Link(e, others)
+	if err != nil {
+		return nil, err
+	}
+	if err := spec.narrow(req); err != nil {
+		return nil, err
+	}
+	return Run(ctx, src, spec, req.Options)
+}
+
+// windowedEvents lists the events whose windows other baselines avoid:
+// every strike round, and anything with an override window.
+func windowedEvents(ctx context.Context, events Events) ([]models.Event, error) {
+	var out []models.Event
+	for offset := 0; ; offset += 1000 {
+		page, total, err := events.ListEvents(ctx, models.EventFilter{Limit: 1000, Offset: offset})
+		if err != nil {
+			return nil, fmt.Errorf("analysis: listing events: %w", err)
+		}
+		for _, e := range page {
+			if e.Kind == models.KindStrikeRound || e.ImpactFrom != nil {
+				out = append(out, e)
+			}
+		}
+		if int64(offset+len(page)) >= total || len(page) == 0 {
+			return out, nil
+		}
+	}
+}
+
+func (sp *Spec) narrow(req Request) error {
+	v := &models.ValidationError{Fields: map[string]string{}}
+	if len(req.Metrics) > 0 {
+		sp.Metrics = nil
+		for _, k := range req.Metrics {
+			m, ok := impact.MetricByKey(k)
+			if !ok {
+				v.Fields["metric"] = "unknown metric " + k + "; one of " + strings.Join(models.ImpactMetricKeys, ", ")
+				continue
+			}
+			sp.Metrics = append(sp.Metrics, m)
+		}
+	}
+	if len(req.Areas) > 0 {
+		sp.Areas = nil
+		for _, a := range req.Areas {
+			a = strings.ToUpper(strings.TrimSpace(a))
+			if !models.ValidScopeCode(a) {
+				v.Fields["area"] = "unknown area code " + a
+				continue
+			}
+			sp.Areas = append(sp.Areas, a)
+		}
+		if contains(sp.Areas, England) {
+			sp.Areas = []string{England}
+		}
+	}
+	if len(v.Fields) > 0 {
+		return v
+	}
+	return nil
+}
