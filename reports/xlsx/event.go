@@ -46,8 +46,8 @@ const windowMark = "event"
 
 // dayCalc is one included day's figures as its formulas compute them.
 type dayCalc struct {
-	n                                  int
-	cells                              []string // observed cells of the baseline days
+	n                                    int
+	cells                                []string // observed cells of the baseline days
 	mean, sd, t, lower, upper, diff, pct float64
 }
 

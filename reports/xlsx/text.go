@@ -82,12 +82,20 @@ func (n *sheetNamer) name(prefix, title string) string {
 	return name
 }
 
+// truncRunes cuts s to at most n runes, at a word boundary when one falls
+// in the second half, so names do not end mid-word.
 func truncRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return strings.TrimSpace(string(r[:n]))
+	cut := string(r[:n])
+	if r[n] != ' ' {
+		if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimSpace(cut)
 }
 
 // ref returns an absolute reference to cell on sheet, e.g. 'E1 Strike'!$B$5.
