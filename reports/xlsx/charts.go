@@ -20,13 +20,18 @@ const (
 func addEventCharts(f *excelize.File, ev *EventImpact, p *eventPlan, alpha float64) error {
 	sh := p.sheet
 	cats := rangeRef(sh, colName(colDate), firstDayRow, p.lastRow)
-	series := func(col int, colour string, width float64, dash excelize.LineDashType) excelize.ChartSeries {
+	// excelize colours a line from the series Fill. Expected and its
+	// interval get markers: a one-day window is a single point, which a
+	// line alone would not show.
+	series := func(col int, colour string, width float64, dash excelize.LineDashType, marker string) excelize.ChartSeries {
+		fill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}
 		return excelize.ChartSeries{
 			Name:       ref(sh, colName(col), headerRow),
 			Categories: cats,
 			Values:     rangeRef(sh, colName(col), firstDayRow, p.lastRow),
-			Line:       excelize.LineOptions{Width: width, Dash: dash, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}},
-			Marker:     excelize.ChartMarker{Symbol: "none"},
+			Fill:       fill,
+			Line:       excelize.LineOptions{Width: width, Dash: dash},
+			Marker:     excelize.ChartMarker{Symbol: marker, Size: 5, Fill: fill, Border: excelize.LineOptions{Width: 0.75}},
 		}
 	}
 	label := ev.MetricLabel
@@ -37,18 +42,20 @@ func addEventCharts(f *excelize.File, ev *EventImpact, p *eventPlan, alpha float
 	if ev.Ratio {
 		numFmt = "0%"
 	}
-	xAxis := excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "dd mmm"}, TickLabelSkip: 7, Font: excelize.Font{Size: 8}}
-	yAxis := excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}, Font: excelize.Font{Size: 8}}
+	xAxis := excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtDate, SourceLinked: true}, TickLabelSkip: 7, Font: excelize.Font{Size: 8, Color: "404040"}, Alignment: excelize.Alignment{TextRotation: -45}}
+	yAxis := excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}, Font: excelize.Font{Size: 8, Color: "404040"}}
 	gap := uint(0)
 	lines := &excelize.Chart{
 		Type: excelize.Line,
 		Series: []excelize.ChartSeries{
-			series(colObserved, colourObserved, 2, 0),
-			series(colExpected, colourExpected, 2, 0),
-			series(colLower, colourInterval, 1, excelize.LineDashDash),
-			series(colUpper, colourInterval, 1, excelize.LineDashDash),
+			series(colObserved, colourObserved, 1.75, 0, "none"),
+			series(colExpected, colourExpected, 1.75, 0, "circle"),
+			series(colLower, colourInterval, 1, excelize.LineDashDash, "dash"),
+			series(colUpper, colourInterval, 1, excelize.LineDashDash, "dash"),
 		},
 		ShowBlanksAs: "gap",
+		XAxis:        xAxis,
+		YAxis:        yAxis,
 	}
 	chart := &excelize.Chart{
 		Type: excelize.Col,
@@ -81,7 +88,7 @@ func addEventCharts(f *excelize.File, ev *EventImpact, p *eventPlan, alpha float
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Activity by mode", Font: &excelize.Font{Size: 11, Bold: true}}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		XAxis:     xAxis,
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtCount}, Font: excelize.Font{Size: 8}},
+		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtCount}, Font: excelize.Font{Size: 8, Color: "404040"}},
 		Dimension: excelize.ChartDimension{Width: 780, Height: 340},
 		Format:    excelize.GraphicOptions{OffsetX: 10, OffsetY: 4},
 	}

@@ -165,18 +165,15 @@ func meanSD(xs []float64) (mean, sd float64) {
 	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
-// niceCeil rounds x up to 1, 2 or 5 times a power of ten.
+// niceCeil rounds x up to a multiple of a tenth of its leading power of
+// ten (1.37 million becomes 1.4 million), so the band clears the lines without
+// stretching the axis.
 func niceCeil(x float64) float64 {
 	if x <= 0 {
 		return 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= x {
-			return m * p
-		}
-	}
-	return 10 * p
+	step := math.Pow(10, math.Floor(math.Log10(x))) / 10
+	return math.Ceil(x/step) * step
 }
 
 func pctLabel(alpha float64) string {

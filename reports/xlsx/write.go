@@ -177,8 +177,20 @@ func dateCell(style int, t time.Time) any {
 	return cell(style, civil(t))
 }
 
-// stream opens sheet's stream writer with column widths set.
+// stream opens sheet's stream writer with column widths set. Printing is
+// set up first (landscape A4, one page wide) because the stream writer
+// copies the sheet properties when it opens.
 func stream(f *excelize.File, sheet string, widths ...float64) (*excelize.StreamWriter, error) {
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return nil, fmt.Errorf("xlsx: sheet properties of %q: %w", sheet, err)
+	}
+	orient, size, wide, tall := "landscape", 9, 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Orientation: &orient, Size: &size, FitToWidth: &wide, FitToHeight: &tall,
+	}); err != nil {
+		return nil, fmt.Errorf("xlsx: page layout of %q: %w", sheet, err)
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: open stream for %q: %w", sheet, err)
