@@ -282,7 +282,7 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 			for c := range eventCols {
 				row[c] = cell(sText, nil) // fill the whole window row
 			}
-			row[colWindow-1] = cell(sText, "excluded")
+			row[colWindow-1] = cell(st.wCentre, "excluded")
 			row[colBand-1] = cell(sNum, p.band)
 		}
 		row[colDate-1] = cell(sDate, civil(d.Date))
@@ -295,11 +295,8 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		if c, ok := p.calc[i]; ok {
 			args := strings.Join(c.cells, ",")
 			R := func(col int) string { return axis(col, r) }
-			row[colWindow-1] = cell(sText, windowMark)
-			row[colN-1] = formula(st.int, "COUNT("+args+")", c.n)
-			if d.InWindow {
-				row[colN-1] = formula(sText, "COUNT("+args+")", c.n)
-			}
+			row[colWindow-1] = cell(st.wCentre, windowMark)
+			row[colN-1] = formula(st.wCentre, "COUNT("+args+")", c.n)
 			row[colExpected-1] = formula(sNum, "AVERAGE("+args+")", c.mean)
 			row[colSD-1] = formula(sSD, "_xlfn.STDEV.S("+args+")", c.sd)
 			margin := fmt.Sprintf("_xlfn.T.INV.2T(%s,%s-1)*%s*SQRT(1+1/%s)", alphaS, R(colN), R(colSD), R(colN))
@@ -339,7 +336,6 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		}
 		tot[0] = cell(st.tLabel, "Window total")
 		tot[colObserved-1] = formula(tnum, fmt.Sprintf(`SUMIF(%s,"%s",%s)`, rng(colWindow), windowMark, rng(colObserved)), p.totObs)
-		tot[colWindow-1] = cell(st.tLabel, "counted days")
 		tot[colExpected-1] = formula(tnum, "SUM("+rng(colExpected)+")", p.totExp)
 		tot[colLower-1] = cell(tnum, ev.Total.Lower)
 		tot[colUpper-1] = cell(tnum, ev.Total.Upper)

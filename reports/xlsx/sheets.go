@@ -2,9 +2,11 @@ package xlsx
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -129,7 +131,7 @@ func writeTimeline(f *excelize.File, st *styles, rows []TimelineRow) error {
 		}
 		cells[i] = c
 	}
-	sw, err := stream(f, sh, 8, 12, 44, 13, 13, 18, 20, 40, 60)
+	sw, err := stream(f, sh, 9, 12, 44, 13, 13, 18, 20, 40, 60)
 	if err != nil {
 		return err
 	}
@@ -194,7 +196,7 @@ func writeData(f *excelize.File, st *styles, d DataSeries) error {
 		// serialises immediately and keeps no reference.
 		vals := make([]any, 6)
 		var dt, ds, ar, me, ca, va excelize.Cell
-		dt.StyleID, va.StyleID = st.date, st.decimal
+		dt.StyleID = st.date
 		for row, err := range d.Rows {
 			if err != nil {
 				return fmt.Errorf("xlsx: data row %d: %w", n, err)
@@ -202,7 +204,12 @@ func writeData(f *excelize.File, st *styles, d DataSeries) error {
 			n++
 			dt.Value = civil(row.Date)
 			ds.Value, ar.Value, me.Value, ca.Value = Neutralise(row.Dataset), Neutralise(row.Area), Neutralise(row.Metric), Neutralise(row.Category)
-			va.Value = row.Value
+			// Counts get thousands separators; rates and shares keep every
+			// digit.
+			va.Value, va.StyleID = row.Value, st.general
+			if row.Value == math.Trunc(row.Value) {
+				va.StyleID = st.count
+			}
 			vals[0], vals[1], vals[2], vals[3], vals[4], vals[5] = dt, ds, ar, me, ca, va
 			if err := sw.SetRow("A"+itoa(n), vals); err != nil {
 				return fmt.Errorf("xlsx: data row %d: %w", n, err)
@@ -227,7 +234,7 @@ func writeData(f *excelize.File, st *styles, d DataSeries) error {
 // from, so a reader can reproduce them.
 func writeMethod(f *excelize.File, st *styles, r *Report) error {
 	const sh = SheetMethod
-	sw, err := stream(f, sh, 26, 40, 10, 12, 68, 18)
+	sw, err := stream(f, sh, 38, 54, 12, 18, 68)
 	if err != nil {
 		return err
 	}
@@ -245,30 +252,32 @@ func writeMethod(f *excelize.File, st *styles, r *Report) error {
 		{"Report", text(st.wrap, r.Title)},
 		{"Method", text(st.wrap, m.Name)},
 		{"Formula", text(st.wrap, m.Formula)},
-		{"Baseline weeks (N)", cell(st.int, m.BaselineWeeks)},
-		{"Maximum weeks back", cell(st.int, m.MaxWeeks)},
-		{"Alpha", cell(st.decimal, alpha)},
-		{"Interval coverage", cell(st.pct, 1-alpha)},
+		{"Baseline weeks (N)", cell(st.kvInt, m.BaselineWeeks)},
+		{"Maximum weeks back", cell(st.kvInt, m.MaxWeeks)},
+		{"Alpha", cell(st.kvAlpha, alpha)},
+		{"Interval coverage", cell(st.kvPct, 1-alpha)},
 		{"Day interval formula", cell(st.wrap, fmt.Sprintf("expected ± T.INV.2T(%g, N−1) · STDEV.S(baseline) · √(1 + 1/N); expected = AVERAGE(baseline)", alpha))},
 		{"SPC", text(st.wrap, m.SPC)},
 		{"Report range", cell(st.text, rangeText(r.From, r.To))},
-		{"Generated at (UTC)", dateCell(st.dateTime, r.GeneratedAt.UTC().Truncate(time.Second))},
+		{"Generated at (UTC)", timeCell(st.kvDateTime, r.GeneratedAt)},
 		{"Strikeline version", text(st.text, r.Version)},
 	}
 	if err := put([]excelize.RowOpts{{Height: 22}}, cell(st.title, "Method")); err != nil {
 		return fmt.Errorf("xlsx: method title: %w", err)
 	}
 	for _, kvp := range rows {
+		// Merged cells do not grow to fit wrapped text, so size the row:
+		// about 180 characters fit across B:E.
 		height := 15.0
 		if c, ok := kvp.v.(excelize.Cell); ok {
-			if s, ok := c.Value.(string); ok && len(s) > 110 {
-				height = 15 * float64(len(s)/110+1)
+			if s, ok := c.Value.(string); ok && utf8.RuneCountInString(s) > 180 {
+				height = 15 * float64(utf8.RuneCountInString(s)/180+1)
 			}
 		}
-		if err := put([]excelize.RowOpts{{Height: height}}, cell(st.tLabel, kvp.k), kvp.v); err != nil {
+		if err := put([]excelize.RowOpts{{Height: height}}, cell(st.key, kvp.k), kvp.v); err != nil {
 			return fmt.Errorf("xlsx: method row %q: %w", kvp.k, err)
 		}
-		if err := sw.MergeCell(axis(2, rn), axis(6, rn)); err != nil {
+		if err := sw.MergeCell(axis(2, rn), axis(5, rn)); err != nil {
 			return fmt.Errorf("xlsx: method merge: %w", err)
 		}
 	}
@@ -294,12 +303,12 @@ func writeMethod(f *excelize.File, st *styles, r *Report) error {
 	for i := range head {
 		head[i] = cell(st.header, head[i])
 	}
-	if err := put(nil, head...); err != nil {
+	if err := put([]excelize.RowOpts{{Height: 20}}, head...); err != nil {
 		return fmt.Errorf("xlsx: method sources header: %w", err)
 	}
 	for _, s := range r.Sources {
 		if err := put(nil, text(st.text, s.FileName), text(st.text, s.Format), cell(st.count, s.Rows),
-			dateCell(st.dateTime, s.ImportedAt.UTC()), text(st.text, s.SHA256)); err != nil {
+			timeCell(st.dateTime, s.ImportedAt), text(st.text, s.SHA256)); err != nil {
 			return fmt.Errorf("xlsx: method source %q: %w", s.FileName, err)
 		}
 	}
@@ -307,6 +316,16 @@ func writeMethod(f *excelize.File, st *styles, r *Report) error {
 		return fmt.Errorf("xlsx: flush method: %w", err)
 	}
 	return nil
+}
+
+// timeCell writes an instant in UTC to the second, or nothing for the zero
+// time.
+func timeCell(style int, t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Second)
+	return cell(style, time.Date(u.Year(), u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), 0, time.UTC))
 }
 
 func rangeText(from, to time.Time) string {

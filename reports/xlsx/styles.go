@@ -27,6 +27,12 @@ type styles struct {
 	wText, wDate, wCount, wDecimal, wPct int
 	// Totals row.
 	tLabel, tCount, tDecimal, tPct int
+	// Key/value rows of the Method sheet: bold top-aligned keys, values
+	// left-aligned whatever their type.
+	key, kvInt, kvAlpha, kvPct, kvDateTime int
+	// centred short text (Window, N columns).
+	centre, wCentre int
+	general         int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -75,6 +81,18 @@ func newStyles(f *excelize.File) (*styles, error) {
 	mk(&s.tCount, num(fmtCount, false, true))
 	mk(&s.tDecimal, num(fmtDecimal, false, true))
 	mk(&s.tPct, num(fmtPct, false, true))
+	left := func(code string) *excelize.Style {
+		return &excelize.Style{CustomNumFmt: &code, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}
+	}
+	mk(&s.key, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	mk(&s.kvInt, left("0"))
+	mk(&s.kvAlpha, left("0.00"))
+	mk(&s.kvPct, left(fmtPct))
+	mk(&s.kvDateTime, left(fmtDateTime))
+	mk(&s.centre, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"}})
+	mk(&s.wCentre, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{windowFill}}})
+	mk(&s.general, &excelize.Style{NumFmt: 0})
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: create styles: %w", err)
 	}
