@@ -173,6 +173,10 @@ func writeTimeline(f *excelize.File, st *styles, rows []TimelineRow) error {
 	return nil
 }
 
+// maxDataRows is how many data rows fit below the header of one sheet. A
+// variable so a test can lower it.
+var maxDataRows = excelize.TotalRows - 1
+
 // writeData streams the underlying series. It holds one row at a time.
 func writeData(f *excelize.File, st *styles, d DataSeries) error {
 	const sh = SheetData
@@ -202,6 +206,9 @@ func writeData(f *excelize.File, st *styles, d DataSeries) error {
 				return fmt.Errorf("xlsx: data row %d: %w", n, err)
 			}
 			n++
+			if n-1 > maxDataRows {
+				return fmt.Errorf("xlsx: data series has more than %d rows, the most a sheet holds", maxDataRows)
+			}
 			dt.Value = civil(row.Date)
 			ds.Value, ar.Value, me.Value, ca.Value = Neutralise(row.Dataset), Neutralise(row.Area), Neutralise(row.Metric), Neutralise(row.Category)
 			// Counts get thousands separators; rates and shares keep every

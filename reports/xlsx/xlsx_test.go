@@ -2,6 +2,8 @@ package xlsx
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -422,5 +424,32 @@ func TestEmptyReport(t *testing.T) {
 	f, _ := writeFixture(t, &Report{Title: "Nothing", GeneratedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if got := f.GetSheetList(); len(got) != 5 {
 		t.Errorf("sheets = %q", got)
+	}
+}
+
+func TestDataSheetTooLong(t *testing.T) {
+	defer func(n int) { maxDataRows = n }(maxDataRows)
+	maxDataRows = 10
+	r := &Report{Data: DataSeries{Rows: func(yield func(DataRow, error) bool) {
+		for range 11 {
+			if !yield(DataRow{Value: 1}, nil) {
+				return
+			}
+		}
+	}}}
+	if err := Write(io.Discard, r); err == nil || !strings.Contains(err.Error(), "more than 10 rows") {
+		t.Fatalf("Write error = %v", err)
+	}
+}
+
+func TestDataSeriesError(t *testing.T) {
+	boom := errors.New("database went away")
+	r := &Report{Data: DataSeries{Rows: func(yield func(DataRow, error) bool) {
+		if yield(DataRow{Value: 1}, nil) {
+			yield(DataRow{}, boom)
+		}
+	}}}
+	if err := Write(io.Discard, r); !errors.Is(err, boom) {
+		t.Fatalf("Write error = %v, want it to wrap %v", err, boom)
 	}
 }
