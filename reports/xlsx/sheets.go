@@ -163,7 +163,7 @@ func writeTimeline(f *excelize.File, st *styles, rows []TimelineRow) error {
 		}
 	}
 	if len(rows) > 0 {
-		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:I%d", len(rows)+1), Name: "Timeline", StyleName: "TableStyleLight9"}); err != nil {
+		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:I%d", len(rows)+1), Name: "TimelineTable", StyleName: "TableStyleLight9"}); err != nil {
 			return fmt.Errorf("xlsx: timeline table: %w", err)
 		}
 	}
@@ -224,7 +224,7 @@ func writeData(f *excelize.File, st *styles, d DataSeries) error {
 		}
 	}
 	if n > 1 {
-		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:F%d", n), Name: "Data", StyleName: "TableStyleLight1"}); err != nil {
+		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:F%d", n), Name: "DataTable", StyleName: "TableStyleLight1"}); err != nil {
 			return fmt.Errorf("xlsx: data table: %w", err)
 		}
 		if err := f.SetDefinedName(&excelize.DefinedName{Name: "Data_Values", RefersTo: rangeRef(sh, "F", 2, n)}); err != nil {
@@ -361,7 +361,7 @@ func writeDictionary(f *excelize.File, st *styles, entries []DictEntry) error {
 		}
 	}
 	if len(entries) > 0 {
-		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:C%d", len(entries)+1), Name: "Dictionary", StyleName: "TableStyleLight1"}); err != nil {
+		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:C%d", len(entries)+1), Name: "DictionaryTable", StyleName: "TableStyleLight1"}); err != nil {
 			return fmt.Errorf("xlsx: dictionary table: %w", err)
 		}
 	}

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -74,8 +75,7 @@ func (n *sheetNamer) name(prefix, title string) string {
 	base = truncRunes(strings.TrimSpace(base), 31)
 	name := base
 	for i := 2; n.used[strings.ToLower(name)]; i++ {
-		suffix := fmt.Sprintf(" (%d)", i)
-		suffix = strings.NewReplacer("(", "", ")", "").Replace(suffix) // keep the safe alphabet
+		suffix := " " + strconv.Itoa(i) // digits only: stays in the safe alphabet
 		name = truncRunes(base, 31-len(suffix)) + suffix
 	}
 	n.used[strings.ToLower(name)] = true

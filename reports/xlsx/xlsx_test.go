@@ -275,7 +275,7 @@ func TestWorkbookStructure(t *testing.T) {
 			t.Errorf("%s: panes %+v (%v), want a frozen header", sh, p, err)
 		}
 	}
-	for sh, want := range map[string]string{"Timeline": "Timeline", "Data": "Data", "Data dictionary": "Dictionary"} {
+	for sh, want := range map[string]string{"Timeline": "TimelineTable", "Data": "DataTable", "Data dictionary": "DictionaryTable"} {
 		tables, err := f.GetTables(sh)
 		if err != nil || len(tables) != 1 || tables[0].Name != want {
 			t.Errorf("%s tables = %+v (%v)", sh, tables, err)
@@ -451,5 +451,52 @@ func TestDataSeriesError(t *testing.T) {
 	}}}
 	if err := Write(io.Discard, r); !errors.Is(err, boom) {
 		t.Fatalf("Write error = %v, want it to wrap %v", err, boom)
+	}
+}
+
+// TestNumberFormatsByKind checks that rate metrics and fractional data
+// values are not shown as whole counts.
+func TestNumberFormatsByKind(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].Ratio = true
+	inner := r.Data.Rows
+	r.Data.Rows = func(yield func(DataRow, error) bool) {
+		if !yield(DataRow{Date: r.From, Metric: "dna_rate", Value: 0.0523}, nil) {
+			return
+		}
+		inner(yield)
+	}
+	f, _ := writeFixture(t, r)
+	ev := f.GetSheetList()[1]
+	win := firstDayRow + 84 // the window day of event 12
+	tests := []struct {
+		sheet, cell string
+		want        string // number format code; "" for General
+	}{
+		{ev, axis(colObserved, win), fmtPct},
+		{ev, axis(colExpected, win), fmtPct},
+		{ev, axis(colSD, win), fmtPct},
+		{ev, axis(colDiff, win), fmtPct},
+		{"Summary", "H5", fmtPct},
+		{"Summary", "H6", fmtCount}, // the other event is still a count
+		{"Data", "F2", ""},
+		{"Data", "F3", fmtCount},
+	}
+	for _, tt := range tests {
+		id, err := f.GetCellStyle(tt.sheet, tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if st.CustomNumFmt != nil {
+			got = *st.CustomNumFmt
+		}
+		if got != tt.want {
+			t.Errorf("%s!%s format = %q, want %q", tt.sheet, tt.cell, got, tt.want)
+		}
 	}
 }
