@@ -72,8 +72,19 @@ func TestLibreOfficeRecalculation(t *testing.T) {
 	// LibreOffice really recalculated rather than copying values through.
 	control := filepath.Join(dir, "control.xlsx")
 	writeControl(t, control)
+	_, hb := writeFixture(t, hostileReport(t))
+	hostileSrc := filepath.Join(dir, "hostile.xlsx")
+	if err := os.WriteFile(hostileSrc, hb, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	outDir := filepath.Join(dir, "out")
-	libreOffice(t, outDir, "xlsx", src, control)
+	libreOffice(t, outDir, "xlsx", src, control, hostileSrc)
+
+	// After LibreOffice has loaded and saved the hostile workbook, its
+	// neutralised text must still be text: the same cells hold formulas.
+	if a, b := formulaCells(t, hostileSrc), formulaCells(t, filepath.Join(outDir, "hostile.xlsx")); a != b {
+		t.Errorf("hostile workbook: %d formula cells written, %d after LibreOffice", a, b)
+	}
 
 	cf, err := excelize.OpenFile(filepath.Join(outDir, "control.xlsx"))
 	if err != nil {
@@ -134,6 +145,34 @@ func TestLibreOfficeRecalculation(t *testing.T) {
 		t.Fatalf("compared only %d formula cells", compared)
 	}
 	t.Logf("compared %d formula cells with LibreOffice's recalculation; worst relative difference %.3g", compared, worst)
+}
+
+// formulaCells counts the formula cells of every sheet but Data.
+func formulaCells(t *testing.T, path string) int {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	for _, sh := range f.GetSheetList() {
+		if sh == SheetData {
+			continue
+		}
+		rows, err := f.GetRows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ri, row := range rows {
+			for ci := range row {
+				if fm, _ := f.GetCellFormula(sh, axis(ci+1, ri+1)); fm != "" {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 func parseFloat(s string) (float64, error) {

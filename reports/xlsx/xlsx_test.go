@@ -311,8 +311,11 @@ func TestChartsPresent(t *testing.T) {
 	}
 }
 
-func TestHostileText(t *testing.T) {
-	hostile := []string{`=HYPERLINK("http://evil","x")`, "+1", "-2", "@SUM(A1)", "\tX", "\rX"}
+var hostile = []string{`=HYPERLINK("http://evil","x")`, "+1", "-2", "@SUM(A1)", "\tX", "\rX"}
+
+// hostileReport is the fixture with attacker-controlled text everywhere a
+// user can type.
+func hostileReport(t testing.TB) *Report {
 	r := loadReport(t)
 	r.Title = hostile[0]
 	for i := range r.Events {
@@ -328,7 +331,11 @@ func TestHostileText(t *testing.T) {
 	}
 	r.Dictionary = append(r.Dictionary, DictEntry{Field: hostile[3], Meaning: hostile[4], Unit: hostile[5]})
 	r.Sources[0].FileName = hostile[1]
-	f, b := writeFixture(t, r)
+	return r
+}
+
+func TestHostileText(t *testing.T) {
+	f, b := writeFixture(t, hostileReport(t))
 	saveArtifact(t, "hostile.xlsx", b)
 
 	checked := 0
