@@ -356,7 +356,11 @@ func writeDictionary(f *excelize.File, st *styles, entries []DictEntry) error {
 		return fmt.Errorf("xlsx: dictionary header: %w", err)
 	}
 	for i, e := range entries {
-		if err := sw.SetRow(axis(1, i+2), []any{text(st.text, e.Field), text(st.wrap, e.Meaning), text(st.text, e.Unit)}); err != nil {
+		// Streamed rows are not auto-fitted on opening, so give wrapped
+		// meanings their height: about 105 characters fit in column B.
+		lines := utf8.RuneCountInString(e.Meaning)/105 + 1
+		if err := sw.SetRow(axis(1, i+2), []any{text(st.text, e.Field), text(st.wrap, e.Meaning), text(st.text, e.Unit)},
+			excelize.RowOpts{Height: 15 * float64(lines)}); err != nil {
 			return fmt.Errorf("xlsx: dictionary row %d: %w", i+2, err)
 		}
 	}
