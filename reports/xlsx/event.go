@@ -127,7 +127,7 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 			what       string
 			sheet, eng float64
 		}{{"expected", c.mean, d.Expected}, {"lower", c.lower, d.Lower}, {"upper", c.upper, d.Upper}} {
-			if !close(chk.sheet, chk.eng) {
+			if !agree(chk.sheet, chk.eng) {
 				return nil, fmt.Errorf("%s: %s %v from the baseline cells differs from the engine's %v",
 					d.Date.Format(time.DateOnly), chk.what, chk.sheet, chk.eng)
 			}
@@ -137,7 +137,7 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 		p.totExp += c.mean
 		p.band = math.Max(p.band, c.upper)
 	}
-	if !close(p.totObs, ev.Total.Observed) || !close(p.totExp, ev.Total.Expected) {
+	if !agree(p.totObs, ev.Total.Observed) || !agree(p.totExp, ev.Total.Expected) {
 		return nil, fmt.Errorf("window totals %v/%v from the included days differ from the engine's %v/%v",
 			p.totObs, p.totExp, ev.Total.Observed, ev.Total.Expected)
 	}
@@ -146,8 +146,8 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 	return p, nil
 }
 
-// close reports whether a and b agree to 1e-9 relative.
-func close(a, b float64) bool {
+// agree reports whether a and b agree to 1e-9 relative.
+func agree(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))+1e-12
 }
 

@@ -106,7 +106,10 @@ type DayImpact struct {
 	Note                   string // why a window day is excluded, or short
 }
 
-// Totals are an event window's cumulative figures.
+// Totals are an event window's cumulative figures from the engine.
+// Observed and Expected are checked against the sheet's sums; Lower and
+// Upper are written as given; Diff and Pct are carried for callers but the
+// sheet derives them by formula from the totals.
 type Totals struct {
 	Observed, Expected, Lower, Upper float64
 	Diff                             float64 // Observed − Expected

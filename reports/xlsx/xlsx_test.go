@@ -198,7 +198,7 @@ func TestWorkbookStructure(t *testing.T) {
 			}
 		}
 		raw, _ := f.GetCellValue(ev, axis(colExpected, row), excelize.Options{RawCellValue: true})
-		if got := mustFloat(t, raw); !close(got, d.Expected) {
+		if got := mustFloat(t, raw); !agree(got, d.Expected) {
 			t.Errorf("%s cached %v, engine %v", axis(colExpected, row), got, d.Expected)
 		}
 	}
