@@ -1,0 +1,509 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// writeFixture writes r and opens the result for reading.
+func writeFixture(t testing.TB, r *Report) (*excelize.File, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, r); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("open written workbook: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, buf.Bytes()
+}
+
+// saveArtifact keeps the workbook for looking at (artifacts/ is ignored).
+func saveArtifact(t testing.TB, name string, b []byte) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "artifacts", "xlsx")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := filepath.Abs(filepath.Join(dir, name))
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestNeutralise(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain", "plain"},
+		{"=1+1", "'=1+1"},
+		{`=HYPERLINK("http://evil","x")`, `'=HYPERLINK("http://evil","x")`},
+		{"+1", "'+1"},
+		{"-2", "'-2"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tX", "'\tX"},
+		{"\rX", "'\rX"},
+		{"\nX", "'\nX"},
+		{"a=b", "a=b"},
+		{"'quoted", "'quoted"},
+		{"Nurses – RCN", "Nurses – RCN"},
+	}
+	for _, tt := range tests {
+		if got := Neutralise(tt.in); got != tt.want {
+			t.Errorf("Neutralise(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	long := strings.Repeat("x", maxCellText+10)
+	if got := []rune(Neutralise(long)); len(got) != maxCellText || got[len(got)-1] != '…' {
+		t.Errorf("long text: %d runes, last %q", len(got), got[len(got)-1])
+	}
+}
+
+func TestSheetNames(t *testing.T) {
+	var n sheetNamer
+	tests := []struct{ prefix, title, want string }{
+		{"E1", "RCN strike", "E1 RCN strike"},
+		{"E2", "a[b]c:d*e?f/g\\h'i", "E2 a b c d e f g h i"},
+		{"E3", "BMA junior doctors' strike (13–15 March 2023)", "E3 BMA junior doctors strike 13"},
+		{"E3", "BMA junior doctors' strike (13–15 March 2023)", "E3 BMA junior doctors strike 2"},
+		{"E6", "Abcdefghijklmnopqrstuvwxyzabcdefghij", "E6 Abcdefghijklmnopqrstuvwxyzab"},
+		{"E3", "bma junior doctors' strike", "E3 bma junior doctors strike"},
+		{"E4", "=HYPERLINK(1)", "E4 HYPERLINK 1"},
+		{"E5", "", "E5"},
+	}
+	for _, tt := range tests {
+		got := n.name(tt.prefix, tt.title)
+		if got != tt.want {
+			t.Errorf("name(%q, %q) = %q, want %q", tt.prefix, tt.title, got, tt.want)
+		}
+		if len([]rune(got)) > 31 || strings.ContainsAny(got, `[]:*?/\'`) {
+			t.Errorf("unsafe sheet name %q", got)
+		}
+	}
+}
+
+func TestFileName(t *testing.T) {
+	gen := time.Date(2023, 5, 2, 9, 30, 0, 0, time.UTC)
+	tests := []struct{ title, want string }{
+		{"Industrial action winter 2022–23: GP appointments", "strikeline-impact-industrial-action-winter-2022-23-gp-appointments-2023-05-02.xlsx"},
+		{"../../etc/passwd", "strikeline-impact-etc-passwd-2023-05-02.xlsx"},
+		{"", "strikeline-impact-report-2023-05-02.xlsx"},
+		{"Grève ÉTÉ", "strikeline-impact-gr-ve-t-2023-05-02.xlsx"},
+	}
+	for _, tt := range tests {
+		if got := FileName(&Report{Title: tt.title, GeneratedAt: gen}); got != tt.want {
+			t.Errorf("FileName(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+}
+
+func TestHTTPURL(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"https://www.bma.org.uk/x?y=1", true},
+		{"http://example.org", true},
+		{"javascript:alert(1)", false},
+		{"file:///etc/passwd", false},
+		{"/relative", false},
+		{"=HYPERLINK(\"http://evil\")", false},
+		{"https://", false},
+	}
+	for _, tt := range tests {
+		if _, ok := httpURL(tt.in); ok != tt.ok {
+			t.Errorf("httpURL(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+		}
+	}
+}
+
+func TestWorkbookStructure(t *testing.T) {
+	r := loadReport(t)
+	f, b := writeFixture(t, r)
+	saveArtifact(t, "fixture.xlsx", b)
+
+	wantSheets := []string{"Summary", "E12 RCN nursing strike 15", "E17 BMA junior doctors strike", "Timeline", "Data", "Method", "Data dictionary"}
+	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(wantSheets, "|") {
+		t.Fatalf("sheets = %q, want %q", got, wantSheets)
+	}
+	ev := wantSheets[2]
+	cells := []struct{ sheet, cell, want string }{
+		{"Summary", "A4", "Event"},
+		{"Summary", "H4", "Observed"},
+		{"Summary", "J4", "Lower 95%"},
+		{"Summary", "O4", "Source 1"},
+		{"Summary", "B6", "BMA junior doctors' strike (13–15 March)"},
+		{ev, "A4", "Date"},
+		{ev, "E4", "Expected"},
+		{ev, "G4", "Lower 95%"},
+		{ev, "A5", "19 Dec 2022"}, // 12 weeks before 13 Mar 2023
+		{ev, "AB4", "Date"},
+		{ev, "AC4", "Face-to-face"},
+		{"Timeline", "A1", "ID"},
+		{"Timeline", "C2", "RCN nursing strike (15 December)"},
+		{"Data", "A1", "Date"},
+		{"Data", "F1", "Value"},
+		{"Data", "A2", "01 Sep 2022"},
+		{"Method", "A1", "Method"},
+		{"Data dictionary", "B1", "Meaning"},
+	}
+	for _, c := range cells {
+		got, err := f.GetCellValue(c.sheet, c.cell)
+		if err != nil || got != c.want {
+			t.Errorf("%s!%s = %q (%v), want %q", c.sheet, c.cell, got, err, c.want)
+		}
+	}
+
+	// Window rows carry live formulas with cached values.
+	e := r.Events[1]
+	for i, d := range e.Days {
+		row := firstDayRow + i
+		fE, _ := f.GetCellFormula(ev, axis(colExpected, row))
+		if !d.Included {
+			if fE != "" {
+				t.Errorf("row %d (%s) outside the counted window has formula %q", row, d.Date.Format(time.DateOnly), fE)
+			}
+			continue
+		}
+		wantFormulas := map[int]string{
+			colN: "COUNT(", colExpected: "AVERAGE(", colSD: "_xlfn.STDEV.S(",
+			colLower: "-_xlfn.T.INV.2T(0.05,", colUpper: "+_xlfn.T.INV.2T(0.05,", colDiff: "-", colPct: "/",
+		}
+		for col, frag := range wantFormulas {
+			got, err := f.GetCellFormula(ev, axis(col, row))
+			if err != nil || !strings.Contains(got, frag) {
+				t.Errorf("%s formula = %q, want it to contain %q", axis(col, row), got, frag)
+			}
+			raw, _ := f.GetCellValue(ev, axis(col, row), excelize.Options{RawCellValue: true})
+			if raw == "" {
+				t.Errorf("%s has no cached value", axis(col, row))
+			}
+		}
+		// The AVERAGE refers to the observed cells of the baseline dates.
+		for _, bd := range d.BaselineDates {
+			j := int(bd.Sub(e.Days[0].Date).Hours() / 24)
+			if !strings.Contains(fE, axis(colObserved, firstDayRow+j)) {
+				t.Errorf("%s formula %q lacks baseline day %s", axis(colExpected, row), fE, bd.Format(time.DateOnly))
+			}
+		}
+		raw, _ := f.GetCellValue(ev, axis(colExpected, row), excelize.Options{RawCellValue: true})
+		if got := mustFloat(t, raw); !agree(got, d.Expected) {
+			t.Errorf("%s cached %v, engine %v", axis(colExpected, row), got, d.Expected)
+		}
+	}
+	totalRow := firstDayRow + len(e.Days) + 1
+	if got, _ := f.GetCellFormula(ev, axis(colObserved, totalRow)); !strings.HasPrefix(got, "SUMIF(") {
+		t.Errorf("totals observed formula = %q", got)
+	}
+	if got, _ := f.GetCellFormula(ev, axis(colExpected, totalRow)); !strings.HasPrefix(got, "SUM(") {
+		t.Errorf("totals expected formula = %q", got)
+	}
+	if got, _ := f.GetCellFormula("Summary", "H6"); got != "'"+ev+"'!$B$"+itoa(totalRow) {
+		t.Errorf("Summary!H6 formula = %q", got)
+	}
+
+	// Number formats.
+	formats := []struct{ sheet, cell, want string }{
+		{ev, "A5", fmtDate}, {ev, "B5", fmtCount}, {ev, axis(colExpected, firstDayRow+84), fmtCount},
+		{ev, axis(colPct, firstDayRow+84), fmtPct}, {"Summary", "M5", fmtPct}, {"Summary", "F5", fmtDate},
+		{"Data", "A2", fmtDate}, {"Method", "B12", fmtDateTime},
+	}
+	for _, c := range formats {
+		id, err := f.GetCellStyle(c.sheet, c.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != c.want {
+			t.Errorf("%s!%s number format = %v, want %q", c.sheet, c.cell, st.CustomNumFmt, c.want)
+		}
+	}
+
+	// Hyperlinks: http(s) only.
+	links := []struct {
+		sheet, cell string
+		ok          bool
+		target      string
+	}{
+		{"Summary", "O5", true, "https://www.rcn.org.uk/news-and-events/news/uk-strike-dates-announced-241122"},
+		{"Summary", "P6", false, ""}, // file:// URL: text only
+		{"Summary", "Q6", true, "https://www.gov.uk/"},
+		{"Summary", "B6", true, "'" + ev + "'!A1"},
+		{"Timeline", "H2", true, "https://www.rcn.org.uk/"},
+		{"Timeline", "H4", false, ""}, // javascript:
+	}
+	for _, l := range links {
+		ok, target, err := f.GetCellHyperLink(l.sheet, l.cell)
+		if err != nil || ok != l.ok || target != l.target {
+			t.Errorf("%s!%s hyperlink = %v %q (%v), want %v %q", l.sheet, l.cell, ok, target, err, l.ok, l.target)
+		}
+	}
+
+	// Defined names.
+	names := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		names[dn.Name] = dn.RefersTo
+	}
+	wantNames := map[string]string{
+		"Event17_Observed": "'" + ev + "'!$B$5:$B$" + itoa(firstDayRow+len(e.Days)-1),
+		"Event17_Expected": "'" + ev + "'!$E$5:$E$" + itoa(firstDayRow+len(e.Days)-1),
+		"Event12_Observed": "",
+		"Data_Values":      "'Data'!$F$2:$F$" + itoa(1+5*242),
+	}
+	for n, want := range wantNames {
+		got, ok := names[n]
+		if !ok || (want != "" && got != want) {
+			t.Errorf("defined name %s = %q (present %v), want %q", n, got, ok, want)
+		}
+	}
+
+	// Panes, tables and document properties.
+	for _, sh := range []string{"Summary", ev, "Timeline", "Data"} {
+		p, err := f.GetPanes(sh)
+		if err != nil || !p.Freeze {
+			t.Errorf("%s: panes %+v (%v), want a frozen header", sh, p, err)
+		}
+	}
+	for sh, want := range map[string]string{"Timeline": "TimelineTable", "Data": "DataTable", "Data dictionary": "DictionaryTable"} {
+		tables, err := f.GetTables(sh)
+		if err != nil || len(tables) != 1 || tables[0].Name != want {
+			t.Errorf("%s tables = %+v (%v)", sh, tables, err)
+		}
+	}
+	props, err := f.GetDocProps()
+	if err != nil || props.Creator != "Strikeline" || props.Title != r.Title || props.Created != "2023-05-02T09:30:00Z" {
+		t.Errorf("doc props = %+v (%v)", props, err)
+	}
+	charts := 0
+	for _, name := range f.GetSheetList() {
+		if strings.HasPrefix(name, "E1") {
+			charts++
+		}
+	}
+	if charts != 2 {
+		t.Errorf("event sheets = %d", charts)
+	}
+}
+
+// TestChartsPresent checks the chart parts in the package: two per event.
+func TestChartsPresent(t *testing.T) {
+	_, b := writeFixture(t, loadReport(t))
+	parts := zipParts(t, b)
+	n := 0
+	for _, p := range parts {
+		if strings.HasPrefix(p, "xl/charts/chart") {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("chart parts = %d, want 4 (%v)", n, parts)
+	}
+}
+
+var hostile = []string{`=HYPERLINK("http://evil","x")`, "+1", "-2", "@SUM(A1)", "\tX", "\rX"}
+
+// hostileReport is the fixture with attacker-controlled text everywhere a
+// user can type.
+func hostileReport(t testing.TB) *Report {
+	r := loadReport(t)
+	r.Title = hostile[0]
+	for i := range r.Events {
+		r.Events[i].Title = hostile[i%len(hostile)]
+		r.Events[i].Scope = hostile[(i+1)%len(hostile)]
+		r.Events[i].SPC = hostile[(i+2)%len(hostile)]
+		r.Events[i].Sources[0].Title = hostile[(i+3)%len(hostile)]
+		r.Events[i].Sources[1].URL = hostile[0] // not a URL: text only
+	}
+	for i := range r.Timeline {
+		r.Timeline[i].Title = hostile[i%len(hostile)]
+		r.Timeline[i].Union = hostile[(i+4)%len(hostile)]
+	}
+	r.Dictionary = append(r.Dictionary, DictEntry{Field: hostile[3], Meaning: hostile[4], Unit: hostile[5]})
+	r.Sources[0].FileName = hostile[1]
+	return r
+}
+
+func TestHostileText(t *testing.T) {
+	f, b := writeFixture(t, hostileReport(t))
+	saveArtifact(t, "hostile.xlsx", b)
+
+	checked := 0
+	for _, sh := range f.GetSheetList() {
+		rows, err := f.GetRows(sh, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ri, row := range rows {
+			for ci, v := range row {
+				if v == "" {
+					continue
+				}
+				isHostile := false
+				for _, h := range hostile {
+					if strings.Contains(v, h) {
+						isHostile = true
+					}
+				}
+				a := axis(ci+1, ri+1)
+				typ, _ := f.GetCellType(sh, a)
+				if _, err := strconv.ParseFloat(v, 64); err == nil && typ == excelize.CellTypeUnset {
+					continue // a number, e.g. -282, not text
+				}
+				if !isHostile {
+					continue
+				}
+				checked++
+				if fm, _ := f.GetCellFormula(sh, a); fm != "" {
+					t.Errorf("%s!%s holds formula %q", sh, a, fm)
+				}
+				if typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+					t.Errorf("%s!%s type %v, want a string", sh, a, typ)
+				}
+				if strings.HasPrefix(v, "=") || strings.HasPrefix(v, "+") || strings.HasPrefix(v, "-") ||
+					strings.HasPrefix(v, "@") || strings.HasPrefix(v, "\t") || strings.HasPrefix(v, "\r") {
+					t.Errorf("%s!%s = %q starts with a formula trigger", sh, a, v)
+				}
+				if ok, target, _ := f.GetCellHyperLink(sh, a); ok && strings.Contains(target, "evil") && strings.Contains(target, "://") {
+					t.Errorf("%s!%s links to %q", sh, a, target)
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d hostile cells found; the test is not looking where the text went", checked)
+	}
+	if v, _ := f.GetCellValue("Summary", "A1"); v != `'=HYPERLINK("http://evil","x")` {
+		t.Errorf("Summary!A1 = %q", v)
+	}
+}
+
+func TestWriteRejectsInconsistentInput(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(r *Report)
+		want   string
+	}{
+		{"engine expected differs from the cells", func(r *Report) {
+			for i := range r.Events[0].Days {
+				if r.Events[0].Days[i].Included {
+					r.Events[0].Days[i].Expected += 1
+				}
+			}
+		}, "differs from the engine"},
+		{"baseline day not on the sheet", func(r *Report) {
+			for i, d := range r.Events[0].Days {
+				if d.Included {
+					r.Events[0].Days[i].BaselineDates[0] = d.Date.AddDate(-1, 0, 0)
+				}
+			}
+		}, "is not an observed day of the sheet"},
+		{"days out of order", func(r *Report) {
+			d := r.Events[0].Days
+			d[3], d[4] = d[4], d[3]
+		}, "not strictly ascending"},
+		{"total mismatch", func(r *Report) { r.Events[1].Total.Observed++ }, "window totals"},
+		{"mode counts", func(r *Report) { r.Events[1].ByMode[2].Counts = nil }, "mode counts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := loadReport(t)
+			tt.mutate(r)
+			err := Write(&bytes.Buffer{}, r)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Write error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestEmptyReport(t *testing.T) {
+	f, _ := writeFixture(t, &Report{Title: "Nothing", GeneratedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if got := f.GetSheetList(); len(got) != 5 {
+		t.Errorf("sheets = %q", got)
+	}
+}
+
+func TestDataSheetTooLong(t *testing.T) {
+	defer func(n int) { maxDataRows = n }(maxDataRows)
+	maxDataRows = 10
+	r := &Report{Data: DataSeries{Rows: func(yield func(DataRow, error) bool) {
+		for range 11 {
+			if !yield(DataRow{Value: 1}, nil) {
+				return
+			}
+		}
+	}}}
+	if err := Write(io.Discard, r); err == nil || !strings.Contains(err.Error(), "more than 10 rows") {
+		t.Fatalf("Write error = %v", err)
+	}
+}
+
+func TestDataSeriesError(t *testing.T) {
+	boom := errors.New("database went away")
+	r := &Report{Data: DataSeries{Rows: func(yield func(DataRow, error) bool) {
+		if yield(DataRow{Value: 1}, nil) {
+			yield(DataRow{}, boom)
+		}
+	}}}
+	if err := Write(io.Discard, r); !errors.Is(err, boom) {
+		t.Fatalf("Write error = %v, want it to wrap %v", err, boom)
+	}
+}
+
+// TestNumberFormatsByKind checks that rate metrics and fractional data
+// values are not shown as whole counts.
+func TestNumberFormatsByKind(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].Ratio = true
+	inner := r.Data.Rows
+	r.Data.Rows = func(yield func(DataRow, error) bool) {
+		if !yield(DataRow{Date: r.From, Metric: "dna_rate", Value: 0.0523}, nil) {
+			return
+		}
+		inner(yield)
+	}
+	f, _ := writeFixture(t, r)
+	ev := f.GetSheetList()[1]
+	win := firstDayRow + 84 // the window day of event 12
+	tests := []struct {
+		sheet, cell string
+		want        string // number format code; "" for General
+	}{
+		{ev, axis(colObserved, win), fmtPct},
+		{ev, axis(colExpected, win), fmtPct},
+		{ev, axis(colSD, win), fmtPct},
+		{ev, axis(colDiff, win), fmtPct},
+		{"Summary", "H5", fmtPct},
+		{"Summary", "H6", fmtCount}, // the other event is still a count
+		{"Data", "F2", ""},
+		{"Data", "F3", fmtCount},
+	}
+	for _, tt := range tests {
+		id, err := f.GetCellStyle(tt.sheet, tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if st.CustomNumFmt != nil {
+			got = *st.CustomNumFmt
+		}
+		if got != tt.want {
+			t.Errorf("%s!%s format = %q, want %q", tt.sheet, tt.cell, got, tt.want)
+		}
+	}
+}
