@@ -22,6 +22,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// Version is shown in reports and /healthz.
 	Version string
+	// Activity supplies appointment counts for event charts; nil until
+	// appointment data can be imported.
+	Activity ActivitySource
 }
 
 // Server holds the handlers' shared dependencies.
@@ -29,16 +32,23 @@ type Server struct {
 	store   *models.Store
 	cfg     Config
 	log     *slog.Logger
-	version string
+	version  string
+	activity ActivitySource
 }
 
-// New builds the Fiber application with every route and middleware.
-func New(d Deps) *fiber.App {
+// New builds the Fiber application with every route and middleware. It
+// fails when a page template does not parse.
+func New(d Deps) (*fiber.App, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity}
+	v, err := newViews()
+	if err != nil {
+		return nil, err
+	}
 	f := fiber.New(fiber.Config{
+		Views:   v,
 		AppName: "Strikeline",
 		// Immutable copies request strings so nothing handed to the store
 		// or a goroutine is overwritten when fasthttp reuses its buffers.
@@ -48,13 +58,14 @@ func New(d Deps) *fiber.App {
 		WriteTimeout:          d.Config.WriteTimeout,
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
-		ErrorHandler:          errorHandler(d.Logger, nil),
+		ErrorHandler:          errorHandler(d.Logger, s.renderError),
 		ProxyHeader:           proxyHeader(d.Config),
 	})
 	f.Use(recover.New())
 	f.Use(requestid.New())
+	f.Use(s.securityHeaders)
 	s.routes(f)
-	return f
+	return f, nil
 }
 
 func proxyHeader(c Config) string {

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -18,8 +21,34 @@ var collections = map[string]models.Kind{
 // routes is the one list of every route.
 func (s *Server) routes(f *fiber.App) {
 	f.Get("/healthz", s.healthz)
+	f.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(staticFS), PathPrefix: "static", MaxAge: 3600}))
 
-	api := f.Group("/api/v1", s.authenticate)
+	// Pages: the session is read on every page; every POST carries a CSRF
+	// token.
+	pages := f.Group("", s.loadSession, s.checkCSRF)
+	pages.Get("/", s.pageTimeline)
+	pages.Get("/events/new", s.requirePlannerPage, s.pageEventNew)
+	pages.Post("/events/new", s.requirePlannerPage, s.postEventNew)
+	pages.Get("/events/:id", s.pageEvent)
+	pages.Get("/events/:id/edit", s.requirePlannerPage, s.pageEventEdit)
+	pages.Post("/events/:id/edit", s.requirePlannerPage, s.postEventEdit)
+	pages.Post("/events/:id/delete", s.requirePlannerPage, s.postEventDelete)
+	pages.Get("/events/:id/history", s.pageHistory)
+	pages.Post("/events/:id/history/:version/restore", s.requirePlannerPage, s.postRestore)
+	pages.Get("/disputes/:id", s.pageDispute)
+	pages.Get("/login", s.pageLogin)
+	pages.Post("/login", s.postLogin)
+	pages.Post("/logout", s.postLogout)
+
+	// Downloads of whatever the timeline filter shows.
+	f.Get("/timeline.csv", s.downloadCSV)
+	f.Get("/timeline.json", s.downloadJSON)
+	f.Get("/timeline.xlsx", s.downloadXLSX)
+	f.Get("/timeline-js.json", s.downloadTimelineJS)
+	f.Get("/strikes.ics", s.downloadICS)
+	f.Get("/feed.atom", s.downloadAtom)
+
+	api := f.Group("/api/v1", s.authenticate, apiSessionCSRF)
 	api.Get("/timeline", s.apiTimeline)
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))
