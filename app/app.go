@@ -29,9 +29,9 @@ type Deps struct {
 
 // Server holds the handlers' shared dependencies.
 type Server struct {
-	store   *models.Store
-	cfg     Config
-	log     *slog.Logger
+	store    *models.Store
+	cfg      Config
+	log      *slog.Logger
 	version  string
 	activity ActivitySource
 }

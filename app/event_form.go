@@ -27,7 +27,7 @@ type fieldErr struct{ ID, Msg string }
 
 // sourceRow is one row of the sources editor.
 type sourceRow struct {
-	I                                 int
+	I                                  int
 	URL, Title, Publisher, PublishedOn string
 }
 
