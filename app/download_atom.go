@@ -3,7 +3,6 @@ package app
 import (
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,7 +25,7 @@ func (s *Server) downloadAtom(c *fiber.Ctx) error {
 	if len(events) > 0 {
 		updated = events[0].UpdatedAt.UTC()
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	host := baseHost(s.cfg.BaseURL)
 	feed := &feeds.Feed{
 		Title:       "Strikeline: NHS industrial action records",
 		Link:        &feeds.Link{Href: s.cfg.BaseURL + "/"},

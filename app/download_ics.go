@@ -19,7 +19,7 @@ func (s *Server) downloadICS(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	host := baseHost(s.cfg.BaseURL)
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//Strikeline//NHS industrial action//EN")
@@ -28,7 +28,10 @@ func (s *Server) downloadICS(c *fiber.Ctx) error {
 	now := time.Now().UTC()
 	for i := range events {
 		e := &events[i]
-		ev := cal.AddEvent("event-" + strconv.FormatInt(e.ID, 10) + "-v" + strconv.Itoa(e.Version) + "@" + host)
+		// The UID stays the same across versions so a subscribed calendar
+		// updates the event; SEQUENCE tells it which version is newer.
+		ev := cal.AddEvent("event-" + strconv.FormatInt(e.ID, 10) + "@" + host)
+		ev.SetSequence(e.Version)
 		ev.SetDtStampTime(now)
 		ev.SetLastModifiedAt(e.UpdatedAt.UTC())
 		ev.SetSummary(e.Title)

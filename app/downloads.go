@@ -1,6 +1,7 @@
 package app
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -87,4 +88,14 @@ func (s *Server) exportRow(e *models.Event) []string {
 		row[i] = neutralise(row[i])
 	}
 	return row
+}
+
+// baseHost is the host name of the public base URL, for feed ids and
+// calendar UIDs.
+func baseHost(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return "strikeline.invalid"
+	}
+	return u.Hostname()
 }
