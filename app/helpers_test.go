@@ -29,6 +29,12 @@ var testConfig = Config{Addr: ":0", BaseURL: "http://strikeline.test", MaxUpload
 // whose text is hostile (markup and a spreadsheet formula).
 func newTestApp(t testing.TB, s *models.Store) (*fiber.App, *models.Event) {
 	t.Helper()
+	return newTestAppWith(t, s, nil)
+}
+
+// newTestAppWith is newTestApp with an activity source for the charts.
+func newTestAppWith(t testing.TB, s *models.Store, act ActivitySource) (*fiber.App, *models.Event) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := s.LoadSeed(ctx); err != nil {
 		t.Fatal(err)
@@ -47,7 +53,7 @@ func newTestApp(t testing.TB, s *models.Store) (*fiber.App, *models.Event) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := New(Deps{Store: s, Config: testConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f, err := New(Deps{Store: s, Config: testConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Activity: act})
 	if err != nil {
 		t.Fatal(err)
 	}
