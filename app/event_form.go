@@ -193,6 +193,8 @@ func sourceRowIndex(rows []sourceRow) []int {
 	return idx
 }
 
+var sourceLabels = map[string]string{"url": "address", "title": "title", "publisher": "publisher", "published_on": "date"}
+
 var sourceKey = regexp.MustCompile(`^sources\[(\d+)\]\.(url|title|publisher|published_on)$`)
 
 // mapErrors turns validation keys (title, unions[2], sources[0].url) into
@@ -210,7 +212,7 @@ func (p *formPage) mapErrors(fields map[string]string, rows []sourceRow) {
 			n, _ := strconv.Atoi(m[1])
 			if n < len(idx) {
 				id = fmt.Sprintf("source_%s_%d", m[2], idx[n])
-				label = fmt.Sprintf("Source %d %s", idx[n]+1, strings.ReplaceAll(m[2], "_", " "))
+				label = fmt.Sprintf("Source %d %s", idx[n]+1, sourceLabels[m[2]])
 			}
 		} else {
 			base, _, _ := strings.Cut(key, "[")
@@ -220,6 +222,13 @@ func (p *formPage) mapErrors(fields map[string]string, rows []sourceRow) {
 			} else if base == "sources" {
 				id = "source_url_0"
 				label = "Sources"
+			}
+		}
+		if _, isSelect := formOptions[id]; (isSelect || id == "body" && p.Kind == models.KindPaySettlement) && strings.Contains(msg, "one of") {
+			// The model lists the codes; a select already shows the choices.
+			msg = "must be chosen from the list"
+			if strings.HasPrefix(fields[key], "is required") {
+				msg = "is required: choose one from the list"
 			}
 		}
 		if id != "" {

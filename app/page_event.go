@@ -27,6 +27,8 @@ type eventPage struct {
 	Chart     template.HTML
 	ChartNote string
 	CanEdit   bool
+	// Permalink is the full address to cite.
+	Permalink string
 }
 
 // detail is one labelled fact about a record.
@@ -51,7 +53,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	}
 	doc := e.Doc()
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
-		History: hist, CanEdit: canEdit(c)}
+		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
 	p.Chart, p.ChartNote = s.activityChart(ctx, e)
 	return s.render(c, fiber.StatusOK, "event", p)
 }

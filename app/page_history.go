@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"slices"
 	"sort"
 
@@ -101,8 +103,8 @@ func diffDocs(before, after string) []fieldChange {
 	return out
 }
 
-// showJSON renders a snapshot value for people: strings bare, the rest as
-// compact JSON.
+// showJSON renders a snapshot value for people: strings bare, lists one
+// item a line, sources as "title · publisher · date · url".
 func showJSON(raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
@@ -110,6 +112,24 @@ func showJSON(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return strings.Join(list, ", ")
+	}
+	var objs []map[string]any
+	if json.Unmarshal(raw, &objs) == nil {
+		lines := make([]string, len(objs))
+		for i, o := range objs {
+			var parts []string
+			for _, k := range []string{"title", "publisher", "published_on", "metric", "value", "note", "url", "source_url"} {
+				if v, ok := o[k]; ok && fmt.Sprint(v) != "" {
+					parts = append(parts, fmt.Sprint(v))
+				}
+			}
+			lines[i] = strings.Join(parts, " · ")
+		}
+		return strings.Join(lines, "\n")
 	}
 	return string(raw)
 }

@@ -31,7 +31,7 @@ type Spec struct {
 // Chart geometry: margins leave room for the axis labels.
 const (
 	marginLeft   = 64
-	marginRight  = 16
+	marginRight  = 36
 	marginTop    = 16
 	marginBottom = 40
 )
