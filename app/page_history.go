@@ -3,9 +3,9 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
