@@ -34,6 +34,7 @@ type Server struct {
 	log      *slog.Logger
 	version  string
 	activity ActivitySource
+	cache    *pageCache
 }
 
 // New builds the Fiber application with every route and middleware. It
@@ -42,7 +43,8 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
+		cache: newPageCache(d.Config.PageCacheTTL, 256)}
 	v, err := newViews()
 	if err != nil {
 		return nil, err
@@ -64,6 +66,7 @@ func New(d Deps) (*fiber.App, error) {
 	f.Use(recover.New())
 	f.Use(requestid.New())
 	f.Use(s.securityHeaders)
+	f.Use(s.cache.invalidateOnWrite)
 	s.routes(f)
 	return f, nil
 }

@@ -30,7 +30,9 @@ func (s *Server) pageLogin(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	return s.render(c, fiber.StatusOK, "login", loginPage{pageBase: s.base(c, "Planner login", "login"), Next: safeNext(c.Query("next"))})
+	p := loginPage{pageBase: s.base(c, "Planner login", "login"), Next: safeNext(c.Query("next"))}
+	p.CSRF = s.csrfToken(c)
+	return s.render(c, fiber.StatusOK, "login", p)
 }
 
 // postLogin checks the password, enforcing the lockout before any password
@@ -41,6 +43,7 @@ func (s *Server) postLogin(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	ip := c.IP()
 	p := loginPage{pageBase: s.base(c, "Planner login", "login"), Email: email, Next: safeNext(c.FormValue("next"))}
+	p.CSRF = s.csrfToken(c)
 
 	byEmail, byIP, err := s.store.FailedLogins(ctx, email, ip, time.Now().UTC().Add(-lockoutWindow))
 	if err != nil {

@@ -21,8 +21,15 @@ type pageBase struct {
 	Nav string
 }
 
+// base fills the layout's fields. Only signed-in pages carry a token (for
+// the log-out form); anonymous pages stay identical for every visitor, and
+// the login page adds its own double-submit token.
 func (s *Server) base(c *fiber.Ctx, title, nav string) pageBase {
-	return pageBase{Title: title, User: currentUser(c), CSRF: s.csrfToken(c), Nav: nav}
+	b := pageBase{Title: title, User: currentUser(c), Nav: nav}
+	if b.User != nil {
+		b.CSRF = s.csrfToken(c)
+	}
+	return b
 }
 
 // render sends a page with a status. Pages for signed-in users are never

@@ -26,7 +26,7 @@ func (s *Server) routes(f *fiber.App) {
 	// Pages: the session is read on every page; every POST carries a CSRF
 	// token.
 	pages := f.Group("", s.loadSession, s.checkCSRF)
-	pages.Get("/", s.pageTimeline)
+	pages.Get("/", s.cache.serve, s.pageTimeline)
 	pages.Get("/events/new", s.requirePlannerPage, s.pageEventNew)
 	pages.Post("/events/new", s.requirePlannerPage, s.postEventNew)
 	pages.Get("/events/:id", s.pageEvent)
