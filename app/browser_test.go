@@ -214,4 +214,11 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 	do("history", chromedp.Navigate(fmt.Sprintf("%s/events/%d/history", base, hostile.ID)), chromedp.WaitVisible(css(".history")))
 	shot("09-history")
 	axe("history")
+
+	// A phone-sized screen: the layout must reflow, not scroll sideways.
+	do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/?kind=strike_round&year=2025"), chromedp.WaitVisible(css(".items")))
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
+		t.Errorf("phone layout is %d px wide (%v)", w, err)
+	}
+	shot("10-timeline-phone")
 }
