@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -39,7 +38,11 @@ func newAPIFixture(t *testing.T, s *models.Store) *apiFixture {
 		f.tokens[r] = tok
 	}
 	cfg := Config{Addr: ":0", MaxUploadMB: 8, MaxJSONKB: 64, BaseURL: "http://strikeline.test"}
-	f.app = New(Deps{Store: s, Config: cfg})
+	app, err := New(Deps{Store: s, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.app = app
 	return f
 }
 
@@ -136,4 +139,3 @@ func TestAPIBadTokenIsRejected(t *testing.T) {
 	})
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/reports/analysis"
@@ -21,15 +19,4 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res.View())
-}
-
-// splitList reads a comma-separated query value.
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

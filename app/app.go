@@ -23,9 +23,13 @@ type Deps struct {
 	Logger *slog.Logger
 	// Version is shown in reports and /healthz.
 	Version string
-	// Activity serves appointment series to the impact engine; nil means
-	// the store's own data (analysis.NewStoreSource).
+	// Activity serves appointment series to the impact engine and the
+	// event charts; nil means the store's own data
+	// (analysis.NewStoreSource).
 	Activity analysis.Source
+	// Charts overrides where event charts read daily totals (tests); nil
+	// means Activity's total appointments.
+	Charts ActivitySource
 }
 
 // Server holds the handlers' shared dependencies.
@@ -35,18 +39,30 @@ type Server struct {
 	log      *slog.Logger
 	version  string
 	activity analysis.Source
+	charts   ActivitySource
+	cache    *pageCache
 }
 
-// New builds the Fiber application with every route and middleware.
-func New(d Deps) *fiber.App {
+// New builds the Fiber application with every route and middleware. It
+// fails when a page template does not parse.
+func New(d Deps) (*fiber.App, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
 	if d.Activity == nil {
 		d.Activity = analysis.NewStoreSource(d.Store)
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity}
+	if d.Charts == nil {
+		d.Charts = totalsSource{d.Activity}
+	}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
+		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
+	v, err := newViews()
+	if err != nil {
+		return nil, err
+	}
 	f := fiber.New(fiber.Config{
+		Views:   v,
 		AppName: "Strikeline",
 		// Immutable copies request strings so nothing handed to the store
 		// or a goroutine is overwritten when fasthttp reuses its buffers.
@@ -56,13 +72,15 @@ func New(d Deps) *fiber.App {
 		WriteTimeout:          d.Config.WriteTimeout,
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
-		ErrorHandler:          errorHandler(d.Logger, nil),
+		ErrorHandler:          errorHandler(d.Logger, s.renderError),
 		ProxyHeader:           proxyHeader(d.Config),
 	})
 	f.Use(recover.New())
 	f.Use(requestid.New())
+	f.Use(s.securityHeaders)
+	f.Use(s.cache.invalidateOnWrite)
 	s.routes(f)
-	return f
+	return f, nil
 }
 
 func proxyHeader(c Config) string {

@@ -26,11 +26,17 @@ func actor(c *fiber.Ctx) string {
 
 // authenticate resolves an "Authorization: Bearer" API token, if present.
 // A bad token is rejected outright rather than treated as anonymous, so a
-// script with a revoked token fails loudly.
+// script with a revoked token fails loudly. Without a bearer header the
+// browser session cookie is accepted; because browsers send cookies on
+// cross-site requests, API writes from a session must echo the session's
+// CSRF token in the X-CSRF-Token header.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	if h == "" {
-		return c.Next()
+		if c.Cookies(sessionCookie) == "" {
+			return c.Next()
+		}
+		return s.loadSession(c)
 	}
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
@@ -41,6 +47,23 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(localUser, u)
+	return c.Next()
+}
+
+// apiSessionCSRF rejects API writes made with a session cookie but without
+// the session's CSRF token; bearer-token requests are not affected.
+func apiSessionCSRF(c *fiber.Ctx) error {
+	sess := currentSession(c)
+	if sess == nil {
+		return c.Next()
+	}
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if !tokensEqual(c.Get(csrfHeader), sess.CSRFToken) {
+		return httpError(fiber.StatusForbidden, "session requests must send the X-CSRF-Token header")
+	}
 	return c.Next()
 }
 

@@ -25,6 +25,10 @@ type Config struct {
 	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
 	// load balancer); STRIKELINE_TRUST_PROXY=1.
 	TrustProxy bool
+	// PageCacheTTL is how long anonymous timeline pages are served from
+	// memory (STRIKELINE_PAGE_CACHE_SECONDS, default 5; 0 turns it off).
+	// Writes through this instance clear the cache at once.
+	PageCacheTTL time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment.
@@ -45,6 +49,11 @@ func ConfigFromEnv() (Config, error) {
 		return c, err
 	}
 	c.TrustProxy = os.Getenv("STRIKELINE_TRUST_PROXY") == "1"
+	secs, err := envInt("STRIKELINE_PAGE_CACHE_SECONDS", 5)
+	if err != nil {
+		return c, err
+	}
+	c.PageCacheTTL = time.Duration(secs) * time.Second
 	c.SecureCookies = len(c.BaseURL) > 8 && c.BaseURL[:8] == "https://"
 	return c, c.Validate()
 }
@@ -57,6 +66,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 100000 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_UPLOAD_MB must be between 1 and 100000"))
+	}
+	if c.PageCacheTTL < 0 {
+		errs = append(errs, errors.New("STRIKELINE_PAGE_CACHE_SECONDS must not be negative"))
 	}
 	if c.MaxJSONKB < 1 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))

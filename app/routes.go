@@ -1,7 +1,10 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -18,8 +21,37 @@ var collections = map[string]models.Kind{
 // routes is the one list of every route.
 func (s *Server) routes(f *fiber.App) {
 	f.Get("/healthz", s.healthz)
+	f.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(staticFS), PathPrefix: "static", MaxAge: 3600}))
 
-	api := f.Group("/api/v1", s.authenticate)
+	// Pages: the session is read on every page; every POST carries a CSRF
+	// token. The middleware is attached per route, not with a prefix group,
+	// so it never runs on the API (whose bearer clients have no cookies).
+	page := func(method, path string, h ...fiber.Handler) {
+		f.Add(method, path, append([]fiber.Handler{s.loadSession, s.checkCSRF}, h...)...)
+	}
+	page("GET", "/", s.cache.serve, s.pageTimeline)
+	page("GET", "/events/new", s.requirePlannerPage, s.pageEventNew)
+	page("POST", "/events/new", s.requirePlannerPage, s.postEventNew)
+	page("GET", "/events/:id", s.pageEvent)
+	page("GET", "/events/:id/edit", s.requirePlannerPage, s.pageEventEdit)
+	page("POST", "/events/:id/edit", s.requirePlannerPage, s.postEventEdit)
+	page("POST", "/events/:id/delete", s.requirePlannerPage, s.postEventDelete)
+	page("GET", "/events/:id/history", s.pageHistory)
+	page("POST", "/events/:id/history/:version/restore", s.requirePlannerPage, s.postRestore)
+	page("GET", "/disputes/:id", s.pageDispute)
+	page("GET", "/login", s.pageLogin)
+	page("POST", "/login", s.postLogin)
+	page("POST", "/logout", s.postLogout)
+
+	// Downloads of whatever the timeline filter shows.
+	f.Get("/timeline.csv", s.downloadCSV)
+	f.Get("/timeline.json", s.downloadJSON)
+	f.Get("/timeline.xlsx", s.downloadXLSX)
+	f.Get("/timeline-js.json", s.downloadTimelineJS)
+	f.Get("/strikes.ics", s.downloadICS)
+	f.Get("/feed.atom", s.downloadAtom)
+
+	api := f.Group("/api/v1", s.authenticate, apiSessionCSRF)
 	api.Get("/timeline", s.apiTimeline)
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))

@@ -26,7 +26,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if n > 0 {
 		env.Logger.Info("loaded seed timeline", "records", n)
 	}
-	f := app.New(app.Deps{Store: s, Config: env.Config, Logger: env.Logger, Version: Version})
+	f, err := app.New(app.Deps{Store: s, Config: env.Config, Logger: env.Logger, Version: Version})
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listen(*addr) }()
 	env.Logger.Info("strikeline listening", "addr", *addr, "database", string(s.Backend))

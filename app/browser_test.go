@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/strikeline/strikeline/app/svgchart"
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/testdb"
+)
+
+// fakeActivity draws a weekday pattern with a dip on event days, so the
+// browser test can look at a real chart.
+type fakeActivity struct{}
+
+func (fakeActivity) DailyTotals(_ context.Context, from, to time.Time, _ string) ([]svgchart.DayValue, error) {
+	var out []svgchart.DayValue
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		v := 1_250_000.0
+		switch d.Weekday() {
+		case time.Saturday:
+			v = 90_000
+		case time.Sunday:
+			v = 40_000
+		case time.Monday:
+			v = 1_450_000
+		}
+		out = append(out, svgchart.DayValue{Day: d, Value: v})
+	}
+	return out, nil
+}
+
+// browserPrereqs finds Chromium and axe-core; without them the test fails
+// on CI and is skipped, saying why, elsewhere.
+func browserPrereqs(t *testing.T) (chrome, axe string) {
+	t.Helper()
+	missing := func(msg string) {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	chrome, err := exec.LookPath("chromium")
+	if err != nil {
+		missing("browser test needs Debian's chromium (apt-get install chromium)")
+	}
+	axe, _ = filepath.Abs("testdata/axe/node_modules/axe-core/axe.min.js")
+	if _, err := os.Stat(axe); err != nil {
+		missing("browser test needs axe-core: (cd app/testdata/axe && npm ci)")
+	}
+	return chrome, axe
+}
+
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	chrome, axePath := browserPrereqs(t)
+	axeJS, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := filepath.Join("..", "artifacts", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	s := testdb.New(t, models.SQLite)
+	f, hostile := newTestAppWith(t, s, fakeActivity{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go f.Listener(ln)
+	t.Cleanup(func() { f.ShutdownWithTimeout(5 * time.Second) })
+	base := "http://" + ln.Addr().String()
+	ds, _, err := s.ListEvents(t.Context(), models.EventFilter{Kinds: []models.Kind{models.KindDispute}, Limit: 1})
+	if err != nil || len(ds) == 0 {
+		t.Fatal("no dispute in the seed")
+	}
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// The first action starts the browser: it must not run under a timeout
+	// (that would bound the browser's life); later steps share one budget.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	// submit clicks a button and waits for the page it loads.
+	submit := func(step, sel string) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(css(sel))); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// axe checks the page as it is; serious and critical violations fail.
+	axe := func(page string) {
+		t.Helper()
+		script := string(axeJS) + `;
+axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))`
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[[]map[string]any](script, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("axe on %s: %v", page, err)
+		}
+		if len(out) > 0 {
+			b, _ := json.MarshalIndent(out, "", "  ")
+			t.Errorf("axe on %s: %d serious/critical violations:\n%s", page, len(out), b)
+		}
+	}
+
+	// A journalist: the timeline, a filter, a record, a dispute.
+	do("timeline", chromedp.Navigate(base+"/"), chromedp.WaitVisible(css("h1")))
+	shot("01-timeline")
+	axe("timeline")
+	do("filter", chromedp.SetValue(css("#f-kind"), "strike_round"), chromedp.SetValue(css("#f-year"), "2025"))
+	submit("filter", ".filters button[type=submit]")
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if got := text(".count"); !strings.Contains(loc, "kind=strike_round") || !strings.Contains(loc, "year=2025") || !strings.Contains(got, "match") {
+		t.Errorf("filter: at %s, %q", loc, got)
+	}
+	shot("02-timeline-filtered")
+	do("open record", chromedp.Navigate(fmt.Sprintf("%s/events/%d", base, hostile.ID)), chromedp.WaitVisible(css("#rec-h")))
+	if got := text("#rec-h"); got != hostileTitle {
+		t.Errorf("record title %q (markup must show as text)", got)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart title").length`)); err != nil || n == 0 {
+		t.Errorf("no accessible chart on the record page (%v)", err)
+	}
+	shot("03-event")
+	axe("event")
+	do("dispute", chromedp.Navigate(fmt.Sprintf("%s/disputes/%d", base, ds[0].ID)), chromedp.WaitVisible(css("#story-h")))
+	shot("04-dispute")
+	axe("dispute")
+	do("404", chromedp.Navigate(base+"/events/999999"), chromedp.WaitVisible(css("h1")))
+	axe("error")
+
+	// A planner: log in (proves the form post and its CSRF cookie work in a
+	// real browser), create a strike round through the form, find it.
+	do("login page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("#email")))
+	shot("05-login")
+	axe("login")
+	do("login", chromedp.SendKeys(css("#email"), plannerEmail), chromedp.SendKeys(css("#password"), plannerPassword))
+	submit("login", "form.stack button[type=submit]")
+	do("logged in", chromedp.WaitVisible(css("header .who")))
+	do("new form", chromedp.Navigate(base+"/events/new?kind=strike_round"), chromedp.WaitVisible(css("#title")))
+	shot("06-form")
+	axe("form")
+	do("invalid", chromedp.SendKeys(css("#source_url_0"), "not a url"))
+	submit("invalid submit", "button[value=save]")
+	do("errors", chromedp.WaitVisible(css(".error-summary")))
+	shot("07-form-errors")
+	axe("form with errors")
+	title := "Browser-made strike round"
+	do("fill", chromedp.SetValue(css("#title"), title), chromedp.SetValue(css("#start"), "2026-01-12T07:00"),
+		chromedp.SetValue(css("#end"), "2026-01-17T07:00"), chromedp.SetValue(css("#staff_group"), "resident_doctors"),
+		chromedp.SetValue(css("#action_type"), "full_walkout"), chromedp.SetValue(css("#source_url_0"), "https://www.bma.org.uk/news"))
+	submit("valid submit", "button[value=save]")
+	do("created", chromedp.WaitVisible(css("#rec-h")))
+	if got := text("#rec-h"); got != title {
+		t.Fatalf("after create, page title %q", got)
+	}
+	do("find on timeline", chromedp.Navigate(base+"/?q=browser-made"), chromedp.WaitVisible(css(".items")))
+	if got := text(".items"); !strings.Contains(got, title) {
+		t.Errorf("new record not on the timeline: %q", got)
+	}
+	shot("08-timeline-planner")
+	do("history", chromedp.Navigate(fmt.Sprintf("%s/events/%d/history", base, hostile.ID)), chromedp.WaitVisible(css(".history")))
+	shot("09-history")
+	axe("history")
+
+	// A phone-sized screen: the layout must reflow, not scroll sideways.
+	do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/?kind=strike_round&year=2025"), chromedp.WaitVisible(css(".items")))
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
+		t.Errorf("phone layout is %d px wide (%v)", w, err)
+	}
+	shot("10-timeline-phone")
+}

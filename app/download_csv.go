@@ -1,0 +1,29 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// downloadCSV is /timeline.csv: the filtered timeline as CSV.
+func (s *Server) downloadCSV(c *fiber.Ctx) error {
+	events, err := s.filteredEvents(c, "")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(exportHeader)
+	for i := range events {
+		_ = w.Write(s.exportRow(&events[i]))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("csv download: %w", err)
+	}
+	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8")
+	return c.Send(buf.Bytes())
+}

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+// downloadLimit is how many records one download holds when the URL does
+// not page: more than the whole timeline today.
+const downloadLimit = 1000
+
+// filteredEvents loads what the timeline filter in the URL matches, oldest
+// first; kind, when set, narrows it to one kind (the strike calendar).
+func (s *Server) filteredEvents(c *fiber.Ctx, kind models.Kind) ([]models.Event, error) {
+	q, err := parseEventQuery(c.Query, "")
+	if err != nil {
+		return nil, err
+	}
+	if kind != "" {
+		if len(q.Filter.Kinds) > 0 && !containsKind(q.Filter.Kinds, kind) {
+			return nil, nil
+		}
+		q.Filter.Kinds = []models.Kind{kind}
+	}
+	if c.Query("per_page") == "" {
+		q.Filter.Limit, q.Filter.Offset = downloadLimit, 0
+	}
+	events, _, err := s.store.ListEvents(c.UserContext(), q.Filter)
+	return events, err
+}
+
+func containsKind(ks []models.Kind, k models.Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// attachment names a download, with the date so saved files do not clash.
+func attachment(c *fiber.Ctx, base, ext, mime string) {
+	c.Set(fiber.HeaderContentType, mime)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+base+"-"+time.Now().UTC().Format("20060102")+"."+ext+`"`)
+}
+
+// neutralise stops a spreadsheet from reading a cell as a formula: a
+// leading = + - @, tab, CR or LF gets a quote in front (OWASP's advice).
+func neutralise(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
+		return "'" + s
+	}
+	return s
+}
+
+// exportHeader is the column list of the CSV and XLSX downloads.
+var exportHeader = []string{"id", "kind", "title", "start", "end", "staff_group", "unions", "dispute_id",
+	"summary", "sources", "permalink", "updated_at"}
+
+// exportRow is one record in the CSV and XLSX column order, neutralised.
+func (s *Server) exportRow(e *models.Event) []string {
+	d := e.Doc()
+	var urls []string
+	for _, src := range d.Sources {
+		urls = append(urls, src.URL)
+	}
+	dispute := ""
+	if d.DisputeID != nil {
+		dispute = strconv.FormatInt(*d.DisputeID, 10)
+	}
+	updated := ""
+	if d.UpdatedAt != nil {
+		updated = d.UpdatedAt.Format(time.RFC3339)
+	}
+	row := []string{strconv.FormatInt(d.ID, 10), string(d.Kind), d.Title, d.Start, d.End, d.StaffGroup,
+		strings.Join(d.Unions, "; "), dispute, d.Summary, strings.Join(urls, " "), s.cfg.BaseURL + eventURL(d.ID), updated}
+	for i := range row {
+		row[i] = neutralise(row[i])
+	}
+	return row
+}
+
+// baseHost is the host name of the public base URL, for feed ids and
+// calendar UIDs.
+func baseHost(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return "strikeline.invalid"
+	}
+	return u.Hostname()
+}

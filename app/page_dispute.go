@@ -1,0 +1,39 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+type disputePage struct {
+	pageBase
+	Dispute eventView
+	Details []detail
+	Months  []monthGroup
+	Count   int
+}
+
+// pageDispute tells a dispute's story in date order: its milestones,
+// ballots, strike rounds and settlements.
+func (s *Server) pageDispute(c *fiber.Ctx) error {
+	d, err := s.eventParam(c, models.KindDispute)
+	if err != nil {
+		return err
+	}
+	events, _, err := s.store.ListEvents(c.UserContext(), models.EventFilter{DisputeID: &d.ID, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	// The filter matches the dispute itself too; it heads the page instead.
+	story := events[:0]
+	for _, e := range events {
+		if e.ID != d.ID {
+			story = append(story, e)
+		}
+	}
+	titles := map[int64]string{d.ID: d.Title}
+	p := disputePage{pageBase: s.base(c, d.Title, ""), Dispute: viewEvent(d, titles), Details: eventDetails(d.Doc()),
+		Months: groupByMonth(story, nil), Count: len(story)}
+	return s.render(c, fiber.StatusOK, "dispute", p)
+}

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/app/svgchart"
+	"github.com/strikeline/strikeline/models"
+)
+
+// chartMargin is how much of the days around an event the chart shows, so
+// the event stands out against ordinary weeks.
+const chartMargin = 28 * 24 * time.Hour
+
+type eventPage struct {
+	pageBase
+	Event     eventView
+	Doc       models.EventDoc
+	Details   []detail
+	History   []models.HistoryEntry
+	Chart     template.HTML
+	ChartNote string
+	CanEdit   bool
+	// Permalink is the full address to cite.
+	Permalink string
+}
+
+// detail is one labelled fact about a record.
+type detail struct{ Label, Value string }
+
+// pageEvent shows one record: its facts, sources, history and activity.
+func (s *Server) pageEvent(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	e, err := s.eventParam(c, "")
+	if err != nil {
+		return err
+	}
+	var titles map[int64]string
+	if e.DisputeID != nil {
+		if d, err := s.store.GetEvent(ctx, *e.DisputeID); err == nil {
+			titles = map[int64]string{d.ID: d.Title}
+		}
+	}
+	hist, err := s.store.History(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	doc := e.Doc()
+	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
+		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
+	p.Chart, p.ChartNote = s.activityChart(ctx, e)
+	return s.render(c, fiber.StatusOK, "event", p)
+}
+
+func canEdit(c *fiber.Ctx) bool {
+	u := currentUser(c)
+	return u != nil && u.Role.Allows(models.RolePlanner)
+}
+
+// activityChart draws appointments around the event, or explains why
+// there is no chart. A failing source costs the chart, not the page.
+func (s *Server) activityChart(ctx context.Context, e *models.Event) (template.HTML, string) {
+	const none = "No appointment data imported for this period yet."
+	if s.charts == nil {
+		return "", none
+	}
+	first, last := e.Days()
+	area := "ENGLAND"
+	if len(e.Scope) == 1 {
+		area = e.Scope[0]
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	pts, err := s.charts.DailyTotals(ctx, first.Add(-chartMargin), last.Add(chartMargin), area)
+	if err != nil {
+		s.log.Warn("activity chart unavailable", "event", e.ID, "err", err)
+		return "", "Appointment data could not be loaded just now."
+	}
+	if len(pts) == 0 {
+		return "", none
+	}
+	svg := svgchart.Render(svgchart.Spec{
+		Title:  fmt.Sprintf("GP appointments per day, %s, around %s", area, e.Title),
+		Desc:   fmt.Sprintf("Daily appointment counts from %s to %s; the shaded band marks the event (%s to %s).", pts[0].Day.Format("2 Jan 2006"), pts[len(pts)-1].Day.Format("2 Jan 2006"), first.Format("2 Jan 2006"), last.Format("2 Jan 2006")),
+		YLabel: "appointments", Points: pts, BandFrom: first, BandTo: last,
+	})
+	// svgchart escapes every piece of text it writes.
+	return template.HTML(svg), ""
+}
+
+// eventDetails lists a record's kind-specific facts that are set.
+func eventDetails(d models.EventDoc) []detail {
+	var out []detail
+	add := func(label, v string) {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, detail{label, v})
+		}
+	}
+	pct := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', -1, 64) + "%"
+	}
+	add("Status", codeLabel(d.Status))
+	add("Staff group", models.StaffGroupLabel(d.StaffGroup))
+	add("Nation", d.Nation)
+	add("Unions", strings.Join(d.Unions, ", "))
+	add("Parties", strings.Join(d.Parties, "; "))
+	if d.RoundNumber != nil {
+		add("Round", strconv.Itoa(*d.RoundNumber))
+	}
+	add("Action", codeLabel(d.ActionType))
+	if d.Kind == models.KindStrikeRound {
+		add("Scope", strings.Join(d.Scope, ", "))
+	}
+	add("Pay year", d.PayYear)
+	add("Headline rise", pct(d.HeadlinePct))
+	add("Average rise", pct(d.AveragePct))
+	add("Lump sum", d.LumpSum)
+	add("Outcome", codeLabel(d.Outcome))
+	add("Effective from", d.EffectiveDate)
+	add("Body", d.Body)
+	add("Instrument", codeLabel(d.Instrument))
+	add("What changes", d.WhatChanges)
+	add("Who it affects", d.Affects)
+	add("Milestone", codeLabel(d.MilestoneType))
+	add("Turnout", pct(d.TurnoutPct))
+	add("Voted yes", pct(d.YesPct))
+	for _, f := range d.Figures {
+		add(codeLabel(f.Metric), strconv.FormatInt(f.Value, 10)+" "+f.Note)
+	}
+	add("Notes", d.Notes)
+	return out
+}

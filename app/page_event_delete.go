@@ -1,0 +1,18 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// postEventDelete soft-deletes a record and shows its history, where it can
+// be restored.
+func (s *Server) postEventDelete(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteEvent(c.UserContext(), actor(c), id, ""); err != nil {
+		return err
+	}
+	return c.Redirect(eventURL(id)+"/history", fiber.StatusSeeOther)
+}

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+type historyPage struct {
+	pageBase
+	ID      int64
+	Name    string
+	Deleted bool
+	Current int
+	Entries []historyView
+	CanEdit bool
+}
+
+type historyView struct {
+	models.HistoryEntry
+	Changes []fieldChange
+}
+
+// fieldChange is one field that differs between two versions.
+type fieldChange struct{ Field, Before, After string }
+
+// pageHistory lists every version of a record, newest first, with the
+// fields each change touched. It is public: readers may see how a record
+// was corrected.
+func (s *Server) pageHistory(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.store.GetEventAny(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	hs, err := s.store.History(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	p := historyPage{pageBase: s.base(c, "History: "+e.Title, ""), ID: id, Name: e.Title, Deleted: e.DeletedAt.Valid,
+		Current: e.Version, CanEdit: canEdit(c)}
+	for _, h := range slices.Backward(hs) {
+		p.Entries = append(p.Entries, historyView{HistoryEntry: h, Changes: diffDocs(h.Before, h.After)})
+	}
+	return s.render(c, fiber.StatusOK, "history", p)
+}
+
+// postRestore makes an old version current again.
+func (s *Server) postRestore(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := idParam(c, "version")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.RestoreEvent(c.UserContext(), actor(c), id, int(v)); err != nil {
+		return err
+	}
+	return c.Redirect(eventURL(id), fiber.StatusSeeOther)
+}
+
+// bookkeeping fields change on every save; showing them would hide the
+// real edits.
+var bookkeeping = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true,
+	"created_by": true, "updated_by": true, "is_seed": true, "deleted": true}
+
+// diffDocs compares two JSON snapshots field by field.
+func diffDocs(before, after string) []fieldChange {
+	var a, b map[string]json.RawMessage
+	if before != "" {
+		_ = json.Unmarshal([]byte(before), &a)
+	}
+	_ = json.Unmarshal([]byte(after), &b)
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var out []fieldChange
+	for k := range keys {
+		if bookkeeping[k] {
+			continue
+		}
+		x, y := showJSON(a[k]), showJSON(b[k])
+		if x != y {
+			out = append(out, fieldChange{Field: codeLabel(k), Before: x, After: y})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+// showJSON renders a snapshot value for people: strings bare, lists one
+// item a line, sources as "title · publisher · date · url".
+func showJSON(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return strings.Join(list, ", ")
+	}
+	var objs []map[string]any
+	if json.Unmarshal(raw, &objs) == nil {
+		lines := make([]string, len(objs))
+		for i, o := range objs {
+			var parts []string
+			for _, k := range []string{"title", "publisher", "published_on", "metric", "value", "note", "url", "source_url"} {
+				if v, ok := o[k]; ok && fmt.Sprint(v) != "" {
+					parts = append(parts, fmt.Sprint(v))
+				}
+			}
+			lines[i] = strings.Join(parts, " · ")
+		}
+		return strings.Join(lines, "\n")
+	}
+	return string(raw)
+}

@@ -1,0 +1,165 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/testdb"
+)
+
+func TestPages(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, hostile := newTestApp(t, s)
+		c := newClient(t, f)
+		id := fmt.Sprint(hostile.ID)
+		tests := []struct {
+			path   string
+			status int
+			want   []string
+			reject []string
+		}{
+			{"/", 200, []string{"<h1>NHS industrial action timeline</h1>", `href="/events/` + id + `"`, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; strike",
+				`rel="noopener noreferrer"`, `<time datetime=`, "July 2025", `href="/timeline.csv"`}, []string{`<script>alert`}},
+			{"/?kind=strike_round&year=2025&q=strike", 200, []string{`<option value="strike_round" selected>`, `href="/timeline.csv?kind=strike_round&amp;q=strike&amp;year=2025"`,
+				"07:00 Fri 14 Nov 2025 to 07:00 Wed 19 Nov 2025 (UK time)"}, []string{"Pay settlement</span>"}},
+			{"/?year=abc", 400, []string{"must be a year like 2025"}, nil},
+			{"/events/" + id, 200, []string{"&lt;script&gt;", "&lt;b&gt;BMA&lt;/b&gt;", "No appointment data imported for this period yet.", "Version 1: create by test"}, []string{"<script>alert", "<b>BMA</b>"}},
+			{"/events/" + id + "/history", 200, []string{"Version 1: create", "<ins>"}, []string{"<script>alert"}},
+			{"/events/999999", 404, []string{"Page not found"}, nil},
+			{"/events/abc", 404, []string{"Page not found"}, nil},
+			{"/login", 200, []string{`name="csrf_token"`, `autocomplete="current-password"`}, nil},
+			{"/events/new", 303, nil, nil},
+		}
+		for _, tc := range tests {
+			t.Run(tc.path, func(t *testing.T) {
+				res, body := c.get(tc.path)
+				if res.StatusCode != tc.status {
+					t.Fatalf("status %d, want %d\n%s", res.StatusCode, tc.status, body)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(body, w) {
+						t.Errorf("body lacks %q", w)
+					}
+				}
+				for _, r := range tc.reject {
+					if strings.Contains(body, r) {
+						t.Errorf("body contains %q", r)
+					}
+				}
+				if res.StatusCode == 200 {
+					if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+						t.Errorf("CSP = %q", csp)
+					}
+					if rp := res.Header.Get("Referrer-Policy"); rp != "same-origin" {
+						t.Errorf("Referrer-Policy = %q", rp)
+					}
+				}
+			})
+		}
+		// The dispute page tells the story of its records in order.
+		ds, _, err := s.ListEvents(t.Context(), models.EventFilter{Kinds: []models.Kind{models.KindDispute}, Limit: 1})
+		if err != nil || len(ds) == 0 {
+			t.Fatalf("no seeded dispute: %v", err)
+		}
+		res, body := c.get(fmt.Sprintf("/disputes/%d", ds[0].ID))
+		if res.StatusCode != 200 || !strings.Contains(body, "The story in order") || !strings.Contains(body, "Strike round</span>") {
+			t.Errorf("dispute page: %d", res.StatusCode)
+		}
+		if res, _ := c.get("/disputes/" + id); res.StatusCode != 404 {
+			t.Errorf("a strike round as a dispute: %d, want 404", res.StatusCode)
+		}
+	})
+}
+
+func TestCSRF(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, hostile := newTestApp(t, s)
+		anon := newClient(t, f)
+		anon.get("/login")
+		// A login post without the double-submit token is refused.
+		if res, _ := anon.post("/login", url.Values{"email": {plannerEmail}, "password": {plannerPassword}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("login without token: %d, want 403", res.StatusCode)
+		}
+		if res, _ := anon.post("/login", url.Values{"csrf_token": {"forged-forged-forged-forged-forged-forged"}, "email": {plannerEmail}, "password": {plannerPassword}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("login with wrong token: %d, want 403", res.StatusCode)
+		}
+		c := newClient(t, f)
+		token := c.login()
+		del := fmt.Sprintf("/events/%d/delete", hostile.ID)
+		if res, _ := c.post(del, url.Values{}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("delete without token: %d, want 403", res.StatusCode)
+		}
+		if res, _ := c.post(del, url.Values{"csrf_token": {token + "x"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("delete with wrong token: %d, want 403", res.StatusCode)
+		}
+		// The JSON API accepts the session cookie, but writes need the header.
+		body := `{"title":"API milestone","start":"2025-09-01","milestone_type":"ballot_opened","sources":[{"url":"https://example.org/a"}]}`
+		hdr := map[string]string{"Content-Type": "application/json"}
+		if res, _ := c.do("POST", "/api/v1/milestones", strings.NewReader(body), hdr); res.StatusCode != http.StatusForbidden {
+			t.Errorf("API write from session without X-CSRF-Token: %d, want 403", res.StatusCode)
+		}
+		hdr["X-CSRF-Token"] = token
+		if res, b := c.do("POST", "/api/v1/milestones", strings.NewReader(body), hdr); res.StatusCode != http.StatusCreated {
+			t.Errorf("API write from session with token: %d %s", res.StatusCode, b)
+		}
+		if res, _ := c.post(del, url.Values{"csrf_token": {token}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("delete with token: %d, want 303", res.StatusCode)
+		}
+		// Logging out ends the session in the database.
+		c.post("/logout", url.Values{"csrf_token": {token}})
+		if res, _ := c.get("/events/new"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("after logout /events/new: %d, want a redirect to login", res.StatusCode)
+		}
+	})
+}
+
+func TestLoginLockout(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newTestApp(t, s)
+		c := newClient(t, f)
+		_, page := c.get("/login")
+		tok := csrfFrom(t, page)
+		try := func(email, pw string) int {
+			res, _ := c.post("/login", url.Values{"csrf_token": {tok}, "email": {email}, "password": {pw}})
+			return res.StatusCode
+		}
+		for i := 0; i < maxEmailFailure; i++ {
+			if got := try(plannerEmail, "wrong password "+fmt.Sprint(i)); got != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d, want 401", i, got)
+			}
+		}
+		res, body := c.post("/login", url.Values{"csrf_token": {tok}, "email": {plannerEmail}, "password": {plannerPassword}})
+		if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Too many failed attempts") {
+			t.Fatalf("locked account with the right password: %d, want 429", res.StatusCode)
+		}
+		// Success clears the email's failures.
+		if err := s.ClearFailedLogins(t.Context(), plannerEmail); err != nil {
+			t.Fatal(err)
+		}
+		try(plannerEmail, "wrong again")
+		if got := try(plannerEmail, plannerPassword); got != http.StatusSeeOther {
+			t.Fatalf("login after clearing: %d", got)
+		}
+		if n, _, _ := s.FailedLogins(t.Context(), plannerEmail, "0.0.0.0", timeAgo(lockoutWindow)); n != 0 {
+			t.Errorf("failures after success = %d, want 0", n)
+		}
+		// Twenty failures from one address lock it out for every email.
+		c = newClient(t, f)
+		_, page = c.get("/login")
+		tok = csrfFrom(t, page)
+		for i := 0; i < maxIPFailure; i++ {
+			if got := try(fmt.Sprintf("nobody%d@example.org", i), "wrong password"); got != http.StatusUnauthorized {
+				t.Fatalf("IP failure %d: %d", i, got)
+			}
+		}
+		c2 := newClient(t, f)
+		_, page = c2.get("/login")
+		if res, _ := c2.post("/login", url.Values{"csrf_token": {csrfFrom(t, page)}, "email": {plannerEmail}, "password": {plannerPassword}}); res.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("IP lockout: %d, want 429", res.StatusCode)
+		}
+	})
+}
