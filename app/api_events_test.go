@@ -138,4 +138,3 @@ func TestAPIBadTokenIsRejected(t *testing.T) {
 		}
 	})
 }
-
