@@ -51,6 +51,9 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/strikes.ics", s.downloadICS)
 	f.Get("/feed.atom", s.downloadAtom)
 
+	// Analyst exports: bearer token or a signed-in session.
+	f.Get("/reports/impact.xlsx", s.authenticate, s.loadSession, requireRole(models.RoleAnalyst), s.reportImpactXLSX)
+
 	api := f.Group("/api/v1", s.authenticate, apiSessionCSRF)
 	api.Get("/timeline", s.apiTimeline)
 	api.Get("/events", s.apiListEvents(""))
