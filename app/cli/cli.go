@@ -30,6 +30,8 @@ type command struct {
 // Env carries what every command needs; tests build one with their own
 // writers.
 type Env struct {
+	// Stdin feeds --password-stdin and passwd; nil means os.Stdin.
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Config         app.Config
 	Logger         *slog.Logger
@@ -53,7 +55,7 @@ func Main(args []string) int {
 		fmt.Fprintln(os.Stderr, "strikeline: configuration:", err)
 		return 2
 	}
-	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Config: cfg, Logger: log}
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Config: cfg, Logger: log}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, env, args)
