@@ -30,6 +30,9 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	version string
+	// routePaths are the registered route patterns, the only values the
+	// metrics' route label takes.
+	routePaths map[string]struct{}
 }
 
 // New builds the Fiber application with every route and middleware.
@@ -51,9 +54,17 @@ func New(d Deps) *fiber.App {
 		ErrorHandler:          errorHandler(d.Logger, nil),
 		ProxyHeader:           proxyHeader(d.Config),
 	})
-	f.Use(recover.New())
+	// requestid first so every log line has one; observe outside recover
+	// so a recovered panic is logged and counted as the 500 it becomes.
 	f.Use(requestid.New())
+	f.Use(s.observe)
+	f.Use(recover.New())
+	f.Use(s.deadline)
 	s.routes(f)
+	s.routePaths = map[string]struct{}{}
+	for _, r := range f.GetRoutes(true) {
+		s.routePaths[r.Path] = struct{}{}
+	}
 	return f
 }
 

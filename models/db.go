@@ -73,6 +73,12 @@ func openPostgres(ctx context.Context, opt Options, cfg *gorm.Config) (*Store, e
 	}
 	pcfg.MaxConns = max
 	pcfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// Without a connect timeout a server that vanished from the network
+	// makes every request wait for the kernel's TCP timeout (minutes); with
+	// it they fail fast and the app answers 503 until the server is back.
+	if pcfg.ConnConfig.ConnectTimeout == 0 || pcfg.ConnConfig.ConnectTimeout > 5*time.Second {
+		pcfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to create pool: %w", err)
