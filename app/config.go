@@ -11,12 +11,12 @@ import (
 // Config is the runtime configuration, read from environment variables
 // (flags in main may override Addr).
 type Config struct {
-	Addr         string // STRIKELINE_ADDR, default :8080
-	DatabaseURL  string // DATABASE_URL: PostgreSQL; empty means SQLite
-	SQLitePath   string // STRIKELINE_DB, default ./strikeline.db
-	BaseURL      string // STRIKELINE_BASE_URL, used in feeds and permalinks
-	MaxUploadMB  int    // STRIKELINE_MAX_UPLOAD_MB, default 512
-	MaxJSONKB    int    // STRIKELINE_MAX_JSON_KB, default 1024
+	Addr        string // STRIKELINE_ADDR, default :8080
+	DatabaseURL string // DATABASE_URL: PostgreSQL; empty means SQLite
+	SQLitePath  string // STRIKELINE_DB, default ./strikeline.db
+	BaseURL     string // STRIKELINE_BASE_URL, used in feeds and permalinks
+	MaxUploadMB int    // STRIKELINE_MAX_UPLOAD_MB, default 512
+	MaxJSONKB   int    // STRIKELINE_MAX_JSON_KB, default 1024
 	// ReadTimeout (STRIKELINE_READ_TIMEOUT, default 60s) bounds reading a
 	// request, body included, so a slow client cannot hold a connection;
 	// WriteTimeout (STRIKELINE_WRITE_TIMEOUT, default 120s) bounds writing
@@ -40,10 +40,10 @@ type Config struct {
 // ConfigFromEnv reads the configuration from the environment.
 func ConfigFromEnv() (Config, error) {
 	c := Config{
-		Addr:         env("STRIKELINE_ADDR", ":8080"),
-		DatabaseURL:  os.Getenv("DATABASE_URL"),
-		SQLitePath:   env("STRIKELINE_DB", "strikeline.db"),
-		BaseURL:      env("STRIKELINE_BASE_URL", "http://localhost:8080"),
+		Addr:        env("STRIKELINE_ADDR", ":8080"),
+		DatabaseURL: os.Getenv("DATABASE_URL"),
+		SQLitePath:  env("STRIKELINE_DB", "strikeline.db"),
+		BaseURL:     env("STRIKELINE_BASE_URL", "http://localhost:8080"),
 	}
 	var err error
 	for _, d := range []struct {
