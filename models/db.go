@@ -126,11 +126,13 @@ func openSQLite(opt Options, cfg *gorm.Config) (*Store, error) {
 	// Go instead of bouncing off SQLITE_BUSY.
 	sqlDB.SetMaxOpenConns(1)
 	if err := sqlDB.Ping(); err != nil {
+		sqlDB.Close()
 		return nil, fmt.Errorf("store: unable to open SQLite database %q: %w", path, err)
 	}
 	// A path that cannot be written shows up only at the first write: find
 	// out now, with a message that names the file.
 	if err := db.Exec("CREATE TABLE IF NOT EXISTS _strikeline_probe (x INTEGER); DROP TABLE _strikeline_probe").Error; err != nil {
+		sqlDB.Close()
 		return nil, fmt.Errorf("store: SQLite database %q is not writable: %w", path, err)
 	}
 	return &Store{DB: db, Backend: SQLite}, nil
