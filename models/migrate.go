@@ -61,6 +61,10 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err err
 // Migrate applies every pending migration in order. On PostgreSQL an
 // advisory lock makes concurrent starts of several app instances safe.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, migrations)
+}
+
+func (s *Store) migrate(ctx context.Context, migrations []migration) error {
 	db := s.DB.WithContext(ctx)
 	if err := db.AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("store: unable to create schema_migrations: %w", err)

@@ -9,6 +9,8 @@ import "gorm.io/gorm"
 func migrateTokenRoles(tx *gorm.DB, _ Backend) error {
 	return execAll(tx,
 		`ALTER TABLE api_tokens ADD COLUMN role VARCHAR(20) NOT NULL DEFAULT ''`,
-		`UPDATE api_tokens SET role = (SELECT users.role FROM users WHERE users.id = api_tokens.user_id)`,
+		// COALESCE: a token whose user is gone keeps '' (no valid role),
+		// which UserByToken refuses.
+		`UPDATE api_tokens SET role = COALESCE((SELECT users.role FROM users WHERE users.id = api_tokens.user_id), '')`,
 	)
 }

@@ -207,7 +207,7 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; err != nil {
 		return nil, nil, ErrUnauthorized
 	}
-	if u.Disabled || !u.Role.Allows(t.Role) {
+	if u.Disabled || !t.Role.Valid() || !u.Role.Allows(t.Role) {
 		return nil, nil, ErrUnauthorized
 	}
 	u.Role = t.Role
