@@ -3,11 +3,14 @@ package app
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
@@ -92,5 +95,39 @@ func TestBodyLimits(t *testing.T) {
 	}
 	if _, n, _ := s.ListEvents(context.Background(), models.EventFilter{}); n != 0 {
 		t.Errorf("%d events stored from oversized bodies", n)
+	}
+}
+
+// TestReadTimeoutCutsSlowClients: a client that sends its request too
+// slowly (slowloris) is disconnected after ReadTimeout instead of holding a
+// connection for ever.
+func TestReadTimeoutCutsSlowClients(t *testing.T) {
+	s := testdb.New(t, models.SQLite)
+	cfg := testConfig()
+	cfg.ReadTimeout = 300 * time.Millisecond
+	f := New(Deps{Store: s, Config: cfg, Logger: quietLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go f.Listener(ln)
+	defer f.Shutdown()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Half a request line, then silence.
+	if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("connection not closed by the server: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("slow client held the connection for %v", d)
 	}
 }
