@@ -6,6 +6,7 @@ package app
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,8 +32,10 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	// routePaths are the registered route patterns, the only values the
-	// metrics' route label takes.
-	routePaths map[string]struct{}
+	// metrics' route label takes; filled on the first request, when every
+	// route is registered.
+	routePaths     map[string]struct{}
+	routePathsOnce sync.Once
 }
 
 // New builds the Fiber application with every route and middleware.
@@ -61,10 +64,6 @@ func New(d Deps) *fiber.App {
 	f.Use(recover.New())
 	f.Use(s.deadline)
 	s.routes(f)
-	s.routePaths = map[string]struct{}{}
-	for _, r := range f.GetRoutes(true) {
-		s.routePaths[r.Path] = struct{}{}
-	}
 	return f
 }
 

@@ -43,6 +43,12 @@ func (s *Server) observe(c *fiber.Ctx) error {
 // raw path, so metric cardinality stays bounded by the route table; a
 // request that matched no route is "unmatched".
 func (s *Server) routeLabel(c *fiber.Ctx) string {
+	s.routePathsOnce.Do(func() {
+		s.routePaths = map[string]struct{}{}
+		for _, r := range c.App().GetRoutes(true) {
+			s.routePaths[r.Path] = struct{}{}
+		}
+	})
 	p := c.Route().Path
 	if _, ok := s.routePaths[p]; ok {
 		return p
