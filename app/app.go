@@ -6,6 +6,7 @@ package app
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,6 +42,11 @@ type Server struct {
 	activity analysis.Source
 	charts   ActivitySource
 	cache    *pageCache
+	// routePaths are the registered route patterns, the only values the
+	// metrics' route label takes; filled on the first request, when every
+	// route is registered.
+	routePaths     map[string]struct{}
+	routePathsOnce sync.Once
 }
 
 // New builds the Fiber application with every route and middleware. It
@@ -75,8 +81,12 @@ func New(d Deps) (*fiber.App, error) {
 		ErrorHandler:          errorHandler(d.Logger, s.renderError),
 		ProxyHeader:           proxyHeader(d.Config),
 	})
-	f.Use(recover.New())
+	// requestid first so every log line has one; observe outside recover
+	// so a recovered panic is logged and counted as the 500 it becomes.
 	f.Use(requestid.New())
+	f.Use(s.observe)
+	f.Use(recover.New())
+	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
 	f.Use(s.cache.invalidateOnWrite)
 	s.routes(f)

@@ -81,3 +81,12 @@ func requireRole(role models.Role) fiber.Handler {
 		return c.Next()
 	}
 }
+
+// requireUser answers 401 without a signed-in user (of any role).
+func requireUser(c *fiber.Ctx) error {
+	if currentUser(c) == nil {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="strikeline"`)
+		return httpError(fiber.StatusUnauthorized, "authentication required")
+	}
+	return c.Next()
+}

@@ -11,14 +11,24 @@ import (
 // Config is the runtime configuration, read from environment variables
 // (flags in main may override Addr).
 type Config struct {
-	Addr         string // STRIKELINE_ADDR, default :8080
-	DatabaseURL  string // DATABASE_URL: PostgreSQL; empty means SQLite
-	SQLitePath   string // STRIKELINE_DB, default ./strikeline.db
-	BaseURL      string // STRIKELINE_BASE_URL, used in feeds and permalinks
-	MaxUploadMB  int    // STRIKELINE_MAX_UPLOAD_MB, default 512
-	MaxJSONKB    int    // STRIKELINE_MAX_JSON_KB, default 1024
+	Addr        string // STRIKELINE_ADDR, default :8080
+	DatabaseURL string // DATABASE_URL: PostgreSQL; empty means SQLite
+	SQLitePath  string // STRIKELINE_DB, default ./strikeline.db
+	BaseURL     string // STRIKELINE_BASE_URL, used in feeds and permalinks
+	MaxUploadMB int    // STRIKELINE_MAX_UPLOAD_MB, default 512
+	MaxJSONKB   int    // STRIKELINE_MAX_JSON_KB, default 1024
+	// ReadTimeout (STRIKELINE_READ_TIMEOUT, default 60s) bounds reading a
+	// request, body included, so a slow client cannot hold a connection;
+	// WriteTimeout (STRIKELINE_WRITE_TIMEOUT, default 120s) bounds writing
+	// the response.
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+	// RequestTimeout (STRIKELINE_REQUEST_TIMEOUT, default 15s) bounds the
+	// database work of one request; 0 turns it off.
+	RequestTimeout time.Duration
+	// ShutdownTimeout (STRIKELINE_SHUTDOWN_TIMEOUT, default 30s) is how
+	// long a stopping server waits for in-flight requests.
+	ShutdownTimeout time.Duration
 	// SecureCookies marks cookies Secure and sends HSTS; on by default when
 	// BaseURL is https.
 	SecureCookies bool
@@ -34,14 +44,26 @@ type Config struct {
 // ConfigFromEnv reads the configuration from the environment.
 func ConfigFromEnv() (Config, error) {
 	c := Config{
-		Addr:         env("STRIKELINE_ADDR", ":8080"),
-		DatabaseURL:  os.Getenv("DATABASE_URL"),
-		SQLitePath:   env("STRIKELINE_DB", "strikeline.db"),
-		BaseURL:      env("STRIKELINE_BASE_URL", "http://localhost:8080"),
-		ReadTimeout:  60 * time.Second,
-		WriteTimeout: 120 * time.Second,
+		Addr:        env("STRIKELINE_ADDR", ":8080"),
+		DatabaseURL: os.Getenv("DATABASE_URL"),
+		SQLitePath:  env("STRIKELINE_DB", "strikeline.db"),
+		BaseURL:     env("STRIKELINE_BASE_URL", "http://localhost:8080"),
 	}
 	var err error
+	for _, d := range []struct {
+		dst *time.Duration
+		key string
+		def time.Duration
+	}{
+		{&c.ReadTimeout, "STRIKELINE_READ_TIMEOUT", 60 * time.Second},
+		{&c.WriteTimeout, "STRIKELINE_WRITE_TIMEOUT", 120 * time.Second},
+		{&c.RequestTimeout, "STRIKELINE_REQUEST_TIMEOUT", 15 * time.Second},
+		{&c.ShutdownTimeout, "STRIKELINE_SHUTDOWN_TIMEOUT", 30 * time.Second},
+	} {
+		if *d.dst, err = envDuration(d.key, d.def); err != nil {
+			return c, err
+		}
+	}
 	if c.MaxUploadMB, err = envInt("STRIKELINE_MAX_UPLOAD_MB", 512); err != nil {
 		return c, err
 	}
@@ -73,7 +95,22 @@ func (c Config) Validate() error {
 	if c.MaxJSONKB < 1 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))
 	}
+	if c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.RequestTimeout < 0 || c.ShutdownTimeout < 0 {
+		errs = append(errs, errors.New("timeouts must not be negative"))
+	}
 	return errors.Join(errs...)
+}
+
+func envDuration(k string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(k)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s must be a duration like 30s, got %q", k, v)
+	}
+	return d, nil
 }
 
 func env(k, def string) string {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -73,6 +75,9 @@ func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 		v.Fields["to"] = "must not be before from"
 	}
 	f.Union = strings.TrimSpace(q("union"))
+	if !printable(f.Union) {
+		v.Fields["union"] = "must be text without control characters"
+	}
 	if sg := q("staff_group"); sg != "" {
 		if !containsStr(models.StaffGroups, sg) {
 			v.Fields["staff_group"] = "must be one of " + strings.Join(models.StaffGroups, ", ")
@@ -90,6 +95,8 @@ func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 	f.Query = q("q")
 	if len(f.Query) > 200 {
 		v.Fields["q"] = "must be at most 200 characters"
+	} else if !printable(f.Query) {
+		v.Fields["q"] = "must be text without control characters"
 	}
 	if p := q("page"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -112,6 +119,22 @@ func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 		return out, v
 	}
 	return out, nil
+}
+
+// printable reports whether s is valid UTF-8 without NUL or other control
+// characters. PostgreSQL rejects invalid UTF-8 and NUL in text parameters
+// with an error (a 500 if it got that far), and neither can match a
+// stored field anyway, since the validator never stores them.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func containsStr(list []string, s string) bool {

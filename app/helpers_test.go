@@ -23,7 +23,7 @@ const (
 	hostileTitle    = `<script>alert("x")</script> strike`
 )
 
-var testConfig = Config{Addr: ":0", BaseURL: "http://strikeline.test", MaxUploadMB: 16, MaxJSONKB: 256}
+var webTestConfig = Config{Addr: ":0", BaseURL: "http://strikeline.test", MaxUploadMB: 16, MaxJSONKB: 256}
 
 // newTestApp returns an app over s with the seed, a planner and one record
 // whose text is hostile (markup and a spreadsheet formula).
@@ -53,7 +53,7 @@ func newTestAppWith(t testing.TB, s *models.Store, act ActivitySource) (*fiber.A
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := New(Deps{Store: s, Config: testConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Charts: act})
+	f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Charts: act})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func TestPageCache(t *testing.T) {
 	s := testdb.New(t, models.SQLite)
 	newTestApp(t, s) // seed and planner
-	cfg := testConfig
+	cfg := webTestConfig
 	cfg.PageCacheTTL = time.Minute
 	f, err := New(Deps{Store: s, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -18,9 +18,13 @@ var collections = map[string]models.Kind{
 	"milestones":         models.KindMilestone,
 }
 
-// routes is the one list of every route.
+// routes is the one list of every route. Every route must also appear in
+// the authorization table of authz_test.go, which fails on a new route until
+// it is classified.
 func (s *Server) routes(f *fiber.App) {
 	f.Get("/healthz", s.healthz)
+	f.Get("/readyz", s.readyz)
+	f.Get("/metrics", s.metrics)
 	f.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(staticFS), PathPrefix: "static", MaxAge: 3600}))
 
 	// Pages: the session is read on every page; every POST carries a CSRF
@@ -55,6 +59,15 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/reports/impact.xlsx", s.authenticate, s.loadSession, requireRole(models.RoleAnalyst), s.reportImpactXLSX)
 
 	api := f.Group("/api/v1", s.authenticate, apiSessionCSRF)
+	// The signed-in user's own API tokens.
+	api.Get("/tokens", requireUser, s.apiListTokens)
+	api.Post("/tokens", requireUser, s.jsonLimit, s.apiCreateToken)
+	api.Delete("/tokens/:id", requireUser, s.apiRevokeToken)
+	// Accounts: admins only.
+	api.Get("/users", requireRole(models.RoleAdmin), s.apiListUsers)
+	api.Post("/users", requireRole(models.RoleAdmin), s.jsonLimit, s.apiCreateUser)
+	api.Patch("/users/:id", requireRole(models.RoleAdmin), s.jsonLimit, s.apiUpdateUser)
+
 	api.Get("/timeline", s.apiTimeline)
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))
@@ -70,10 +83,6 @@ func (s *Server) routes(f *fiber.App) {
 		g.Get("/:id/history", s.apiHistory(kind))
 		g.Post("/:id/history/:version/restore", requireRole(models.RolePlanner), s.apiRestore(kind))
 	}
-}
-
-func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok", "version": s.version})
 }
 
 // jsonLimit caps JSON bodies well below the upload limit.

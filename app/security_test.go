@@ -13,7 +13,7 @@ import (
 
 func TestSecureCookiesAndHSTS(t *testing.T) {
 	s := testdb.New(t, models.SQLite)
-	cfg := testConfig
+	cfg := webTestConfig
 	cfg.SecureCookies = true
 	f, err := New(Deps{Store: s, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -73,6 +73,12 @@ func openPostgres(ctx context.Context, opt Options, cfg *gorm.Config) (*Store, e
 	}
 	pcfg.MaxConns = max
 	pcfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// Without a connect timeout a server that vanished from the network
+	// makes every request wait for the kernel's TCP timeout (minutes); with
+	// it they fail fast and the app answers 503 until the server is back.
+	if pcfg.ConnConfig.ConnectTimeout == 0 || pcfg.ConnConfig.ConnectTimeout > 5*time.Second {
+		pcfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to create pool: %w", err)
@@ -120,11 +126,13 @@ func openSQLite(opt Options, cfg *gorm.Config) (*Store, error) {
 	// Go instead of bouncing off SQLITE_BUSY.
 	sqlDB.SetMaxOpenConns(1)
 	if err := sqlDB.Ping(); err != nil {
+		sqlDB.Close()
 		return nil, fmt.Errorf("store: unable to open SQLite database %q: %w", path, err)
 	}
 	// A path that cannot be written shows up only at the first write: find
 	// out now, with a message that names the file.
 	if err := db.Exec("CREATE TABLE IF NOT EXISTS _strikeline_probe (x INTEGER); DROP TABLE _strikeline_probe").Error; err != nil {
+		sqlDB.Close()
 		return nil, fmt.Errorf("store: SQLite database %q is not writable: %w", path, err)
 	}
 	return &Store{DB: db, Backend: SQLite}, nil

@@ -27,7 +27,11 @@ var migrations = []migration{
 	{2, "users and api tokens", migrateUsers},
 	{3, "sessions and login attempts", migrateSessions},
 	// 4: activity data and imports (importers)
-	// 5: token roles (accounts)
+	// 5: API tokens scoped by role (harden, issue 7). Version 4 belongs to
+	// the importers branch; a database migrated on this branch alone records
+	// 5 without 4, and Migrate applies 4 when that branch lands, because it
+	// checks each version, not just the maximum.
+	{5, "api token roles", migrateTokenRoles},
 	{6, "impact overrides on events", migrateImpactOverrides},
 }
 
@@ -58,6 +62,10 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err err
 // Migrate applies every pending migration in order. On PostgreSQL an
 // advisory lock makes concurrent starts of several app instances safe.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, migrations)
+}
+
+func (s *Store) migrate(ctx context.Context, migrations []migration) error {
 	db := s.DB.WithContext(ctx)
 	if err := db.AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("store: unable to create schema_migrations: %w", err)

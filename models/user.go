@@ -35,6 +35,14 @@ func (r Role) Valid() bool { return contains(Roles, r) }
 // Allows reports whether a user with role r may act as need.
 func (r Role) Allows(need Role) bool { return r == RoleAdmin || r == need }
 
+// validRole is the error for an unknown role.
+func validRole(r Role) error {
+	if !r.Valid() {
+		return &ValidationError{Fields: map[string]string{"role": "must be admin, planner or analyst"}}
+	}
+	return nil
+}
+
 // User is an account. PasswordHash is empty for token-only accounts.
 type User struct {
 	ID           int64  `gorm:"primaryKey"`
@@ -46,14 +54,16 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
-// APIToken lets a script act as a user. Only the SHA-256 of the token is
-// stored: tokens are 160 random bits, so a fast hash is enough.
+// APIToken lets a script act as a user, with Role (at most the user's role)
+// rather than the user's own. Only the SHA-256 of the token is stored:
+// tokens are 160 random bits, so a fast hash is enough.
 type APIToken struct {
 	ID         int64  `gorm:"primaryKey"`
 	UserID     int64  `gorm:"not null;index"`
 	Name       string `gorm:"size:100"`
 	Prefix     string `gorm:"size:12"`
 	TokenHash  string `gorm:"size:64;not null"`
+	Role       Role   `gorm:"size:20;not null"`
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
@@ -81,8 +91,8 @@ func (s *Store) CreateUser(ctx context.Context, email string, role Role, passwor
 	if err != nil {
 		return nil, err
 	}
-	if !role.Valid() {
-		return nil, &ValidationError{Fields: map[string]string{"role": "must be admin, planner or analyst"}}
+	if err := validRole(role); err != nil {
+		return nil, err
 	}
 	u := &User{Email: email, Role: role, PasswordHash: passwordHash}
 	if err := s.DB.WithContext(ctx).Create(u).Error; err != nil {
@@ -116,6 +126,19 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	return us, nil
 }
 
+// UserByID finds a user by id.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := s.DB.WithContext(ctx).Where("id = ?", id).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch user %d: %w", id, err)
+	}
+	return &u, nil
+}
+
 // UpdateUser saves a user's role, password hash and disabled flag.
 func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 	err := s.DB.WithContext(ctx).Model(u).Select("role", "password_hash", "disabled", "updated_at").Updates(u).Error
@@ -125,15 +148,38 @@ func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-// CreateToken issues a new API token for a user and returns its plain text,
-// which is shown once and never stored.
+// CreateToken issues a new API token with the user's current role and
+// returns its plain text, which is shown once and never stored.
 func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, *APIToken, error) {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.CreateScopedToken(ctx, userID, name, u.Role)
+}
+
+// CreateScopedToken issues a token acting with role, which the user's own
+// role must allow (a planner cannot mint an admin token).
+func (s *Store) CreateScopedToken(ctx context.Context, userID int64, name string, role Role) (string, *APIToken, error) {
+	if err := validRole(role); err != nil {
+		return "", nil, err
+	}
+	if len(name) > 100 {
+		return "", nil, &ValidationError{Fields: map[string]string{"name": "must be at most 100 characters"}}
+	}
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	if !u.Role.Allows(role) {
+		return "", nil, &ValidationError{Fields: map[string]string{"role": "must not exceed the user's role (" + string(u.Role) + ")"}}
+	}
 	raw := make([]byte, 20)
 	if _, err := rand.Read(raw); err != nil {
 		return "", nil, err
 	}
 	plain := "slk_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
-	t := &APIToken{UserID: userID, Name: name, Prefix: plain[:8], TokenHash: hashToken(plain)}
+	t := &APIToken{UserID: userID, Name: name, Prefix: plain[:8], TokenHash: hashToken(plain), Role: role}
 	if err := s.DB.WithContext(ctx).Create(t).Error; err != nil {
 		return "", nil, fmt.Errorf("store: unable to create token: %w", err)
 	}
@@ -141,7 +187,10 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (str
 }
 
 // UserByToken resolves a bearer token to its live, enabled user and records
-// when it was last used.
+// when it was last used. The returned user's Role is the token's role, so
+// every later check acts with the token's rights, never the user's. A token
+// whose role the user no longer has (the user was demoted) stops working
+// rather than keeping rights the user lost.
 func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken, error) {
 	if !strings.HasPrefix(plain, "slk_") || len(plain) > 100 {
 		return nil, nil, ErrUnauthorized
@@ -158,9 +207,10 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; err != nil {
 		return nil, nil, ErrUnauthorized
 	}
-	if u.Disabled {
+	if u.Disabled || !t.Role.Valid() || !u.Role.Allows(t.Role) {
 		return nil, nil, ErrUnauthorized
 	}
+	u.Role = t.Role
 	now := time.Now().UTC()
 	// Only write when the stored time is stale, so a busy script does not
 	// turn every read into a write.

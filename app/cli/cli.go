@@ -30,6 +30,8 @@ type command struct {
 // Env carries what every command needs; tests build one with their own
 // writers.
 type Env struct {
+	// Stdin feeds --password-stdin and passwd; nil means os.Stdin.
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Config         app.Config
 	Logger         *slog.Logger
@@ -53,7 +55,7 @@ func Main(args []string) int {
 		fmt.Fprintln(os.Stderr, "strikeline: configuration:", err)
 		return 2
 	}
-	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Config: cfg, Logger: log}
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Config: cfg, Logger: log}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, env, args)
@@ -102,6 +104,10 @@ func usage(w io.Writer) {
 		fmt.Fprintln(w, "  "+c.usage)
 	}
 	fmt.Fprintln(w, "\nDatabase: DATABASE_URL=postgres://… for PostgreSQL, else the SQLite file STRIKELINE_DB (default ./strikeline.db).")
+	fmt.Fprintln(w, "Limits: STRIKELINE_MAX_UPLOAD_MB (512), STRIKELINE_MAX_JSON_KB (1024), STRIKELINE_READ_TIMEOUT (60s),")
+	fmt.Fprintln(w, "  STRIKELINE_WRITE_TIMEOUT (120s), STRIKELINE_REQUEST_TIMEOUT (15s, database work per request),")
+	fmt.Fprintln(w, "  STRIKELINE_SHUTDOWN_TIMEOUT (30s, draining in-flight requests on SIGTERM).")
+	fmt.Fprintln(w, "Probes: GET /healthz (liveness), GET /readyz (database ping, 503 when down), GET /metrics (Prometheus).")
 }
 
 func logLevel() slog.Level {

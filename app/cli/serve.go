@@ -3,7 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/app"
 )
@@ -30,15 +34,29 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	env.Logger.Info("strikeline listening", "addr", ln.Addr().String(), "database", string(s.Backend))
+	return serve(ctx, f, ln, env.Config.ShutdownTimeout, env.Logger)
+}
+
+// serve runs f on ln until ctx ends (SIGINT or SIGTERM in Main), then stops
+// accepting connections and waits up to drain for in-flight requests
+// (imports included) to finish, so the store is closed only after them.
+func serve(ctx context.Context, f *fiber.App, ln net.Listener, drain time.Duration, log *slog.Logger) error {
 	errc := make(chan error, 1)
-	go func() { errc <- f.Listen(*addr) }()
-	env.Logger.Info("strikeline listening", "addr", *addr, "database", string(s.Backend))
+	go func() { errc <- f.Listener(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	env.Logger.Info("shutting down: draining requests")
-	// Drain in-flight requests (imports included) before closing the store.
-	return f.ShutdownWithTimeout(30 * time.Second)
+	log.Info("shutting down: draining requests", "timeout", drain)
+	if err := f.ShutdownWithTimeout(drain); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("shut down cleanly")
+	return nil
 }

@@ -172,9 +172,10 @@ func currentUser() string {
 }
 
 type cluster struct {
-	dir, pgctl string
-	runAs      []string
-	url        string
+	dir, pgctl, data string
+	opts             string // server options for pg_ctl -o
+	runAs            []string
+	url              string
 }
 
 // startPrivate runs initdb and pg_ctl from the installed PostgreSQL in a
@@ -188,7 +189,7 @@ func startPrivate() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cluster{dir: dir, pgctl: filepath.Join(bin, "pg_ctl")}
+	c := &cluster{dir: dir, pgctl: filepath.Join(bin, "pg_ctl"), data: filepath.Join(dir, "data")}
 	// PostgreSQL refuses to run as root; run it as the postgres user then.
 	if os.Geteuid() == 0 {
 		pw, err := user.Lookup("postgres")
@@ -202,17 +203,16 @@ func startPrivate() (*cluster, error) {
 		}
 		c.runAs = []string{"runuser", "-u", "postgres", "--"}
 	}
-	data := filepath.Join(dir, "data")
-	if out, err := c.run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"); err != nil {
+	if out, err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-A", "trust", "-U", "postgres", "--no-sync"); err != nil {
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", port, dir)
-	if out, err := c.run(c.pgctl, "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start"); err != nil {
-		return nil, fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	c.opts = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", port, dir)
+	if err := c.start(); err != nil {
+		return nil, err
 	}
 	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	ctx := context.Background()
@@ -230,6 +230,59 @@ func startPrivate() (*cluster, error) {
 	return c, nil
 }
 
+// start starts (or restarts) the server and waits until it accepts
+// connections.
+func (c *cluster) start() error {
+	if out, err := c.run(c.pgctl, "-D", c.data, "-o", c.opts, "-l", filepath.Join(c.dir, "log"), "-w", "start"); err != nil {
+		return fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	}
+	return nil
+}
+
+// halt stops the server, disconnecting every client, and keeps the data.
+func (c *cluster) halt() error {
+	if out, err := c.run(c.pgctl, "-D", c.data, "-m", "fast", "-w", "stop"); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
+	}
+	return nil
+}
+
+// Cluster is a private PostgreSQL server of the caller's own, for tests
+// that stop and start the database under a running app.
+type Cluster struct{ c *cluster }
+
+// StartCluster starts a private PostgreSQL cluster (database "test") from
+// the installed binaries; it is removed when t ends. It takes a few seconds,
+// so only fault tests that must stop the server should use it.
+func StartCluster(t testing.TB) *Cluster {
+	t.Helper()
+	c, err := startPrivate()
+	if err != nil {
+		t.Fatalf("start a private PostgreSQL cluster (install PostgreSQL: apt-get install postgresql): %v", err)
+	}
+	t.Cleanup(c.stop)
+	return &Cluster{c: c}
+}
+
+// URL is the connection URL of the cluster's "test" database.
+func (c *Cluster) URL() string { return c.c.url }
+
+// Stop shuts the server down (fast mode: clients are disconnected).
+func (c *Cluster) Stop(t testing.TB) {
+	t.Helper()
+	if err := c.c.halt(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Start starts the stopped server again on the same port and data.
+func (c *Cluster) Start(t testing.TB) {
+	t.Helper()
+	if err := c.c.start(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (c *cluster) run(name string, args ...string) ([]byte, error) {
 	argv := append(append([]string{}, c.runAs...), name)
 	argv = append(argv, args...)
@@ -237,7 +290,7 @@ func (c *cluster) run(name string, args ...string) ([]byte, error) {
 }
 
 func (c *cluster) stop() {
-	c.run(c.pgctl, "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "stop")
+	c.run(c.pgctl, "-D", c.data, "-m", "immediate", "stop")
 	os.RemoveAll(c.dir)
 }
 

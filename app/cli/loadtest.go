@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+func init() {
+	register(command{"loadtest", "loadtest --url URL --token TOKEN [--duration 60s] [--conns 64]   mixed read/write load; checks every acknowledged write is stored", runLoadtest})
+}
+
+// loadResult is what one worker saw.
+type loadResult struct {
+	readLat, writeLat []time.Duration
+	status            map[int]int
+	transportErrs     int
+	acked             int
+	ids               []int64
+}
+
+func runLoadtest(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet("loadtest", env)
+	base := fs.String("url", "http://127.0.0.1:8080", "base URL of a running strikeline serve")
+	token := fs.String("token", "", "API token of a planner (writes create strike rounds)")
+	dur := fs.Duration("duration", 60*time.Second, "how long to send requests")
+	conns := fs.Int("conns", 64, "concurrent connections (one request in flight each)")
+	writeRatio := fs.Float64("writes", 0.2, "share of requests that are writes (0..1)")
+	verifyDB := fs.Bool("verify-db", false, "also count the stored writes directly in the database configured by DATABASE_URL / STRIKELINE_DB")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *token == "" && *writeRatio > 0 {
+		return usageError{"--token is required for writes (or --writes 0)"}
+	}
+	if *conns < 1 || *writeRatio < 0 || *writeRatio > 1 {
+		return usageError{"--conns must be positive and --writes between 0 and 1"}
+	}
+	*base = strings.TrimRight(*base, "/")
+	run := randomRunID()
+	client := &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConns: *conns, MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns},
+	}
+	fmt.Fprintf(env.Stdout, "loadtest %s: %s for %v with %d connections, %.0f%% writes\n", run, *base, *dur, *conns, *writeRatio*100)
+
+	// Reads by id use records that exist, so a 404 always means a bug.
+	seedIDs, err := existingIDs(ctx, client, *base)
+	if err != nil {
+		return fmt.Errorf("listing existing events: %w", err)
+	}
+
+	lctx, cancel := context.WithTimeout(ctx, *dur)
+	defer cancel()
+	start := time.Now()
+	results := make([]*loadResult, *conns)
+	var wg sync.WaitGroup
+	for i := range results {
+		r := &loadResult{status: map[int]int{}}
+		results[i] = r
+		wg.Add(1)
+		go func(worker int) {
+			defer wg.Done()
+			loadWorker(lctx, client, *base, *token, run, worker, *writeRatio, seedIDs, r)
+		}(i)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	total := &loadResult{status: map[int]int{}}
+	for _, r := range results {
+		total.readLat = append(total.readLat, r.readLat...)
+		total.writeLat = append(total.writeLat, r.writeLat...)
+		total.transportErrs += r.transportErrs
+		total.acked += r.acked
+		for k, v := range r.status {
+			total.status[k] += v
+		}
+	}
+	all := append(append([]time.Duration{}, total.readLat...), total.writeLat...)
+	n := len(all)
+	errs := total.transportErrs
+	for code, c := range total.status {
+		if code >= 400 {
+			errs += c
+		}
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "requests   %d in %v: %.0f req/s\n", n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	fmt.Fprintf(w, "latency    all p50 %v p99 %v | reads p50 %v p99 %v (%d) | writes p50 %v p99 %v (%d)\n",
+		pct(all, 50), pct(all, 99), pct(total.readLat, 50), pct(total.readLat, 99), len(total.readLat),
+		pct(total.writeLat, 50), pct(total.writeLat, 99), len(total.writeLat))
+	fmt.Fprintf(w, "statuses   %v, transport errors %d\n", total.status, total.transportErrs)
+	fmt.Fprintf(w, "errors     %d\n", errs)
+
+	// Every acknowledged (201) write must be stored, and nothing else:
+	// count this run's records through the API's search.
+	stored, err := countStored(ctx, client, *base, run)
+	if err != nil {
+		return fmt.Errorf("counting stored writes: %w", err)
+	}
+	fmt.Fprintf(w, "writes     acknowledged %d, stored (API) %d\n", total.acked, stored)
+	if *verifyDB {
+		s, err := openStore(ctx, env)
+		if err != nil {
+			return err
+		}
+		var dbCount int64
+		err = s.DB.WithContext(ctx).Table("events").Where("title LIKE ? AND deleted_at IS NULL", "loadtest "+run+" %").Count(&dbCount).Error
+		s.Close()
+		if err != nil {
+			return fmt.Errorf("counting stored writes in the database: %w", err)
+		}
+		fmt.Fprintf(w, "writes     stored (database, %s) %d\n", s.Backend, dbCount)
+		if dbCount != int64(total.acked) {
+			return fmt.Errorf("acknowledged %d writes but the database holds %d", total.acked, dbCount)
+		}
+	}
+	if stored != total.acked {
+		return fmt.Errorf("acknowledged %d writes but the API counts %d", total.acked, stored)
+	}
+	if errs > 0 {
+		return fmt.Errorf("%d requests failed", errs)
+	}
+	return nil
+}
+
+func loadWorker(ctx context.Context, client *http.Client, base, token, run string, worker int, writeRatio float64, seedIDs []int64, r *loadResult) {
+	rng := mrand.New(mrand.NewPCG(uint64(worker), uint64(time.Now().UnixNano())))
+	seq := 0
+	for ctx.Err() == nil {
+		var req *http.Request
+		write := rng.Float64() < writeRatio
+		ids := r.ids
+		if len(ids) == 0 {
+			ids = seedIDs
+		}
+		if !write && len(ids) == 0 && writeRatio > 0 {
+			write = true // nothing to read by id yet on an empty database
+		}
+		if write {
+			seq++
+			body := loadDoc(run, worker, seq, rng)
+			req, _ = http.NewRequest("POST", base+"/api/v1/strike-rounds", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+		} else {
+			var path string
+			switch p := rng.IntN(10); {
+			case p < 4:
+				path = "/api/v1/timeline?year=2024"
+			case p < 8 || len(ids) == 0:
+				path = "/api/v1/events?per_page=50&page=" + strconv.Itoa(1+rng.IntN(3))
+			default:
+				path = "/api/v1/events/" + strconv.FormatInt(ids[rng.IntN(len(ids))], 10)
+			}
+			req, _ = http.NewRequest("GET", base+path, nil)
+		}
+		// Requests already sent when the time is up still count: the
+		// deadline only stops new ones.
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		d := time.Since(t0)
+		if err != nil {
+			r.transportErrs++
+			continue
+		}
+		var created struct {
+			ID int64 `json:"id"`
+		}
+		if write && resp.StatusCode == http.StatusCreated {
+			_ = json.NewDecoder(resp.Body).Decode(&created)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		r.status[resp.StatusCode]++
+		if write {
+			r.writeLat = append(r.writeLat, d)
+			if resp.StatusCode == http.StatusCreated {
+				r.acked++
+				r.ids = append(r.ids, created.ID)
+			}
+		} else {
+			r.readLat = append(r.readLat, d)
+		}
+	}
+}
+
+// loadDoc is a valid strike round whose title carries the run id, so the
+// run's writes can be counted afterwards.
+func loadDoc(run string, worker, seq int, rng *mrand.Rand) []byte {
+	day := time.Date(2026, 1, 1, 7, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(365))
+	doc := map[string]any{
+		"title":       fmt.Sprintf("loadtest %s w%d-%d", run, worker, seq),
+		"summary":     "Synthetic record written by strikeline loadtest.",
+		"start":       day.Format(time.RFC3339),
+		"end":         day.Add(48 * time.Hour).Format(time.RFC3339),
+		"staff_group": "resident_doctors",
+		"unions":      []string{"BMA"},
+		"action_type": "full_walkout",
+		"sources":     []map[string]string{{"url": "https://example.org/loadtest", "title": "load test"}},
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}
+
+func existingIDs(ctx context.Context, client *http.Client, base string) ([]int64, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events?per_page=100", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET events: %s", resp.Status)
+	}
+	var list struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(list.Items))
+	for i, it := range list.Items {
+		ids[i] = it.ID
+	}
+	return ids, nil
+}
+
+func countStored(ctx context.Context, client *http.Client, base, run string) (int, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events?per_page=1&q=loadtest+"+run, nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("GET events: %s", resp.Status)
+	}
+	var list struct {
+		Total int `json:"total"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		return 0, err
+	}
+	return list.Total, nil
+}
+
+func pct(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration{}, ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(i, 0)].Round(10 * time.Microsecond)
+}
+
+func randomRunID() string {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		panic(errors.New("no randomness"))
+	}
+	return hex.EncodeToString(b)
+}

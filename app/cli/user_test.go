@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/strikeline/strikeline/app"
+	"github.com/strikeline/strikeline/models"
+)
+
+// cliRun runs one command against the SQLite file db with stdin in.
+func cliRun(t *testing.T, db, in string, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(in), Stdout: &out, Stderr: &errb,
+		Config: app.Config{SQLitePath: db}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	code := Run(context.Background(), env, args)
+	return code, out.String() + errb.String()
+}
+
+var tokenRe = regexp.MustCompile(`slk_[a-z0-9]+`)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestUserCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	ctx := context.Background()
+	code, out := cliRun(t, db, "correct horse battery\n", "user", "add", "--role", "admin", "--password-stdin", "boss@example.org")
+	if code != 0 || !tokenRe.MatchString(out) {
+		t.Fatalf("user add: %d %s", code, out)
+	}
+	adminTok := tokenRe.FindString(out)
+
+	s, err := models.Open(ctx, models.Options{SQLitePath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Authenticate(ctx, "boss@example.org", "correct horse battery"); err != nil {
+		t.Fatalf("password from stdin not set: %v", err)
+	}
+
+	// A scoped token: analyst rights only.
+	code, out = cliRun(t, db, "", "user", "token", "add", "--role", "analyst", "--name", "exports", "boss@example.org")
+	if code != 0 {
+		t.Fatalf("token add: %d %s", code, out)
+	}
+	scoped := tokenRe.FindString(out)
+	u, _, err := s.UserByToken(ctx, scoped)
+	if err != nil || u.Role != models.RoleAnalyst {
+		t.Fatalf("scoped token acts as %v (%v), want analyst", u, err)
+	}
+	if code, out = cliRun(t, db, "", "user", "token", "list", "boss@example.org"); code != 0 || !strings.Contains(out, "exports") || strings.Contains(out, scoped) {
+		t.Errorf("token list: %d %s", code, out)
+	}
+	if code, out = cliRun(t, db, "", "user", "token", "revoke", "boss@example.org", "2"); code != 0 {
+		t.Errorf("token revoke: %d %s", code, out)
+	}
+	if code, _ = cliRun(t, db, "", "user", "token", "revoke", "boss@example.org", "2"); code != 1 {
+		t.Errorf("second revoke exit code %d, want 1", code)
+	}
+
+	// passwd ends sessions; the old password stops working.
+	if _, _, err := s.CreateSession(ctx, 1, "ua", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out = cliRun(t, db, "a brand new password\n", "user", "passwd", "boss@example.org"); code != 0 {
+		t.Fatalf("passwd: %d %s", code, out)
+	}
+	if _, err := s.Authenticate(ctx, "boss@example.org", "correct horse battery"); err == nil {
+		t.Error("old password still works")
+	}
+	var n int64
+	s.DB.Model(&models.Session{}).Count(&n)
+	if n != 0 {
+		t.Errorf("%d sessions survive passwd", n)
+	}
+	if code, out = cliRun(t, db, "short\n", "user", "passwd", "boss@example.org"); code != 1 || !strings.Contains(out, "10 characters") {
+		t.Errorf("short password: %d %s", code, out)
+	}
+
+	// disable stops tokens; enable restores them.
+	if code, out = cliRun(t, db, "", "user", "disable", "boss@example.org"); code != 0 {
+		t.Fatalf("disable: %d %s", code, out)
+	}
+	if _, _, err := s.UserByToken(ctx, adminTok); err == nil {
+		t.Error("disabled user's token still works")
+	}
+	if code, out = cliRun(t, db, "", "user", "enable", "boss@example.org"); code != 0 {
+		t.Fatalf("enable: %d %s", code, out)
+	}
+	if _, _, err := s.UserByToken(ctx, adminTok); err != nil {
+		t.Errorf("enabled user's token: %v", err)
+	}
+	if code, out = cliRun(t, db, "", "user", "list"); code != 0 || !strings.Contains(out, "boss@example.org") {
+		t.Errorf("list: %d %s", code, out)
+	}
+	if code, _ = cliRun(t, db, "", "user", "disable", "nobody@example.org"); code != 1 {
+		t.Errorf("disable unknown user: exit %d", code)
+	}
+	if code, _ = cliRun(t, db, "", "user", "frobnicate"); code != 2 {
+		t.Errorf("unknown sub-command: exit %d", code)
+	}
+}

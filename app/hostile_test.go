@@ -1,0 +1,163 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/testdb"
+)
+
+// withField returns validStrike with one field set to v (raw JSON).
+func withField(field, rawValue string) string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(validStrike), &m); err != nil {
+		panic(err)
+	}
+	m[field] = json.RawMessage(rawValue)
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("withField %s: %v", field, err))
+	}
+	return string(b)
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestHostileInput throws malformed and malicious input at the write and
+// read API on both backends: never a 5xx, nothing stored from a rejected
+// request, and accepted text comes back byte for byte.
+func TestHostileInput(t *testing.T) {
+	// Text the API must store and return exactly: escaping is the job of
+	// each output (HTML templates, CSV export), never of storage.
+	exact := []string{
+		`Robert'); DROP TABLE events;--`,
+		`" OR 1=1 --`,
+		`%_\`,
+		`<script>alert("x")</script><img src=x onerror=alert(1)>`,
+		`=HYPERLINK("http://evil.example","click")`,
+		`+44 20 7946 0000`, `-1+2`, `@SUM(A1:A9)`,
+		"Zürich – “quoted” 🏥 ﷽ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+		"right\u202eto\u202cleft and zero\u200bwidth",
+		"tabs\tand\nnew lines",
+		strings.Repeat("長", 300),
+	}
+	// Requests that must be refused with a 4xx (status given) and store
+	// nothing.
+	refused := []struct {
+		name, body string
+		status     int
+	}{
+		{"title number", withField("title", `123`), 422},
+		{"title object", withField("title", `{"$ne":1}`), 422},
+		{"unions string", withField("unions", `"BMA"`), 422},
+		{"round_number string", withField("round_number", `"12"`), 422},
+		{"round_number float", withField("round_number", `1.5`), 422},
+		{"round_number huge", withField("round_number", `99999999999999999999999`), 422},
+		{"round_number 1e400", withField("round_number", `1e400`), 422},
+		{"title too long", withField("title", jsonString(strings.Repeat("a", 301))), 422},
+		{"summary too long", withField("summary", jsonString(strings.Repeat("é", 20001))), 422},
+		{"too many unions", withField("unions", `[`+strings.Repeat(`"U",`, 60)+`"U"]`), 422},
+		{"NUL in title", withField("title", `"a\u0000b"`), 422},
+		{"control char", withField("title", `"bell\u0007"`), 422},
+		{"invalid UTF-8", strings.Replace(validStrike, "walkout", "walk\xff\xfeout", 1), 400},
+		{"NaN literal", strings.Replace(validStrike, `"staff_group"`, `"round_number":NaN,"staff_group"`, 1), 400},
+		{"Infinity literal", strings.Replace(validStrike, `"staff_group"`, `"round_number":Infinity,"staff_group"`, 1), 400},
+		{"deep nesting", strings.Replace(validStrike, `"staff_group"`, `"scope":`+strings.Repeat("[", 20000)+strings.Repeat("]", 20000)+`,"staff_group"`, 1), 400},
+		{"deep object nesting", `{"title":` + strings.Repeat(`{"a":`, 20000) + `1` + strings.Repeat("}", 20000) + `}`, 400},
+		{"date year 0", withField("start", `"0000-01-01"`), 422},
+		{"date year 10000", withField("start", `"10000-01-01T00:00:00Z"`), 422},
+		{"date 30 Feb", withField("start", `"2025-02-30"`), 422},
+		{"date year 1066", withField("start", `"1066-10-14"`), 422},
+		{"date garbage", withField("start", `"yesterday'; --"`), 422},
+		{"end before start", withField("end", `"2025-07-01T07:00:00+01:00"`), 422},
+		{"unknown field", withField("is_admin", `true`), 422},
+		{"dispute id huge", withField("dispute_id", `9223372036854775807`), 422},
+		{"dispute id negative", withField("dispute_id", `-1`), 422},
+		{"bad source url", withField("sources", `[{"url":"javascript:alert(1)","title":"x"}]`), 422},
+		{"not an object", `[1,2,3]`, 422},
+		{"empty body", ``, 400},
+		{"trailing data", validStrike + `{}`, 400},
+		{"truncated", validStrike[:40], 400},
+	}
+	// Query strings the list endpoints must answer without a 5xx.
+	queries := []string{
+		"q=" + url.QueryEscape(`'; DROP TABLE events; --`), "q=%ff%fe%00", "q=%00", "q=" + strings.Repeat("x", 1000),
+		"from=0000-01-01", "from=99999-01-01", "to=2025-02-30", "year=1e9", "page=99999999999999999999",
+		"per_page=-1", "dispute=1%27", "kind=%3Cscript%3E", "staff_group=%27", "union=%25%5F%5C",
+	}
+
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		fx := newFixture(t, s)
+		tok := fx.tokens[models.RolePlanner]
+		stored := 0
+		for _, text := range exact {
+			for _, field := range []string{"title", "summary", "notes"} {
+				st, body := fx.do("POST", "/api/v1/strike-rounds", tok, withField(field, jsonString(text)))
+				if st != http.StatusCreated {
+					if field == "title" && len([]rune(text)) > 300 {
+						continue
+					}
+					t.Errorf("%s=%q: %d %s", field, text, st, body)
+					continue
+				}
+				stored++
+				id := decode[models.EventDoc](t, body).ID
+				st, body = fx.do("GET", fmt.Sprintf("/api/v1/events/%d", id), "", "")
+				got := decode[map[string]any](t, body)
+				if st != 200 || got[field] != text {
+					t.Errorf("%s=%q came back as %q (%d)", field, text, got[field], st)
+				}
+			}
+		}
+		for _, c := range refused {
+			st, body := fx.do("POST", "/api/v1/strike-rounds", tok, c.body)
+			if st != c.status {
+				t.Errorf("%s: %d %.200s, want %d", c.name, st, body, c.status)
+			}
+			if !strings.HasPrefix(body, `{"error":`) {
+				t.Errorf("%s: body is not a JSON error: %.200s", c.name, body)
+			}
+		}
+		// Patches get the same validation.
+		st, body := fx.do("POST", "/api/v1/strike-rounds", tok, validStrike)
+		if st != http.StatusCreated {
+			t.Fatalf("create: %d %s", st, body)
+		}
+		stored++
+		id := decode[models.EventDoc](t, body).ID
+		for _, p := range []string{`{"title":123}`, `{"title":"a\u0000"}`, `{"start":"0000-01-01"}`, `{"round_number":1e400}`, "{\"title\":\"\xff\"}", `{"kind":"dispute"}`, strings.Repeat("[", 20000)} {
+			st, body := fx.do("PATCH", fmt.Sprintf("/api/v1/strike-rounds/%d", id), tok, p)
+			if st < 400 || st >= 500 {
+				t.Errorf("patch %.40q: %d %.200s", p, st, body)
+			}
+		}
+		for _, q := range queries {
+			for _, path := range []string{"/api/v1/events", "/api/v1/timeline", "/api/v1/disputes"} {
+				if st, body := fx.do("GET", path+"?"+q, "", ""); st >= 500 {
+					t.Errorf("GET %s?%.60s: %d %.200s", path, q, st, body)
+				}
+			}
+		}
+		for _, p := range []string{"/api/v1/events/-1", "/api/v1/events/1e3", "/api/v1/events/99999999999999999999", "/api/v1/events/1%27", "/api/v1/events/%00"} {
+			if st, _ := fx.do("GET", p, "", ""); st != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", p, st)
+			}
+		}
+		_, n, err := s.ListEvents(t.Context(), models.EventFilter{})
+		if err != nil || int(n) != stored {
+			t.Errorf("%d events stored, want %d (%v)", n, stored, err)
+		}
+		// The version never moved: every bad patch was refused whole.
+		if e, err := s.GetEvent(t.Context(), id); err != nil || e.Version != 1 {
+			t.Errorf("event after refused patches: %+v %v", e, err)
+		}
+	})
+}
