@@ -81,13 +81,14 @@ var authzTable = map[string]access{
 	"GET /timeline-js.json":                     public,
 	"GET /strikes.ics":                          public,
 	"GET /feed.atom":                            public,
+	"GET /reports":                              analyst,
 	"GET /reports/impact.xlsx":                  analyst,
 }
 
 // isPage reports whether a route is a browser page, authenticated by a
 // session cookie rather than a bearer token.
 func isPage(path string) bool {
-	return !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/reports/")
+	return !strings.HasPrefix(path, "/api/") && path != "/reports/impact.xlsx"
 }
 
 // routeKey normalises a route to its table key: collection paths share one

@@ -43,6 +43,7 @@ func (s *Server) routes(f *fiber.App) {
 	page("GET", "/events/:id/history", s.pageHistory)
 	page("POST", "/events/:id/history/:version/restore", s.requirePlannerPage, s.postRestore)
 	page("GET", "/disputes/:id", s.pageDispute)
+	page("GET", "/reports", s.requireAnalystPage, s.pageReports)
 	page("GET", "/login", s.pageLogin)
 	page("POST", "/login", s.postLogin)
 	page("POST", "/logout", s.postLogout)

@@ -118,6 +118,12 @@ func (s *Server) clearCookie(c *fiber.Ctx, name string) {
 // requirePlannerPage sends visitors without a session to the login page
 // and answers 403 to users whose role may not edit.
 func (s *Server) requirePlannerPage(c *fiber.Ctx) error {
+	return s.requirePage(c, models.RolePlanner)
+}
+
+// requirePage sends an anonymous visitor to the login form (GET) or
+// answers 401, and a signed-in user without role 403.
+func (s *Server) requirePage(c *fiber.Ctx, role models.Role) error {
 	u := currentUser(c)
 	if u == nil {
 		if c.Method() == fiber.MethodGet {
@@ -125,8 +131,8 @@ func (s *Server) requirePlannerPage(c *fiber.Ctx) error {
 		}
 		return httpError(fiber.StatusUnauthorized, "Please log in to do this.")
 	}
-	if !u.Role.Allows(models.RolePlanner) {
-		return httpError(fiber.StatusForbidden, "Your role ("+string(u.Role)+") may not edit records.")
+	if !u.Role.Allows(role) {
+		return httpError(fiber.StatusForbidden, "Your role ("+string(u.Role)+") may not do this.")
 	}
 	return c.Next()
 }
