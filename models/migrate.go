@@ -26,7 +26,7 @@ var migrations = []migration{
 	{1, "events, sources and history", migrateEvents},
 	{2, "users and api tokens", migrateUsers},
 	{3, "sessions and login attempts", migrateSessions},
-	// 4: activity data and imports (importers)
+	{4, "activity data and imports", migrateActivity},
 }
 
 type schemaMigration struct {
