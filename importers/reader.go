@@ -84,14 +84,17 @@ func (r *Reader) Next(row []int64) error {
 	if err == io.EOF {
 		return io.EOF
 	}
-	line, _ := r.cr.FieldPos(0)
-	r.line = int64(line)
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		r.line = int64(pe.Line)
 		return r.bad("", "", "malformed CSV: "+pe.Err.Error())
 	} else if err != nil {
 		return err
+	}
+	// FieldPos is only valid for a record that parsed.
+	if len(rec) > 0 {
+		line, _ := r.cr.FieldPos(0)
+		r.line = int64(line)
 	}
 	if len(rec) > r.nhead {
 		// One old CCG name contains an unquoted comma: glue the extra

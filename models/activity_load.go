@@ -243,7 +243,7 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 		inScope := `EXISTS (SELECT 1 FROM ` + scopes + ` WHERE sc.` + scope + ` = ` + t.Table + `.` + scope +
 			` AND ` + t.Table + `.` + day + ` >= sc.ms AND ` + t.Table + `.` + day + ` < sc.me)`
 		var existing []int64
-		if err := tx.Raw(`SELECT 1 FROM ` + t.Table + ` WHERE ` + t.Table + `.` + day + ` >= ? AND ` + t.Table + `.` + day + ` < ? AND ` + inScope + ` LIMIT 1`, b.MinMS, b.MaxME).Scan(&existing).Error; err != nil {
+		if err := tx.Raw(`SELECT 1 FROM `+t.Table+` WHERE `+t.Table+`.`+day+` >= ? AND `+t.Table+`.`+day+` < ? AND `+inScope+` LIMIT 1`, b.MinMS, b.MaxME).Scan(&existing).Error; err != nil {
 			return fmt.Errorf("store: scope check failed: %w", err)
 		}
 		if len(existing) == 0 {
