@@ -318,6 +318,7 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 		run.Message = fmt.Sprintf("%d bad rows; nothing was imported (policy %q: use %q to load the good rows)", run.RowsRejected, PolicyReject, PolicySkip)
 		return errors.New(run.Message)
 	}
+	im.Opt.Logger.Debug("staged", "file", in.Name, "rows", run.RowsRead, "elapsed", time.Since(start).Round(time.Millisecond))
 	if im.Opt.OnProgress != nil {
 		im.Opt.OnProgress(progress(true))
 	}

@@ -3,11 +3,14 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -210,7 +213,11 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 	kl := strings.Join(keys, ", ")
 	scope, day := keys[0], keys[1]
 	stg := l.stg
-	return l.s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	t0 := time.Now()
+	lap := func(step string) {
+		slog.Debug("merge step", "step", step, "elapsed", time.Since(t0).Round(time.Millisecond))
+	}
+	dedupe := func(tx *gorm.DB) error {
 		// Duplicate natural keys within the file.
 		var dups []struct{ First, Line int64 }
 		q := `SELECT g.first, s.line FROM (SELECT ` + kl + `, MIN(line) AS first FROM ` + stg + ` GROUP BY ` + kl + ` HAVING COUNT(*) > 1) g
@@ -218,20 +225,27 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 		if err := tx.Raw(q).Scan(&dups).Error; err != nil {
 			return fmt.Errorf("store: duplicate check failed: %w", err)
 		}
-		if len(dups) > 0 {
-			de := &DuplicateError{Count: int64(len(dups))}
-			for _, d := range dups {
-				if len(de.Rows) >= opt.MaxErrors {
-					break
-				}
-				de.Rows = append(de.Rows, RowError{Line: d.Line, Reason: fmt.Sprintf("duplicate natural key (first seen on line %d)", d.First)})
+		if len(dups) == 0 {
+			return nil
+		}
+		de := &DuplicateError{Count: int64(len(dups))}
+		for _, d := range dups {
+			if len(de.Rows) >= opt.MaxErrors {
+				break
 			}
-			if !opt.SkipBad {
-				return de
-			}
-			run.Errors = append(run.Errors, de.Rows...)
-			run.RowsRejected += de.Count
-			if err := tx.Exec(`DELETE FROM ` + stg + ` WHERE line NOT IN (SELECT MIN(line) FROM ` + stg + ` GROUP BY ` + kl + `)`).Error; err != nil {
+			de.Rows = append(de.Rows, RowError{Line: d.Line, Reason: fmt.Sprintf("duplicate natural key (first seen on line %d)", d.First)})
+		}
+		if !opt.SkipBad {
+			return de
+		}
+		run.Errors = append(run.Errors, de.Rows...)
+		run.RowsRejected += de.Count
+		return tx.Exec(`DELETE FROM ` + stg + ` WHERE line NOT IN (SELECT MIN(line) FROM ` + stg + ` GROUP BY ` + kl + `)`).Error
+	}
+	return l.s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if l.s.Backend == Postgres {
+			// Keep the merge's sorts and hash aggregates in memory.
+			if err := tx.Exec(`SET LOCAL work_mem = '256MB'`).Error; err != nil {
 				return err
 			}
 		}
@@ -246,20 +260,18 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 		if err := tx.Raw(`SELECT 1 FROM `+t.Table+` WHERE `+t.Table+`.`+day+` >= ? AND `+t.Table+`.`+day+` < ? AND `+inScope+` LIMIT 1`, b.MinMS, b.MaxME).Scan(&existing).Error; err != nil {
 			return fmt.Errorf("store: scope check failed: %w", err)
 		}
-		if len(existing) == 0 {
-			// Fast path: months never loaded for these areas.
-			res := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg, run.ID)
-			if res.Error != nil {
-				return fmt.Errorf("store: insert failed: %w", res.Error)
-			}
-			run.RowsInserted = res.RowsAffected
-		} else {
-			if l.s.Backend == SQLite {
-				// SQLite has no hash anti-join: index the staged keys so the
-				// withdrawn-row check is a lookup, not a scan per row.
-				if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (` + kl + `)`).Error; err != nil {
-					return err
+		lap("scope check")
+		replace := len(existing) > 0
+		apply := func() error {
+			if !replace {
+				// Fast path: months never loaded for these areas. A
+				// duplicate key in the file fails the primary key.
+				res := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` ORDER BY `+kl, run.ID)
+				if res.Error != nil {
+					return res.Error
 				}
+				run.RowsInserted = res.RowsAffected
+				return nil
 			}
 			if err := tx.Raw(`SELECT COUNT(*) FROM ` + stg + ` s WHERE NOT EXISTS (SELECT 1 FROM ` + t.Table + ` t WHERE ` + match("t", "s") + `)`).Scan(&run.RowsInserted).Error; err != nil {
 				return err
@@ -272,11 +284,43 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 				return fmt.Errorf("store: replacing revised months failed: %w", res.Error)
 			}
 			run.RowsDeleted = res.RowsAffected
-			res = tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` WHERE true
-				ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, import_id = excluded.import_id WHERE `+t.Table+`.n <> excluded.n`, run.ID)
-			if res.Error != nil {
-				return fmt.Errorf("store: upsert failed: %w", res.Error)
+			// On PostgreSQL a duplicate key in the file makes this fail
+			// ("cannot affect row a second time").
+			return tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` WHERE true ORDER BY `+kl+`
+				ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, import_id = excluded.import_id WHERE `+t.Table+`.n <> excluded.n`, run.ID).Error
+		}
+		checked := false
+		if replace && l.s.Backend == SQLite {
+			// SQLite has no hash anti-join: index the staged keys so the
+			// withdrawn-row check is a lookup, not a scan per row. Its
+			// upsert would silently keep the last of duplicate rows, so
+			// check for them first.
+			if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (` + kl + `)`).Error; err != nil {
+				return err
 			}
+			if err := dedupe(tx); err != nil {
+				return err
+			}
+			checked = true
+		}
+		// Duplicates are rare: try first, look for them only on failure.
+		if err := tx.SavePoint("merge").Error; err != nil {
+			return err
+		}
+		err := apply()
+		if err != nil && !checked && isDuplicateKey(err) {
+			if err := tx.RollbackTo("merge").Error; err != nil {
+				return err
+			}
+			if err := dedupe(tx); err != nil {
+				return err
+			}
+			err = apply()
+		}
+		if err != nil {
+			return fmt.Errorf("store: merge failed: %w", err)
+		}
+		if replace {
 			if run.RowsUpdated > 0 || run.RowsDeleted > 0 {
 				run.Revised = true
 				run.Note = fmt.Sprintf("revision: replaced earlier figures for %s to %s (%d rows changed, %d rows withdrawn)",
@@ -285,31 +329,52 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 				run.Note = "no change: every row was already loaded with the same figures"
 			}
 		}
+		lap("merge")
 		if t.Rollup && b.Rows > 0 {
 			if err := rebuildRollup(tx, b.MinMS, b.MaxME); err != nil {
 				return err
 			}
 		}
+		lap("rollup")
 		run.Status = ImportSucceeded
 		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
 	})
 }
 
+// isDuplicateKey reports a unique-key violation (or PostgreSQL's "ON
+// CONFLICT DO UPDATE command cannot affect row a second time").
+func isDuplicateKey(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505" || pe.Code == "21000"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
 // rebuildRollup recomputes the national, regional and ICB daily rollups for
 // days in [from, to) from the sub-ICB table.
 func rebuildRollup(tx *gorm.DB, from, to int64) error {
+	// One pass over the sub-ICB rows aggregates them to ICB level (with
+	// each ICB's region); the region and national rows are then summed
+	// from that much smaller set. Sub-ICBs without a known ICB or region
+	// are kept under id 0 so the national total still counts them.
 	dims := "status, hcp, mode, lead"
-	ddims := "d.status, d.hcp, d.mode, d.lead"
 	err := execAllArgs(tx,
 		stmt{`DELETE FROM appt_rollup_daily WHERE day >= ? AND day < ?`, []any{from, to}},
-		stmt{`INSERT INTO appt_rollup_daily (level, area_id, day, ` + dims + `, n)
-			SELECT 0, 0, day, ` + dims + `, SUM(n) FROM appt_subicb_daily WHERE day >= ? AND day < ? GROUP BY day, ` + dims, []any{from, to}},
-		stmt{`INSERT INTO appt_rollup_daily (level, area_id, day, ` + dims + `, n)
-			SELECT 1, a.region_id, d.day, ` + ddims + `, SUM(d.n) FROM appt_subicb_daily d JOIN areas a ON a.id = d.area_id
-			WHERE d.day >= ? AND d.day < ? AND a.region_id IS NOT NULL GROUP BY a.region_id, d.day, ` + ddims, []any{from, to}},
-		stmt{`INSERT INTO appt_rollup_daily (level, area_id, day, ` + dims + `, n)
-			SELECT 2, a.icb_id, d.day, ` + ddims + `, SUM(d.n) FROM appt_subicb_daily d JOIN areas a ON a.id = d.area_id
-			WHERE d.day >= ? AND d.day < ? AND a.icb_id IS NOT NULL GROUP BY a.icb_id, d.day, ` + ddims, []any{from, to}},
+		stmt{`WITH agg AS MATERIALIZED (
+				SELECT COALESCE(a.region_id, 0) AS region_id, COALESCE(a.icb_id, 0) AS icb_id, d.day, d.status, d.hcp, d.mode, d.lead, SUM(d.n) AS n
+				FROM areas a JOIN appt_subicb_daily d ON d.area_id = a.id AND d.day >= ? AND d.day < ?
+				WHERE a.level = ` + fmt.Sprint(LevelSubICB) + `
+				GROUP BY COALESCE(a.region_id, 0), COALESCE(a.icb_id, 0), d.day, d.status, d.hcp, d.mode, d.lead)
+			INSERT INTO appt_rollup_daily (level, area_id, day, ` + dims + `, n)
+			SELECT 2, icb_id, day, ` + dims + `, SUM(n) FROM agg WHERE icb_id <> 0 GROUP BY icb_id, day, ` + dims + `
+			UNION ALL
+			SELECT 1, region_id, day, ` + dims + `, SUM(n) FROM agg WHERE region_id <> 0 GROUP BY region_id, day, ` + dims + `
+			UNION ALL
+			SELECT 0, 0, day, ` + dims + `, SUM(n) FROM agg GROUP BY day, ` + dims, []any{from, to}},
 	)
 	if err != nil {
 		return fmt.Errorf("store: rollup rebuild failed: %w", err)

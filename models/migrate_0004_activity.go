@@ -68,8 +68,10 @@ func migrateActivity(tx *gorm.DB, b Backend) error {
 	if b == SQLite {
 		small, big = "INTEGER", "INTEGER"
 	}
-	// The natural key is the primary key; on PostgreSQL the tables are
-	// clustered on nothing, on SQLite WITHOUT ROWID stores rows in key order.
+	// The natural key is the primary key (on SQLite WITHOUT ROWID stores
+	// rows in key order). appt_subicb_daily has no other index: each one
+	// roughly doubles the cost of loading a month, and day-range reads go
+	// through the areas table to the (area_id, day) prefix instead.
 	wr := ""
 	if b == SQLite {
 		wr = " WITHOUT ROWID"
@@ -82,7 +84,6 @@ func migrateActivity(tx *gorm.DB, b Backend) error {
 			status `+small+` NOT NULL, hcp `+small+` NOT NULL, mode `+small+` NOT NULL, lead `+small+` NOT NULL,
 			n INTEGER NOT NULL, import_id `+big+` NOT NULL,
 			PRIMARY KEY (area_id, day, status, hcp, mode, lead))`+wr,
-		`CREATE INDEX ix_appt_subicb_daily_day ON appt_subicb_daily (day)`,
 		`CREATE TABLE appt_rollup_daily (
 			level `+small+` NOT NULL, area_id INTEGER NOT NULL, day INTEGER NOT NULL,
 			status `+small+` NOT NULL, hcp `+small+` NOT NULL, mode `+small+` NOT NULL, lead `+small+` NOT NULL,
