@@ -420,3 +420,34 @@ func TestBadRows(t *testing.T) {
 		}
 	})
 }
+
+func TestDuplicateKeys(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		dir := t.TempDir()
+		var buf bytes.Buffer
+		gpadgen.Write(&buf, gpadgen.Options{Months: []time.Time{month(2023, 11)}, SubICBs: 1, Combos: 4, Seed: 1})
+		lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+		dup := append(append([]string{}, lines...), lines[2])
+		p := filepath.Join(dir, "dup.csv")
+		os.WriteFile(p, []byte(strings.Join(dup, "\n")+"\n"), 0o644)
+		check := func(stage string) {
+			runs, err := importers.New(s, importers.Options{}).ImportPaths(ctx, []string{p}, importers.DefaultLimits)
+			var de *models.DuplicateError
+			if !errors.As(err, &de) {
+				t.Fatalf("%s: err = %v, want DuplicateError", stage, err)
+			}
+			r := runs[0]
+			if r.Status != models.ImportFailed || r.RowsRejected != 1 || len(r.Errors) != 1 || r.Errors[0].Line != int64(len(dup)) || !strings.Contains(r.Errors[0].Reason, "line 3") {
+				t.Fatalf("%s: run %+v", stage, r)
+			}
+		}
+		check("fresh month") // plain insert path
+		if n := count(t, s, "SELECT COUNT(*) FROM appt_subicb_daily"); n != 0 {
+			t.Fatalf("%d rows visible", n)
+		}
+		clean := filepath.Join(dir, "clean.csv")
+		os.WriteFile(clean, buf.Bytes(), 0o644)
+		importOK(t, s, importers.Options{}, clean)
+		check("month already loaded") // upsert path
+	})
+}

@@ -290,20 +290,24 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 				ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, import_id = excluded.import_id WHERE `+t.Table+`.n <> excluded.n`, run.ID).Error
 		}
 		checked := false
-		if replace && l.s.Backend == SQLite {
-			// SQLite has no hash anti-join: index the staged keys so the
-			// withdrawn-row check is a lookup, not a scan per row. Its
-			// upsert would silently keep the last of duplicate rows, so
-			// check for them first.
-			if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (` + kl + `)`).Error; err != nil {
-				return err
+		if replace {
+			if l.s.Backend == SQLite {
+				// SQLite has no hash anti-join: index the staged keys so
+				// the withdrawn-row check is a lookup, not a scan per row.
+				if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (` + kl + `)`).Error; err != nil {
+					return err
+				}
 			}
+			// An upsert does not reliably fail on duplicate rows (SQLite
+			// keeps the last; PostgreSQL skips repeats of an unchanged
+			// row), so check for them first.
 			if err := dedupe(tx); err != nil {
 				return err
 			}
 			checked = true
 		}
-		// Duplicates are rare: try first, look for them only on failure.
+		// On fresh months duplicates fail the primary key: try first and
+		// look for them only on failure.
 		if err := tx.SavePoint("merge").Error; err != nil {
 			return err
 		}
@@ -363,7 +367,11 @@ func rebuildRollup(tx *gorm.DB, from, to int64) error {
 	// are kept under id 0 so the national total still counts them.
 	dims := "status, hcp, mode, lead"
 	err := execAllArgs(tx,
-		stmt{`DELETE FROM appt_rollup_daily WHERE day >= ? AND day < ?`, []any{from, to}},
+		// Deleted through the primary key's (level, area_id, day) prefix:
+		// a day index would make every load pay for one more index.
+		stmt{`DELETE FROM appt_rollup_daily WHERE level = 0 AND area_id = 0 AND day >= ? AND day < ?`, []any{from, to}},
+		stmt{`DELETE FROM appt_rollup_daily WHERE level = 1 AND area_id IN (SELECT id FROM areas WHERE level = 1) AND day >= ? AND day < ?`, []any{from, to}},
+		stmt{`DELETE FROM appt_rollup_daily WHERE level = 2 AND area_id IN (SELECT id FROM areas WHERE level = 2) AND day >= ? AND day < ?`, []any{from, to}},
 		stmt{`WITH agg AS MATERIALIZED (
 				SELECT COALESCE(a.region_id, 0) AS region_id, COALESCE(a.icb_id, 0) AS icb_id, d.day, d.status, d.hcp, d.mode, d.lead, SUM(d.n) AS n
 				FROM areas a JOIN appt_subicb_daily d ON d.area_id = a.id AND d.day >= ? AND d.day < ?

@@ -88,8 +88,26 @@ func normLabel(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
+// exact maps the labels exactly as published, the hot path when parsing.
+var exact = func() map[Dimension]map[string]Code {
+	m := map[Dimension]map[string]Code{}
+	for d, cats := range vocab {
+		m[d] = map[string]Code{}
+		for _, c := range cats {
+			m[d][c.Label] = c.Code
+			for _, a := range c.Aliases {
+				m[d][a] = c.Code
+			}
+		}
+	}
+	return m
+}()
+
 // ParseCode returns the code of a published label (or alias) in dimension d.
 func ParseCode(d Dimension, label string) (Code, bool) {
+	if c, ok := exact[d][label]; ok {
+		return c, true
+	}
 	c, ok := lookup[d][normLabel(label)]
 	return c, ok
 }

@@ -89,7 +89,6 @@ func migrateActivity(tx *gorm.DB, b Backend) error {
 			status `+small+` NOT NULL, hcp `+small+` NOT NULL, mode `+small+` NOT NULL, lead `+small+` NOT NULL,
 			n `+big+` NOT NULL,
 			PRIMARY KEY (level, area_id, day, status, hcp, mode, lead))`+wr,
-		`CREATE INDEX ix_appt_rollup_daily_day ON appt_rollup_daily (day)`,
 		`CREATE TABLE appt_natcat_daily (
 			area_id INTEGER NOT NULL, day INTEGER NOT NULL,
 			setting INTEGER NOT NULL, context INTEGER NOT NULL, category INTEGER NOT NULL,
