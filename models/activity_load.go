@@ -266,7 +266,7 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 			if !replace {
 				// Fast path: months never loaded for these areas. A
 				// duplicate key in the file fails the primary key.
-				res := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` ORDER BY `+kl, run.ID)
+				res := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg, run.ID)
 				if res.Error != nil {
 					return res.Error
 				}
@@ -286,7 +286,7 @@ func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) er
 			run.RowsDeleted = res.RowsAffected
 			// On PostgreSQL a duplicate key in the file makes this fail
 			// ("cannot affect row a second time").
-			return tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` WHERE true ORDER BY `+kl+`
+			return tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` WHERE true
 				ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, import_id = excluded.import_id WHERE `+t.Table+`.n <> excluded.n`, run.ID).Error
 		}
 		checked := false
