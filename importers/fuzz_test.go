@@ -1,10 +1,13 @@
 package importers_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,4 +128,49 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("%q accepted", in)
 		}
 	}
+}
+
+// FuzzZip feeds arbitrary archives to the zip guard and reads what it
+// accepts: no panics, no path escaping, nothing beyond the size limit.
+func FuzzZip(f *testing.F) {
+	for _, files := range []map[string]string{
+		{"a.csv": "x,y\n1,2\n"},
+		{"../evil.csv": "x"},
+		{"dir/b.CSV": strings.Repeat("0", 5000), "readme.txt": "hi"},
+	} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for n, body := range files {
+			w, _ := zw.Create(n)
+			w.Write([]byte(body))
+		}
+		zw.Close()
+		f.Add(buf.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		ins, err := importers.ZipInputs(zr, "f.zip", importers.Limits{MaxUncompressed: 1 << 16})
+		if err != nil {
+			return
+		}
+		var total int64
+		for _, in := range ins {
+			if n := strings.TrimPrefix(in.Name, "f.zip:"); strings.HasPrefix(n, "/") || slices.Contains(strings.Split(n, "/"), "..") {
+				t.Fatalf("unsafe name accepted: %q", in.Name)
+			}
+			rc, err := in.Open()
+			if err != nil {
+				continue
+			}
+			n, _ := io.Copy(io.Discard, rc)
+			rc.Close()
+			total += n
+		}
+		if total > 1<<16 {
+			t.Fatalf("read %d bytes past the limit", total)
+		}
+	})
 }
