@@ -58,6 +58,12 @@ var authzTable = map[string]access{
 	"PATCH /api/v1/{kind}/:id":                         planner,
 	"DELETE /api/v1/{kind}/:id":                        planner,
 	"POST /api/v1/{kind}/:id/history/:version/restore": planner,
+	"GET /api/v1/activity":                             public,
+	"GET /api/v1/activity.csv":                         public,
+	"GET /api/v1/online-consultations":                 public,
+	"GET /api/v1/imports":                              analyst,
+	"GET /api/v1/imports/:id":                          analyst,
+	"POST /api/v1/imports":                             analyst,
 	"GET /api/v1/events/:id/impact":                    public,
 
 	// Pages (browser sessions; the test signs in with a session cookie and

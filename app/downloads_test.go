@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -205,5 +204,3 @@ func TestDownloads(t *testing.T) {
 		})
 	})
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

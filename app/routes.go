@@ -74,6 +74,12 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events/:id", s.apiGetEvent(""))
 	api.Get("/events/:id/history", s.apiHistory(""))
 	api.Get("/events/:id/impact", s.apiImpact)
+	api.Get("/activity", s.apiActivity(false))
+	api.Get("/activity.csv", s.apiActivity(true))
+	api.Get("/online-consultations", s.apiOC)
+	api.Post("/imports", requireRole(models.RoleAnalyst), s.apiCreateImport)
+	api.Get("/imports", requireRole(models.RoleAnalyst), s.apiListImports)
+	api.Get("/imports/:id", requireRole(models.RoleAnalyst), s.apiGetImport)
 	for path, kind := range collections {
 		g := api.Group("/" + path)
 		g.Get("/", s.apiListEvents(kind))

@@ -26,11 +26,7 @@ var migrations = []migration{
 	{1, "events, sources and history", migrateEvents},
 	{2, "users and api tokens", migrateUsers},
 	{3, "sessions and login attempts", migrateSessions},
-	// 4: activity data and imports (importers)
-	// 5: API tokens scoped by role (harden, issue 7). Version 4 belongs to
-	// the importers branch; a database migrated on this branch alone records
-	// 5 without 4, and Migrate applies 4 when that branch lands, because it
-	// checks each version, not just the maximum.
+	{4, "activity data and imports", migrateActivity},
 	{5, "api token roles", migrateTokenRoles},
 	{6, "impact overrides on events", migrateImpactOverrides},
 }

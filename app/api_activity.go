@@ -1,0 +1,108 @@
+package app
+
+import (
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+// multi reads a repeatable parameter, also accepting comma lists (no
+// published label contains a comma).
+func multi(c *fiber.Ctx, key string) []string {
+	var out []string
+	for _, v := range c.Context().QueryArgs().PeekMulti(key) {
+		for _, part := range strings.Split(string(v), ",") {
+			if p := strings.TrimSpace(part); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func parseCivil(ve *models.ValidationError, field, v string) time.Time {
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		if ve.Fields == nil {
+			ve.Fields = map[string]string{}
+		}
+		ve.Fields[field] = "must be a date YYYY-MM-DD"
+	}
+	return t
+}
+
+// apiActivity serves GET /api/v1/activity (JSON, or CSV with Accept:
+// text/csv or the .csv path): from, to, granularity=day|week|month, area,
+// status, hcp, mode, lead (repeatable, published labels), group_by.
+func (s *Server) apiActivity(asCSV bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ve := &models.ValidationError{}
+		q := models.ActivityQuery{
+			From:        parseCivil(ve, "from", c.Query("from")),
+			To:          parseCivil(ve, "to", c.Query("to")),
+			Area:        c.Query("area"),
+			Granularity: c.Query("granularity", "day"),
+			Status:      multi(c, "status"),
+			HCP:         multi(c, "hcp"),
+			Mode:        multi(c, "mode"),
+			Lead:        multi(c, "lead"),
+			GroupBy:     multi(c, "group_by"),
+		}
+		if len(ve.Fields) > 0 {
+			return ve
+		}
+		pts, err := s.store.ActivitySeries(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
+			return writeActivityCSV(c, q, pts)
+		}
+		return c.JSON(fiber.Map{"area": q.Area, "granularity": q.Granularity, "points": pts})
+	}
+}
+
+// apiOC serves GET /api/v1/online-consultations: from, to, area, metric.
+func (s *Server) apiOC(c *fiber.Ctx) error {
+	ve := &models.ValidationError{}
+	from, to := parseCivil(ve, "from", c.Query("from")), parseCivil(ve, "to", c.Query("to"))
+	if len(ve.Fields) > 0 {
+		return ve
+	}
+	pts, err := s.store.OCSeries(c.UserContext(), from, to, c.Query("area"), c.Query("metric"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"points": pts})
+}
+
+func writeActivityCSV(c *fiber.Ctx, q models.ActivityQuery, pts []models.ActivityPoint) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="activity.csv"`)
+	w := csv.NewWriter(c)
+	head := []string{"period"}
+	head = append(head, q.GroupBy...)
+	w.Write(append(head, "count"))
+	for _, p := range pts {
+		rec := []string{p.Period.Format("2006-01-02")}
+		for _, g := range q.GroupBy {
+			rec = append(rec, csvSafe(p.Group[strings.ToLower(strings.TrimSpace(g))]))
+		}
+		w.Write(append(rec, strconv.FormatInt(p.Count, 10)))
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe stops spreadsheet formula injection.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,72 @@
+// Command gpadgen writes synthetic GPAD sub-ICB daily CSV files in the
+// published layout for the import benchmark (see BENCHMARKS.md and
+// scripts/bench-import.sh).
+//
+//	gpadgen -from 2023-11 > nov23.csv                  # one national month, ≈0.7 M rows
+//	gpadgen -from 2022-01 -count 24 -dir months/       # one file per month
+//	gpadgen -from 2022-01 -count 6 > six-months.csv    # several months in one file
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/strikeline/strikeline/importers/gpadgen"
+)
+
+func main() {
+	from := flag.String("from", "2023-11", "first month (YYYY-MM)")
+	count := flag.Int("count", 1, "number of months")
+	dir := flag.String("dir", "", "write one file per month into this folder (default: every month into one file on stdout)")
+	subs := flag.Int("subicbs", 106, "sub-ICB locations")
+	combos := flag.Int("combos", 220, "category combinations per area and day")
+	seed := flag.Uint64("seed", 1, "seed (the same seed gives the same figures)")
+	flag.Parse()
+	start, err := time.Parse("2006-01", *from)
+	if err != nil || *count < 1 {
+		fmt.Fprintln(os.Stderr, "gpadgen: -from must be YYYY-MM and -count ≥ 1")
+		os.Exit(2)
+	}
+	var months []time.Time
+	for i := 0; i < *count; i++ {
+		months = append(months, start.AddDate(0, i, 0))
+	}
+	opt := gpadgen.Options{SubICBs: *subs, Combos: *combos, Seed: *seed}
+	var total gpadgen.Stats
+	write := func(w io.Writer, ms []time.Time) {
+		o := opt
+		o.Months = ms
+		st, err := gpadgen.Write(w, o)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gpadgen:", err)
+			os.Exit(1)
+		}
+		total.Rows += st.Rows
+		total.Total += st.Total
+	}
+	if *dir == "" {
+		write(os.Stdout, months)
+	} else {
+		if err := os.MkdirAll(*dir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "gpadgen:", err)
+			os.Exit(1)
+		}
+		for _, m := range months {
+			f, err := os.Create(filepath.Join(*dir, "SUB_ICB_LOCATION_"+m.Format("2006_01")+".csv"))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "gpadgen:", err)
+				os.Exit(1)
+			}
+			write(f, []time.Time{m})
+			if err := f.Close(); err != nil {
+				fmt.Fprintln(os.Stderr, "gpadgen:", err)
+				os.Exit(1)
+			}
+		}
+	}
+	fmt.Fprintf(os.Stderr, "gpadgen: %d rows, %d appointments\n", total.Rows, total.Total)
+}

@@ -1,0 +1,13 @@
+// Package importers loads NHS appointment activity files into the store:
+// the GPAD sub-ICB daily file (current and CCG-era headers), the GPAD
+// national-category daily file, the GPAD practice-level monthly crosstab
+// and the online-consultation (OC) submissions file. Each can be given as a
+// .csv, as a published .zip of CSVs, or as a folder of either.
+//
+// The shape follows listmonk's importer session: a reader per format parses
+// and validates each record into a row of small integers, rows are batched
+// and streamed into a staging table (PostgreSQL COPY, or prepared inserts
+// on SQLite), and one transaction merges the file into the activity tables,
+// rebuilds the rollups and records the run. Memory stays flat whatever the
+// file size: only a few batches are held at a time.
+package importers

@@ -1,0 +1,130 @@
+// Package gpadgen writes synthetic GPAD sub-ICB daily files in the exact
+// published layout (header, DDMONYYYY dates, category labels with their
+// double spaces), for tests and the import benchmark. Figures are
+// pseudo-random but deterministic for a seed.
+package gpadgen
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+// Header is the current (sub-ICB) header; CCGHeader the pre-July-2022 one.
+const (
+	Header    = "SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_ONS_CODE,SUB_ICB_LOCATION_NAME,ICB_ONS_CODE,REGION_ONS_CODE,Appointment_Date,APPT_STATUS,HCP_TYPE,APPT_MODE,TIME_BETWEEN_BOOK_AND_APPT,COUNT_OF_APPOINTMENTS"
+	CCGHeader = "CCG_CODE,CCG_ONS_CODE,CCG_NAME,STP_ONS_CODE,REGION_ONS_CODE,Appointment_Date,APPT_STATUS,HCP_TYPE,APPT_MODE,TIME_BETWEEN_BOOK_AND_APPT,COUNT_OF_APPOINTMENTS"
+)
+
+// Options describe a file.
+type Options struct {
+	// Months are the first days of the months to write (one file may hold
+	// several, like a republished edition).
+	Months []time.Time
+	// SubICBs is the number of areas (real scale: 106).
+	SubICBs int
+	// Combos is the number of category combinations per area and day
+	// (real scale: about 220 of the 360 possible).
+	Combos int
+	// Seed varies the figures; the same seed gives the same file.
+	Seed uint64
+	// CCG writes the old CCG_* header, and gives area 0 a name with an
+	// unquoted comma, as one real CCG-era file has.
+	CCG bool
+	// Drop leaves out every Drop-th row (0: none), to mimic rows that a
+	// revision withdraws.
+	Drop int
+}
+
+// Stats summarise what was written.
+type Stats struct {
+	Rows  int64
+	Total int64 // sum of COUNT_OF_APPOINTMENTS
+}
+
+var months = [...]string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
+
+type combo struct{ status, hcp, mode, lead string }
+
+func combos(n int) []combo {
+	var all []combo
+	for _, s := range models.CodeLabels(models.DimStatus) {
+		for _, h := range models.CodeLabels(models.DimHCP) {
+			for _, m := range models.CodeLabels(models.DimMode) {
+				for _, l := range models.CodeLabels(models.DimLead) {
+					all = append(all, combo{s, h, m, l})
+				}
+			}
+		}
+	}
+	if n <= 0 || n > len(all) {
+		n = len(all)
+	}
+	// Spread the chosen combinations over the whole list.
+	out := make([]combo, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, all[i*len(all)/n])
+	}
+	return out
+}
+
+// splitmix64 is a tiny deterministic generator.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Area describes synthetic area i.
+func Area(i int) (code, ons, name, icb, region string) {
+	code = fmt.Sprintf("%02d%c", i%100, 'A'+rune(i/100))
+	ons = fmt.Sprintf("E38%06d", 900000+i)
+	name = fmt.Sprintf("NHS Synthetic ICB - %s", code)
+	icb = fmt.Sprintf("E54%06d", 900000+i/3)
+	region = fmt.Sprintf("E40%06d", 900000+i/16)
+	return
+}
+
+// Write writes one file to w.
+func Write(w io.Writer, o Options) (Stats, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var st Stats
+	if o.CCG {
+		fmt.Fprintln(bw, CCGHeader)
+	} else {
+		fmt.Fprintln(bw, Header)
+	}
+	cs := combos(o.Combos)
+	var row int64
+	for _, m := range o.Months {
+		m = time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)
+		for d := m; d.Month() == m.Month(); d = d.AddDate(0, 0, 1) {
+			date := fmt.Sprintf("%02d%s%d", d.Day(), months[d.Month()-1], d.Year())
+			for a := 0; a < o.SubICBs; a++ {
+				code, ons, name, icb, region := Area(a)
+				if o.CCG && a == 0 {
+					name = "NHS Synthetic, Comma CCG" // unquoted, as published
+				}
+				prefix := code + "," + ons + "," + name + "," + icb + "," + region + "," + date + ","
+				for ci, c := range cs {
+					row++
+					if o.Drop > 0 && row%int64(o.Drop) == 0 {
+						continue
+					}
+					h := splitmix64(o.Seed ^ uint64(d.Unix())*31 ^ uint64(a)<<20 ^ uint64(ci))
+					n := int64(h % 500)
+					bw.WriteString(prefix)
+					bw.WriteString(c.status + "," + c.hcp + "," + c.mode + "," + c.lead + ",")
+					fmt.Fprintf(bw, "%d\n", n)
+					st.Rows++
+					st.Total += n
+				}
+			}
+		}
+	}
+	return st, bw.Flush()
+}

@@ -1,0 +1,370 @@
+package importers
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+// Resolver turns area codes and open-vocabulary labels into the integer ids
+// rows are stored with.
+type Resolver interface {
+	AreaID(ctx context.Context, a models.Area) (int64, error)
+	LabelID(ctx context.Context, kind, label string) (int64, error)
+}
+
+// BadRow is a record that failed validation. The reader stays usable.
+type BadRow struct{ models.RowError }
+
+func (b *BadRow) Error() string {
+	return fmt.Sprintf("line %d: %s %q: %s", b.Line, b.Column, b.Value, b.Reason)
+}
+
+// Reader parses one CSV stream of a detected format into rows of integers:
+// the target's key columns, then the count, then the line number.
+type Reader struct {
+	ctx    context.Context
+	cr     *csv.Reader
+	spec   formatSpec
+	col    map[string]int
+	nhead  int
+	res    Resolver
+	cache  map[string]int64
+	dates  map[string]int64
+	line   int64
+	fields []string
+}
+
+// NewReader reads the header of r, detects its format (restricted to kind,
+// "" for any) and returns a reader positioned on the first record.
+func NewReader(ctx context.Context, r io.Reader, kind string, res Resolver) (*Reader, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	h, err := cr.Read()
+	if err == io.EOF {
+		return nil, errors.New("the file is empty")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the header: %w", err)
+	}
+	h = append([]string(nil), h...)
+	spec, col, err := Detect(h, kind)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{ctx: ctx, cr: cr, spec: spec, col: col, nhead: len(h), res: res,
+		cache: map[string]int64{}, dates: map[string]int64{}}, nil
+}
+
+// Format is the detected format.
+func (r *Reader) Format() Format { return r.spec.format }
+
+// Target is the table the rows load into.
+func (r *Reader) Target() models.LoadTarget { return r.spec.target }
+
+// Width is the length of the rows Next fills.
+func (r *Reader) Width() int { return len(r.spec.target.Cols) + 2 }
+
+// Line is the line number of the last record read.
+func (r *Reader) Line() int64 { return r.line }
+
+// Next parses the next record into row (of length Width). It returns io.EOF
+// at the end, a *BadRow for an invalid record, or another (fatal) error.
+func (r *Reader) Next(row []int64) error {
+	rec, err := r.cr.Read()
+	if err == io.EOF {
+		return io.EOF
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		r.line = int64(pe.Line)
+		return r.bad("", "", "malformed CSV: "+pe.Err.Error())
+	} else if err != nil {
+		return err
+	}
+	// FieldPos is only valid for a record that parsed.
+	if len(rec) > 0 {
+		line, _ := r.cr.FieldPos(0)
+		r.line = int64(line)
+	}
+	if len(rec) > r.nhead {
+		// One old CCG name contains an unquoted comma: glue the extra
+		// fields back into the name column.
+		if ni, ok := r.col["SUB_ICB_LOCATION_NAME"]; ok && r.spec.format != FormatOC && r.spec.format != FormatPracticeMonthly {
+			extra := len(rec) - r.nhead
+			merged := strings.Join(rec[ni:ni+extra+1], ",")
+			rec = append(append(append(rec[:0:0], rec[:ni]...), merged), rec[ni+extra+1:]...)
+		}
+	}
+	if len(rec) != r.nhead {
+		return r.bad("", "", fmt.Sprintf("expected %d fields, found %d", r.nhead, len(rec)))
+	}
+	r.fields = rec
+	row[len(row)-1] = r.line
+	switch r.spec.format {
+	case FormatSubICBDaily:
+		return r.subICBDaily(row)
+	case FormatNatCatDaily:
+		return r.natCatDaily(row)
+	case FormatPracticeMonthly:
+		return r.practiceMonthly(row)
+	case FormatOC:
+		return r.oc(row)
+	}
+	return fmt.Errorf("no reader for %s", r.spec.format)
+}
+
+func (r *Reader) bad(col, val, reason string) error {
+	if len(val) > 100 {
+		val = val[:100] + "…"
+	}
+	return &BadRow{models.RowError{Line: r.line, Column: col, Value: val, Reason: reason}}
+}
+
+func (r *Reader) get(col string) string {
+	if i, ok := r.col[col]; ok {
+		return strings.TrimSpace(r.fields[i])
+	}
+	return ""
+}
+
+// subICB resolves the sub-ICB location of the current record (with its
+// ICB and region when the file names them).
+func (r *Reader) subICB() (int64, error) {
+	code := strings.ToUpper(r.get("SUB_ICB_LOCATION_CODE"))
+	if code == "" {
+		return 0, r.bad("SUB_ICB_LOCATION_CODE", "", "empty area code")
+	}
+	key := "3|" + code
+	if id, ok := r.cache[key]; ok {
+		return id, nil
+	}
+	a := models.Area{Level: models.LevelSubICB, Code: code, ONSCode: r.get("SUB_ICB_LOCATION_ONS_CODE"), Name: r.get("SUB_ICB_LOCATION_NAME")}
+	if reg := strings.ToUpper(r.get("REGION_ONS_CODE")); reg != "" {
+		id, err := r.area(models.Area{Level: models.LevelRegion, Code: reg, ONSCode: reg, Name: r.get("REGION_NAME")})
+		if err != nil {
+			return 0, err
+		}
+		a.RegionID = &id
+	}
+	if icb := strings.ToUpper(r.get("ICB_ONS_CODE")); icb != "" {
+		id, err := r.area(models.Area{Level: models.LevelICB, Code: icb, ONSCode: icb, Name: r.get("ICB_NAME"), RegionID: a.RegionID})
+		if err != nil {
+			return 0, err
+		}
+		a.ICBID = &id
+	}
+	return r.area(a)
+}
+
+func (r *Reader) area(a models.Area) (int64, error) {
+	key := strconv.Itoa(int(a.Level)) + "|" + a.Code
+	if id, ok := r.cache[key]; ok {
+		return id, nil
+	}
+	id, err := r.res.AreaID(r.ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	r.cache[key] = id
+	return id, nil
+}
+
+// practice resolves the practice of the current record, with its PCN and
+// sub-ICB location.
+func (r *Reader) practice() (int64, error) {
+	code := strings.ToUpper(r.get("GP_CODE"))
+	if code == "" {
+		return 0, r.bad("GP_CODE", "", "empty practice code")
+	}
+	if id, ok := r.cache["5|"+code]; ok {
+		return id, nil
+	}
+	sub := strings.ToUpper(r.get("SUB_ICB_LOCATION_CODE"))
+	p := models.Area{Level: models.LevelPractice, Code: code, Name: r.get("GP_NAME")}
+	if sub != "" {
+		id, err := r.area(models.Area{Level: models.LevelSubICB, Code: sub, Name: r.get("SUB_ICB_LOCATION_NAME")})
+		if err != nil {
+			return 0, err
+		}
+		p.SubICBID = &id
+	}
+	if pcn := strings.ToUpper(r.get("PCN_CODE")); pcn != "" {
+		id, err := r.area(models.Area{Level: models.LevelPCN, Code: pcn, Name: r.get("PCN_NAME"), SubICBID: p.SubICBID})
+		if err != nil {
+			return 0, err
+		}
+		p.PCNID = &id
+	}
+	return r.area(p)
+}
+
+func (r *Reader) label(kind, col string) (int64, error) {
+	v := r.get(col)
+	if v == "" {
+		v = "Unknown"
+	}
+	key := kind + "|" + v
+	if id, ok := r.cache[key]; ok {
+		return id, nil
+	}
+	id, err := r.res.LabelID(r.ctx, kind, v)
+	if err != nil {
+		return 0, err
+	}
+	r.cache[key] = id
+	return id, nil
+}
+
+func (r *Reader) code(d models.Dimension, col string) (int64, error) {
+	v := r.get(col)
+	c, ok := models.ParseCode(d, v)
+	if !ok {
+		return 0, r.bad(col, v, "unknown value (expected one of: "+strings.Join(models.CodeLabels(d), "; ")+")")
+	}
+	return int64(c), nil
+}
+
+func (r *Reader) date(col string) (int64, error) {
+	v := r.get(col)
+	if d, ok := r.dates[v]; ok {
+		return d, nil
+	}
+	d, err := ParseDate(v)
+	if err != nil {
+		return 0, r.bad(col, v, err.Error())
+	}
+	if len(r.dates) > 4096 {
+		clear(r.dates)
+	}
+	r.dates[v] = d
+	return d, nil
+}
+
+func (r *Reader) month(col string) (int64, error) {
+	d, err := r.date(col)
+	if err != nil {
+		return 0, err
+	}
+	if models.DayTime(d).Day() != 1 {
+		return 0, r.bad(col, r.get(col), "a month must be given by its first day")
+	}
+	return d, nil
+}
+
+func (r *Reader) count(col string) (int64, error) {
+	v := r.get(col)
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n < 0 {
+		return 0, r.bad(col, v, "not a whole number ≥ 0")
+	}
+	return n, nil
+}
+
+// fill runs each step in order, storing its value in row, stopping at the
+// first error.
+func fill(row []int64, steps ...func() (int64, error)) error {
+	for i, f := range steps {
+		v, err := f()
+		if err != nil {
+			return err
+		}
+		row[i] = v
+	}
+	return nil
+}
+
+func (r *Reader) subICBDaily(row []int64) error {
+	return fill(row, r.subICB,
+		func() (int64, error) { return r.date("APPOINTMENT_DATE") },
+		func() (int64, error) { return r.code(models.DimStatus, "APPT_STATUS") },
+		func() (int64, error) { return r.code(models.DimHCP, "HCP_TYPE") },
+		func() (int64, error) { return r.code(models.DimMode, "APPT_MODE") },
+		func() (int64, error) { return r.code(models.DimLead, "TIME_BETWEEN_BOOK_AND_APPT") },
+		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") })
+}
+
+func (r *Reader) natCatDaily(row []int64) error {
+	return fill(row, r.subICB,
+		func() (int64, error) { return r.date("APPOINTMENT_DATE") },
+		func() (int64, error) { return r.label(models.LabelSetting, "SERVICE_SETTING") },
+		func() (int64, error) { return r.label(models.LabelContext, "CONTEXT_TYPE") },
+		func() (int64, error) { return r.label(models.LabelCategory, "NATIONAL_CATEGORY") },
+		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") })
+}
+
+func (r *Reader) practiceMonthly(row []int64) error {
+	return fill(row, r.practice,
+		func() (int64, error) { return r.month("APPOINTMENT_MONTH_START_DATE") },
+		func() (int64, error) { return r.code(models.DimHCP, "HCP_TYPE") },
+		func() (int64, error) { return r.code(models.DimMode, "APPT_MODE") },
+		func() (int64, error) { return r.label(models.LabelCategory, "NATIONAL_CATEGORY") },
+		func() (int64, error) { return r.code(models.DimLead, "TIME_BETWEEN_BOOK_AND_APPT") },
+		func() (int64, error) { return r.code(models.DimStatus, "APPT_STATUS") },
+		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") })
+}
+
+func (r *Reader) oc(row []int64) error {
+	return fill(row, r.practice,
+		func() (int64, error) { return r.month("MONTH") },
+		func() (int64, error) { return r.label(models.LabelSupplier, "SUPPLIER") },
+		func() (int64, error) {
+			v := strings.ToUpper(r.get("METRIC"))
+			if v == "" {
+				return 0, r.bad("METRIC", "", "empty metric")
+			}
+			return r.label(models.LabelMetric, "METRIC")
+		},
+		func() (int64, error) {
+			v := r.get("VALUE")
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) || f > 9e12 {
+				return 0, r.bad("VALUE", v, "not a number ≥ 0")
+			}
+			return int64(math.Round(f * 1e6)), nil
+		})
+}
+
+var monthAbbr = map[string]time.Month{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+
+// ParseDate reads a GPAD date ("01NOV2023", any case) or an ISO date
+// ("2023-11-01") and returns its day number.
+func ParseDate(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	var y, d int
+	var m time.Month
+	var err1, err2 error
+	switch {
+	case len(s) == 9:
+		d, err1 = strconv.Atoi(s[0:2])
+		m = monthAbbr[strings.ToUpper(s[2:5])]
+		y, err2 = strconv.Atoi(s[5:9])
+	case len(s) == 10 && s[4] == '-' && s[7] == '-':
+		var mi int
+		y, err1 = strconv.Atoi(s[0:4])
+		mi, err2 = strconv.Atoi(s[5:7])
+		m = time.Month(mi)
+		if err2 == nil {
+			d, err2 = strconv.Atoi(s[8:10])
+		}
+	default:
+		return 0, errors.New("not a date like 01NOV2023 or 2023-11-01")
+	}
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || d < 1 || y < 1990 || y > 2100 {
+		return 0, errors.New("not a date like 01NOV2023 or 2023-11-01")
+	}
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return 0, errors.New("no such day")
+	}
+	return models.DayNumber(t), nil
+}

@@ -1,0 +1,333 @@
+package importers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/strikeline/strikeline/models"
+)
+
+// Policy says what to do with bad rows.
+type Policy string
+
+// The bad-row policies. Reject (the default) refuses the whole file when any
+// row is bad, so figures are never silently incomplete; Skip loads the good
+// rows and reports the bad ones.
+const (
+	PolicyReject Policy = "reject"
+	PolicySkip   Policy = "skip"
+)
+
+// ParsePolicy accepts "", "reject" or "skip".
+func ParsePolicy(s string) (Policy, error) {
+	switch Policy(s) {
+	case "", PolicyReject:
+		return PolicyReject, nil
+	case PolicySkip:
+		return PolicySkip, nil
+	}
+	return "", fmt.Errorf("bad-row policy must be %q or %q, not %q", PolicyReject, PolicySkip, s)
+}
+
+// Progress is reported while a file is read.
+type Progress struct {
+	RunID                  int64
+	File                   string
+	BytesRead, BytesTotal  int64
+	RowsRead, RowsRejected int64
+	Elapsed                time.Duration
+	Merging                bool
+}
+
+// Options configure an Importer.
+type Options struct {
+	// Kind restricts formats to KindGPAD or KindOC ("" accepts any).
+	Kind   string
+	Policy Policy
+	// MaxErrors caps the bad rows kept in the record (the rest are counted).
+	MaxErrors int
+	Actor     string
+	// BatchRows is the number of rows per COPY / insert batch.
+	BatchRows int
+	// HeartbeatEvery is how often progress is written to import_runs.
+	HeartbeatEvery time.Duration
+	// OnProgress, if set, is called every few thousand rows and at the end.
+	OnProgress func(Progress)
+	// BatchDelay slows loading down (tests of crash recovery only).
+	BatchDelay time.Duration
+	Logger     *slog.Logger
+}
+
+// Importer is a bulk-load session over a store.
+type Importer struct {
+	Store *models.Store
+	Opt   Options
+}
+
+// ErrImportFailed is wrapped by every failed import.
+var ErrImportFailed = errors.New("import failed")
+
+// New returns an importer with defaults filled in.
+func New(s *models.Store, opt Options) *Importer {
+	if opt.Policy == "" {
+		opt.Policy = PolicyReject
+	}
+	if opt.MaxErrors <= 0 {
+		opt.MaxErrors = 100
+	}
+	if opt.BatchRows <= 0 {
+		opt.BatchRows = 20000
+	}
+	if opt.HeartbeatEvery <= 0 {
+		opt.HeartbeatEvery = time.Second
+	}
+	if opt.Actor == "" {
+		opt.Actor = "cli"
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	return &Importer{Store: s, Opt: opt}
+}
+
+// ImportPaths imports every CSV found in paths, one run per CSV, in order.
+// It carries on after a failed file and returns every run and the first
+// error.
+func (im *Importer) ImportPaths(ctx context.Context, paths []string, lim Limits) ([]*models.ImportRun, error) {
+	inputs, closeAll, err := Expand(paths, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAll()
+	var runs []*models.ImportRun
+	var first error
+	for _, in := range inputs {
+		run, err := im.Import(ctx, in, nil)
+		if run != nil {
+			runs = append(runs, run)
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return runs, first
+}
+
+// NewRun creates the import record for in before it is imported (the web
+// upload returns its id at once).
+func (im *Importer) NewRun(ctx context.Context, in Input) (*models.ImportRun, error) {
+	run := &models.ImportRun{FileName: in.Name, Policy: string(im.Opt.Policy), Actor: im.Opt.Actor, BytesTotal: in.Size}
+	if err := im.Store.CreateImportRun(ctx, run); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// countingReader counts and hashes what passes through it.
+type countingReader struct {
+	r io.Reader
+	h hash.Hash
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.h.Write(p[:n])
+		c.n.Add(int64(n))
+	}
+	return n, err
+}
+
+// storeResolver resolves ids through the store (the reader caches them).
+type storeResolver struct{ s *models.Store }
+
+func (r storeResolver) AreaID(ctx context.Context, a models.Area) (int64, error) {
+	return r.s.UpsertArea(ctx, a)
+}
+func (r storeResolver) LabelID(ctx context.Context, kind, label string) (int64, error) {
+	return r.s.LabelID(ctx, kind, label)
+}
+
+// Import loads one input as one run (creating the run unless given). The
+// file lands whole or not at all. The returned run holds the outcome; the
+// error wraps ErrImportFailed when the file was refused.
+func (im *Importer) Import(ctx context.Context, in Input, run *models.ImportRun) (*models.ImportRun, error) {
+	if err := im.Store.CleanupImports(ctx); err != nil {
+		return nil, err
+	}
+	if run == nil {
+		var err error
+		if run, err = im.NewRun(ctx, in); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	err := im.load(ctx, in, run, start)
+	if err != nil {
+		run.Status = models.ImportFailed
+		if run.Message == "" {
+			run.Message = err.Error()
+		}
+		// Record the failure even when ctx was cancelled.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if ferr := im.Store.FinishImportRun(fctx, run); ferr != nil {
+			im.Opt.Logger.Error("unable to record failed import", "run", run.ID, "err", ferr)
+		}
+		return run, fmt.Errorf("%w: %s: %w", ErrImportFailed, in.Name, err)
+	}
+	im.Opt.Logger.Info("imported", "file", in.Name, "format", run.Format, "rows", run.RowsRead,
+		"inserted", run.RowsInserted, "updated", run.RowsUpdated, "deleted", run.RowsDeleted,
+		"rejected", run.RowsRejected, "revised", run.Revised, "duration", time.Since(start).Round(time.Millisecond))
+	return run, nil
+}
+
+func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, start time.Time) error {
+	rc, err := in.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	cr := &countingReader{r: rc, h: sha256.New()}
+	rd, err := NewReader(ctx, cr, im.Opt.Kind, storeResolver{im.Store})
+	if err != nil {
+		return err
+	}
+	run.Format = string(rd.Format())
+	ld, err := im.Store.NewLoader(ctx, rd.Target(), run.ID)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := ld.Close(); err != nil {
+			im.Opt.Logger.Warn("unable to drop staging table", "run", run.ID, "err", err)
+		}
+	}()
+
+	var rowsRead, rejected atomic.Int64
+	progress := func(merging bool) Progress {
+		return Progress{RunID: run.ID, File: in.Name, BytesRead: cr.n.Load(), BytesTotal: in.Size,
+			RowsRead: rowsRead.Load(), RowsRejected: rejected.Load(), Elapsed: time.Since(start), Merging: merging}
+	}
+	// Heartbeat: progress lives in import_runs so any instance can report it.
+	hbCtx, stopHB := context.WithCancel(ctx)
+	hbDone := make(chan struct{})
+	go func() {
+		defer close(hbDone)
+		t := time.NewTicker(im.Opt.HeartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-hbCtx.Done():
+				return
+			case <-t.C:
+				p := progress(false)
+				if err := im.Store.ImportProgress(hbCtx, run.ID, p.BytesRead, p.RowsRead, p.RowsRejected); err != nil && hbCtx.Err() == nil {
+					im.Opt.Logger.Warn("unable to write import heartbeat", "run", run.ID, "err", err)
+				}
+			}
+		}
+	}()
+	defer func() { stopHB(); <-hbDone }()
+
+	// Loader goroutine: parsing the next batch overlaps writing this one.
+	width := rd.Width()
+	batches := make(chan [][]int64, 1)
+	loadErr := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				err = ld.Write(ctx, b)
+				if err == nil && im.Opt.BatchDelay > 0 {
+					time.Sleep(im.Opt.BatchDelay)
+				}
+			}
+		}
+		loadErr <- err
+	}()
+	newBatch := func() ([][]int64, []int64) {
+		return make([][]int64, 0, im.Opt.BatchRows), make([]int64, im.Opt.BatchRows*width)
+	}
+	batch, buf := newBatch()
+	send := func() {
+		if len(batch) > 0 {
+			batches <- batch
+			batch, buf = newBatch()
+		}
+	}
+	var fatal error
+	for {
+		if ctx.Err() != nil {
+			fatal = ctx.Err()
+			break
+		}
+		row := buf[len(batch)*width : (len(batch)+1)*width]
+		err := rd.Next(row)
+		if err == io.EOF {
+			break
+		}
+		n := rowsRead.Add(1)
+		var bad *BadRow
+		if errors.As(err, &bad) {
+			rejected.Add(1)
+			if len(run.Errors) < im.Opt.MaxErrors {
+				run.Errors = append(run.Errors, bad.RowError)
+			}
+			continue
+		} else if err != nil {
+			fatal = err
+			break
+		}
+		// Under the reject policy a bad file is only validated from its
+		// first bad row on: nothing more is staged.
+		if rejected.Load() == 0 || im.Opt.Policy == PolicySkip {
+			batch = append(batch, row)
+			if len(batch) == im.Opt.BatchRows {
+				send()
+			}
+		}
+		if n%5000 == 0 && im.Opt.OnProgress != nil {
+			im.Opt.OnProgress(progress(false))
+		}
+	}
+	send()
+	close(batches)
+	if err := <-loadErr; err != nil && fatal == nil {
+		fatal = err
+	}
+	run.RowsRead, run.RowsRejected = rowsRead.Load(), rejected.Load()
+	run.BytesRead = cr.n.Load()
+	run.SHA256 = hex.EncodeToString(cr.h.Sum(nil))
+	if fatal != nil {
+		return fatal
+	}
+	if run.RowsRejected > 0 && im.Opt.Policy == PolicyReject {
+		run.Message = fmt.Sprintf("%d bad rows; nothing was imported (policy %q: use %q to load the good rows)", run.RowsRejected, PolicyReject, PolicySkip)
+		return errors.New(run.Message)
+	}
+	im.Opt.Logger.Debug("staged", "file", in.Name, "rows", run.RowsRead, "elapsed", time.Since(start).Round(time.Millisecond))
+	if im.Opt.OnProgress != nil {
+		im.Opt.OnProgress(progress(true))
+	}
+	err = ld.Merge(ctx, run, models.MergeOptions{SkipBad: im.Opt.Policy == PolicySkip, MaxErrors: im.Opt.MaxErrors})
+	var de *models.DuplicateError
+	if errors.As(err, &de) {
+		run.Errors = append(run.Errors, de.Rows...)
+		run.RowsRejected += de.Count
+		run.Message = de.Error() + "; nothing was imported"
+	}
+	return err
+}

@@ -1,0 +1,263 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ActivityQuery selects a GPAD appointments series.
+type ActivityQuery struct {
+	// From and To are civil dates, inclusive.
+	From, To time.Time
+	// Area is "" or "ENGLAND" for national, a region or ICB ONS code
+	// (E40…/E54…) or a sub-ICB location code (e.g. 00L).
+	Area string
+	// Granularity is day, week (ISO weeks, starting Monday) or month.
+	Granularity string
+	// Filters, using the published labels ("Same Day", "8  to 14 Days");
+	// empty means all.
+	Status, HCP, Mode, Lead []string
+	// GroupBy lists any of status, hcp, mode, lead.
+	GroupBy []string
+}
+
+// ActivityPoint is one value of a series: the period's first day, the group
+// it belongs to (dimension → published label; empty when not grouped) and
+// the count.
+type ActivityPoint struct {
+	Period time.Time         `json:"period"`
+	Group  map[string]string `json:"group,omitempty"`
+	Count  int64             `json:"count"`
+}
+
+// maxQueryDays bounds a query so a typo cannot ask for centuries.
+const maxQueryDays = 20 * 366
+
+// periodStart maps a day to the first day of its period.
+func periodStart(d time.Time, granularity string) time.Time {
+	switch granularity {
+	case "week":
+		wd := (int(d.Weekday()) + 6) % 7 // Monday = 0
+		return d.AddDate(0, 0, -wd)
+	case "month":
+		return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return d
+}
+
+// ActivitySeries returns the appointment counts for q, served from the
+// daily rollups (national, region, ICB) or the sub-ICB table, so a query
+// over years reads one row per day and category combination.
+func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]ActivityPoint, error) {
+	ve := &ValidationError{}
+	if q.Granularity == "" {
+		q.Granularity = "day"
+	}
+	if q.Granularity != "day" && q.Granularity != "week" && q.Granularity != "month" {
+		ve.add("granularity", "must be day, week or month")
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		ve.add("from", "from and to are required (YYYY-MM-DD)")
+	} else if q.To.Before(q.From) {
+		ve.add("to", "must not be before from")
+	} else if q.To.Sub(q.From) > maxQueryDays*24*time.Hour {
+		ve.add("to", "the range may span at most 20 years")
+	}
+	var where []string
+	var args []any
+	filters := map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead}
+	for _, d := range Dimensions {
+		vals := filters[d]
+		if len(vals) == 0 {
+			continue
+		}
+		codes := make([]any, 0, len(vals))
+		for _, v := range vals {
+			c, ok := ParseCode(d, v)
+			if !ok {
+				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
+				continue
+			}
+			codes = append(codes, c)
+		}
+		if len(codes) > 0 {
+			where = append(where, string(d)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(codes)), ",")+")")
+			args = append(args, codes...)
+		}
+	}
+	var group []Dimension
+	for _, g := range q.GroupBy {
+		d := Dimension(strings.ToLower(strings.TrimSpace(g)))
+		if _, ok := vocab[d]; !ok {
+			ve.add("group_by", "must be any of status, hcp, mode, lead")
+			continue
+		}
+		if !containsDim(group, d) {
+			group = append(group, d)
+		}
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	area, err := s.ResolveArea(ctx, q.Area)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", q.Area)}}
+		}
+		return nil, err
+	}
+	table := "appt_rollup_daily"
+	switch area.Level {
+	case LevelNational, LevelRegion, LevelICB:
+		where = append(where, "level = ?", "area_id = ?")
+		id := area.ID
+		if area.Level == LevelNational {
+			id = 0
+		}
+		args = append(args, area.Level, id)
+	case LevelSubICB:
+		table = "appt_subicb_daily"
+		where = append(where, "area_id = ?")
+		args = append(args, area.ID)
+	default:
+		return nil, &ValidationError{Fields: map[string]string{"area": "daily activity exists for England, regions, ICBs and sub-ICB locations only"}}
+	}
+	where = append(where, "day >= ?", "day <= ?")
+	args = append(args, DayNumber(q.From), DayNumber(q.To))
+	cols := []string{"day"}
+	for _, g := range group {
+		cols = append(cols, string(g))
+	}
+	sql := "SELECT " + strings.Join(cols, ", ") + ", SUM(n) FROM " + table + " WHERE " + strings.Join(where, " AND ") +
+		" GROUP BY " + strings.Join(cols, ", ") + " ORDER BY day"
+	rows, err := s.DB.WithContext(ctx).Raw(sql, args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to query activity: %w", err)
+	}
+	defer rows.Close()
+	type key struct {
+		period int64
+		codes  [4]int64
+	}
+	sums := map[key]int64{}
+	var order []key
+	dest := make([]int64, len(cols)+1)
+	ptrs := make([]any, len(dest))
+	for i := range dest {
+		ptrs[i] = &dest[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("store: unable to read activity: %w", err)
+		}
+		k := key{period: DayNumber(periodStart(DayTime(dest[0]), q.Granularity))}
+		for i := range group {
+			k.codes[i] = dest[1+i]
+		}
+		if _, ok := sums[k]; !ok {
+			order = append(order, k)
+		}
+		sums[k] += dest[len(dest)-1]
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read activity: %w", err)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].period != order[j].period {
+			return order[i].period < order[j].period
+		}
+		for g := range group {
+			if order[i].codes[g] != order[j].codes[g] {
+				return order[i].codes[g] < order[j].codes[g]
+			}
+		}
+		return false
+	})
+	out := make([]ActivityPoint, 0, len(order))
+	for _, k := range order {
+		p := ActivityPoint{Period: DayTime(k.period), Count: sums[k]}
+		if len(group) > 0 {
+			p.Group = map[string]string{}
+			for i, g := range group {
+				p.Group[string(g)] = CodeLabel(g, Code(k.codes[i]))
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func containsDim(ds []Dimension, d Dimension) bool {
+	for _, x := range ds {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// OCSeries returns monthly online-consultation figures for metric (e.g.
+// OC_TOTAL_SUBMISSIONS) summed over the practices in area ("" or ENGLAND,
+// a region or ICB ONS code, a sub-ICB code or a practice code), from the
+// first month of from to the month of to. Values are stored in millionths
+// and rounded to whole numbers here; summing is meaningful for counts, not
+// for rates.
+func (s *Store) OCSeries(ctx context.Context, from, to time.Time, area string, metric string) ([]ActivityPoint, error) {
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return nil, &ValidationError{Fields: map[string]string{"from": "from and to are required, from ≤ to"}}
+	}
+	metric = strings.ToUpper(strings.TrimSpace(metric))
+	if metric == "" {
+		metric = "OC_TOTAL_SUBMISSIONS"
+	}
+	mid, err := s.lookupLabel(ctx, LabelMetric, metric)
+	if errors.Is(err, ErrNotFound) {
+		return []ActivityPoint{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	a, err := s.ResolveArea(ctx, area)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", area)}}
+		}
+		return nil, err
+	}
+	ms, _ := monthBounds(DayNumber(from))
+	_, me := monthBounds(DayNumber(to))
+	q := `SELECT o.day, SUM(o.n) FROM oc_practice_monthly o JOIN areas p ON p.id = o.practice_id
+		LEFT JOIN areas sub ON sub.id = p.sub_icb_id WHERE o.metric = ? AND o.day >= ? AND o.day < ?`
+	args := []any{mid, ms, me}
+	switch a.Level {
+	case LevelRegion:
+		q += " AND sub.region_id = ?"
+		args = append(args, a.ID)
+	case LevelICB:
+		q += " AND sub.icb_id = ?"
+		args = append(args, a.ID)
+	case LevelSubICB:
+		q += " AND p.sub_icb_id = ?"
+		args = append(args, a.ID)
+	case LevelPractice:
+		q += " AND o.practice_id = ?"
+		args = append(args, a.ID)
+	}
+	q += " GROUP BY o.day ORDER BY o.day"
+	var rows []struct {
+		Day int64
+		Sum int64
+	}
+	if err := s.DB.WithContext(ctx).Raw(strings.Replace(q, "SUM(o.n)", "SUM(o.n) AS sum", 1), args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to query online consultations: %w", err)
+	}
+	out := make([]ActivityPoint, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, ActivityPoint{Period: DayTime(r.Day), Count: int64(math.Round(float64(r.Sum) / 1e6))})
+	}
+	return out, nil
+}

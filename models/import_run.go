@@ -1,0 +1,166 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Import run statuses. A run whose heartbeat is older than StaleAfter while
+// still "running" is reported as interrupted (its process died: nothing of
+// it is visible, because a file lands in one transaction).
+const (
+	ImportRunning     = "running"
+	ImportSucceeded   = "succeeded"
+	ImportFailed      = "failed"
+	ImportInterrupted = "interrupted"
+)
+
+// StaleAfter is how old a running import's heartbeat may be before the run
+// counts as interrupted.
+var StaleAfter = 2 * time.Minute
+
+// RowError is one rejected row: where, which column, what value and why.
+type RowError struct {
+	Line   int64  `json:"line"`
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// ImportRun records one file import: what was read, what changed, what was
+// rejected, by whom and how long it took. Progress is written to it while
+// the import runs so any app instance can report on it.
+type ImportRun struct {
+	ID           int64      `json:"id"`
+	FileName     string     `json:"file_name"`
+	SHA256       string     `gorm:"column:sha256" json:"sha256"`
+	Format       string     `json:"format"`
+	Policy       string     `json:"policy"`
+	Status       string     `json:"status"`
+	Actor        string     `json:"actor"`
+	BytesTotal   int64      `json:"bytes_total"`
+	BytesRead    int64      `json:"bytes_read"`
+	RowsRead     int64      `json:"rows_read"`
+	RowsInserted int64      `json:"rows_inserted"`
+	RowsUpdated  int64      `json:"rows_updated"`
+	RowsDeleted  int64      `json:"rows_deleted"`
+	RowsRejected int64      `json:"rows_rejected"`
+	Revised      bool       `json:"revised"`
+	Note         string     `json:"note,omitempty"`
+	Message      string     `json:"message,omitempty"`
+	ErrorsJSON   string     `gorm:"column:errors" json:"-"`
+	Errors       []RowError `gorm:"-" json:"errors"`
+	StartedAt    time.Time  `json:"started_at"`
+	HeartbeatAt  time.Time  `json:"heartbeat_at"`
+	FinishedAt   *time.Time `json:"finished_at,omitempty"`
+	DurationMS   int64      `gorm:"column:duration_ms" json:"duration_ms"`
+}
+
+// TableName names the table.
+func (ImportRun) TableName() string { return "import_runs" }
+
+// Progress is the fraction of the file read, 0..1 (0 when the size is unknown).
+func (r *ImportRun) Progress() float64 {
+	if r.Status == ImportSucceeded {
+		return 1
+	}
+	if r.BytesTotal <= 0 {
+		return 0
+	}
+	return min(1, float64(r.BytesRead)/float64(r.BytesTotal))
+}
+
+func (r *ImportRun) afterLoad(now time.Time) {
+	r.Errors = nil
+	if r.ErrorsJSON != "" {
+		_ = json.Unmarshal([]byte(r.ErrorsJSON), &r.Errors)
+	}
+	if r.Errors == nil {
+		r.Errors = []RowError{}
+	}
+	if r.Status == ImportRunning && now.Sub(r.HeartbeatAt) > StaleAfter {
+		r.Status = ImportInterrupted
+	}
+}
+
+// CreateImportRun inserts a new running import record and sets r.ID.
+func (s *Store) CreateImportRun(ctx context.Context, r *ImportRun) error {
+	now := time.Now().UTC()
+	r.Status = ImportRunning
+	r.StartedAt, r.HeartbeatAt = now, now
+	if err := s.DB.WithContext(ctx).Omit("Errors").Create(r).Error; err != nil {
+		return fmt.Errorf("store: unable to create import run: %w", err)
+	}
+	return nil
+}
+
+// ImportProgress writes a running import's counters and heartbeat.
+func (s *Store) ImportProgress(ctx context.Context, id int64, bytesRead, rowsRead, rowsRejected int64) error {
+	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).
+		Updates(map[string]any{"bytes_read": bytesRead, "rows_read": rowsRead, "rows_rejected": rowsRejected, "heartbeat_at": time.Now().UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("store: unable to record import progress: %w", err)
+	}
+	return nil
+}
+
+// finishValues are the columns a finished run writes.
+func finishValues(r *ImportRun) map[string]any {
+	now := time.Now().UTC()
+	r.FinishedAt = &now
+	r.DurationMS = now.Sub(r.StartedAt).Milliseconds()
+	errs := r.Errors
+	if errs == nil {
+		errs = []RowError{}
+	}
+	b, _ := json.Marshal(errs)
+	r.ErrorsJSON = string(b)
+	return map[string]any{
+		"sha256": r.SHA256, "format": r.Format, "status": r.Status,
+		"bytes_total": r.BytesTotal, "bytes_read": r.BytesRead,
+		"rows_read": r.RowsRead, "rows_inserted": r.RowsInserted, "rows_updated": r.RowsUpdated,
+		"rows_deleted": r.RowsDeleted, "rows_rejected": r.RowsRejected,
+		"revised": r.Revised, "note": r.Note, "message": r.Message, "errors": r.ErrorsJSON,
+		"heartbeat_at": now, "finished_at": now, "duration_ms": r.DurationMS,
+	}
+}
+
+// FinishImportRun records a run's outcome (for failures; a successful load
+// records its outcome inside the load transaction, see Load).
+func (s *Store) FinishImportRun(ctx context.Context, r *ImportRun) error {
+	if err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("id = ?", r.ID).Updates(finishValues(r)).Error; err != nil {
+		return fmt.Errorf("store: unable to finish import run: %w", err)
+	}
+	return nil
+}
+
+// GetImportRun returns one import run, or ErrNotFound.
+func (s *Store) GetImportRun(ctx context.Context, id int64) (*ImportRun, error) {
+	var rs []ImportRun
+	if err := s.DB.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to fetch import run: %w", err)
+	}
+	if len(rs) == 0 {
+		return nil, ErrNotFound
+	}
+	rs[0].afterLoad(time.Now().UTC())
+	return &rs[0], nil
+}
+
+// ImportRuns lists the latest import runs, newest first.
+func (s *Store) ImportRuns(ctx context.Context, limit int) ([]ImportRun, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	var rs []ImportRun
+	if err := s.DB.WithContext(ctx).Order("id DESC").Limit(limit).Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to list import runs: %w", err)
+	}
+	now := time.Now().UTC()
+	for i := range rs {
+		rs[i].afterLoad(now)
+	}
+	return rs, nil
+}
