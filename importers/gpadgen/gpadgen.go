@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/strikeline/strikeline/models"
@@ -37,6 +38,10 @@ type Options struct {
 	// Drop leaves out every Drop-th row (0: none), to mimic rows that a
 	// revision withdraws.
 	Drop int
+	// Profile, if set, scales each day's counts (weekday pattern, seasons,
+	// bank holidays, injected strike drops); nil means flat uniform noise,
+	// which is all the import benchmark needs.
+	Profile func(day time.Time) float64
 }
 
 // Stats summarise what was written.
@@ -117,6 +122,9 @@ func Write(w io.Writer, o Options) (Stats, error) {
 					}
 					h := splitmix64(o.Seed ^ uint64(d.Unix())*31 ^ uint64(a)<<20 ^ uint64(ci))
 					n := int64(h % 500)
+					if o.Profile != nil {
+						n = int64(math.Round(float64(n) * o.Profile(d)))
+					}
 					bw.WriteString(prefix)
 					bw.WriteString(c.status + "," + c.hcp + "," + c.mode + "," + c.lead + ",")
 					fmt.Fprintf(bw, "%d\n", n)
@@ -127,4 +135,32 @@ func Write(w io.Writer, o Options) (Stats, error) {
 		}
 	}
 	return st, bw.Flush()
+}
+
+// Realistic returns a day profile shaped like national GP activity: busy
+// Mondays, quiet weekends, an annual cycle, practices closed on bank
+// holidays (holiday reports whether a day is one), and each day in a drop
+// window multiplied by (1 − fraction). The annual cycle is kept small (±2%):
+// a six-week baseline cannot tell a steep seasonal slope from an effect,
+// which DOMAIN §4.2 handles with ITS, not the weekday baseline.
+func Realistic(holiday func(time.Time) bool, drops ...DropWindow) func(time.Time) float64 {
+	weekday := [7]float64{0.02, 1.15, 1.05, 1, 1, 0.95, 0.08} // Sunday first
+	return func(d time.Time) float64 {
+		v := weekday[d.Weekday()] * (1 + 0.02*math.Sin(2*math.Pi*float64(d.YearDay())/365.25))
+		if holiday != nil && holiday(d) {
+			v *= 0.03
+		}
+		for _, w := range drops {
+			if !d.Before(w.From) && !d.After(w.To) {
+				v *= 1 - w.Fraction
+			}
+		}
+		return v
+	}
+}
+
+// DropWindow is an injected fall in activity over inclusive civil dates.
+type DropWindow struct {
+	From, To time.Time
+	Fraction float64
 }

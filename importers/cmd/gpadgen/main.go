@@ -5,6 +5,7 @@
 //	gpadgen -from 2023-11 > nov23.csv                  # one national month, ≈0.7 M rows
 //	gpadgen -from 2022-01 -count 24 -dir months/       # one file per month
 //	gpadgen -from 2022-01 -count 6 > six-months.csv    # several months in one file
+//	gpadgen -from 2024-01 -count 23 -realistic -drop 2025-07-25:2025-07-29:0.15 -dir demo/
 package main
 
 import (
@@ -13,9 +14,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/strikeline/strikeline/importers/gpadgen"
+	"github.com/strikeline/strikeline/reports/holidays"
 )
 
 func main() {
@@ -25,6 +29,9 @@ func main() {
 	subs := flag.Int("subicbs", 106, "sub-ICB locations")
 	combos := flag.Int("combos", 220, "category combinations per area and day")
 	seed := flag.Uint64("seed", 1, "seed (the same seed gives the same figures)")
+	realistic := flag.Bool("realistic", false, "shape days like national activity (weekdays, seasons, bank holidays) instead of flat noise")
+	var drops dropFlags
+	flag.Var(&drops, "drop", "with -realistic: FROM:TO:FRACTION, e.g. 2025-07-25:2025-07-29:0.15 (repeatable)")
 	flag.Parse()
 	start, err := time.Parse("2006-01", *from)
 	if err != nil || *count < 1 {
@@ -36,6 +43,9 @@ func main() {
 		months = append(months, start.AddDate(0, i, 0))
 	}
 	opt := gpadgen.Options{SubICBs: *subs, Combos: *combos, Seed: *seed}
+	if *realistic {
+		opt.Profile = gpadgen.Realistic(holidays.IsBankHoliday, drops...)
+	}
 	var total gpadgen.Stats
 	write := func(w io.Writer, ms []time.Time) {
 		o := opt
@@ -69,4 +79,24 @@ func main() {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "gpadgen: %d rows, %d appointments\n", total.Rows, total.Total)
+}
+
+// dropFlags collects -drop FROM:TO:FRACTION windows.
+type dropFlags []gpadgen.DropWindow
+
+func (d *dropFlags) String() string { return fmt.Sprint(len(*d), " windows") }
+
+func (d *dropFlags) Set(v string) error {
+	parts := strings.Split(v, ":")
+	if len(parts) != 3 {
+		return fmt.Errorf("want FROM:TO:FRACTION, got %q", v)
+	}
+	from, err1 := time.Parse(time.DateOnly, parts[0])
+	to, err2 := time.Parse(time.DateOnly, parts[1])
+	frac, err3 := strconv.ParseFloat(parts[2], 64)
+	if err1 != nil || err2 != nil || err3 != nil || to.Before(from) || frac < 0 || frac > 1 {
+		return fmt.Errorf("want FROM:TO:FRACTION with dates and 0 ≤ FRACTION ≤ 1, got %q", v)
+	}
+	*d = append(*d, gpadgen.DropWindow{From: from, To: to, Fraction: frac})
+	return nil
 }
