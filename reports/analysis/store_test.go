@@ -98,7 +98,8 @@ func TestImpactFromImportedData(t *testing.T) {
 			t.Errorf("gp share for %s: %+v", area, g.Err)
 		}
 
-		rep, err := BuildWorkbook(ctx, s, src, WorkbookRequest{EventIDs: []int64{july}, BaseURL: "https://strikeline.example"})
+		rep, err := BuildWorkbook(ctx, s, src, WorkbookRequest{EventIDs: []int64{july}, BaseURL: "https://strikeline.example",
+			Metrics: []string{impact.MetricTotal, impact.MetricGPShare, impact.MetricDNARate}})
 		if err != nil {
 			t.Fatal(err)
 		}

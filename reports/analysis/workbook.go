@@ -218,6 +218,10 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 		}
 	}
 	c := b.Cumulative
+	if ei.Ratio {
+		// Rates are compared as window means, not sums.
+		c = b.Average
+	}
 	ei.Total = xlsx.Totals{Observed: c.Actual, Expected: c.Expected.Value, Lower: c.Expected.Lower, Upper: c.Expected.Upper,
 		Diff: c.Absolute.Value, Pct: c.Relative.Value}
 	ei.SPC = "Common Cause"

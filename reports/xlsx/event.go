@@ -58,6 +58,7 @@ type eventPlan struct {
 	totalRow  int
 	calc      map[int]*dayCalc // by day index
 	totObs    float64
+	counted   int // window days with formulas
 	totExp    float64
 	band      float64 // height of the window band in the chart
 	hasWindow bool
@@ -135,7 +136,14 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 		p.calc[i] = c
 		p.totObs += d.Observed
 		p.totExp += c.mean
+		p.counted++
 		p.band = math.Max(p.band, c.upper)
+	}
+	if ev.Ratio && p.counted > 0 {
+		// A rate summed over days means nothing: ratio metrics report the
+		// window mean (the engine's Average row).
+		p.totObs /= float64(p.counted)
+		p.totExp /= float64(p.counted)
 	}
 	if !agree(p.totObs, ev.Total.Observed) || !agree(p.totExp, ev.Total.Expected) {
 		return nil, fmt.Errorf("window totals %v/%v from the included days differ from the engine's %v/%v",
@@ -337,6 +345,11 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		tot[0] = cell(st.tLabel, "Window total")
 		tot[colObserved-1] = formula(tnum, fmt.Sprintf(`SUMIF(%s,"%s",%s)`, rng(colWindow), windowMark, rng(colObserved)), p.totObs)
 		tot[colExpected-1] = formula(tnum, "SUM("+rng(colExpected)+")", p.totExp)
+		if ev.Ratio {
+			tot[0] = cell(st.tLabel, "Window mean")
+			tot[colObserved-1] = formula(tnum, fmt.Sprintf(`AVERAGEIF(%s,"%s",%s)`, rng(colWindow), windowMark, rng(colObserved)), p.totObs)
+			tot[colExpected-1] = formula(tnum, "AVERAGE("+rng(colExpected)+")", p.totExp)
+		}
 		tot[colLower-1] = cell(tnum, ev.Total.Lower)
 		tot[colUpper-1] = cell(tnum, ev.Total.Upper)
 		tot[colDiff-1] = formula(tnum, T(colObserved)+"-"+T(colExpected), diff)
