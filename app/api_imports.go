@@ -24,44 +24,54 @@ func viewImport(r *models.ImportRun) importView {
 	return importView{ImportRun: r, Progress: r.Progress(), URL: "/api/v1/imports/" + itoa(r.ID)}
 }
 
-// apiCreateImport accepts a multipart upload ("file": a .csv or .zip;
-// optional "kind" gpad|oc and "policy" reject|skip), stores it in a temp
-// file and imports it in the background. It answers 202 with the runs.
-func (s *Server) apiCreateImport(c *fiber.Ctx) error {
+// startUpload validates the multipart upload, stores it and starts the
+// background import; the API and the import page share it.
+func (s *Server) startUpload(c *fiber.Ctx) ([]*models.ImportRun, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return httpError(fiber.StatusBadRequest, `send the file as multipart/form-data field "file"`)
+		return nil, httpError(fiber.StatusBadRequest, `send the file as multipart/form-data field "file"`)
 	}
 	ext := strings.ToLower(filepath.Ext(fh.Filename))
 	if ext != ".csv" && ext != ".zip" {
-		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"file": "must be a .csv or .zip file"}}
+		return nil, &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"file": "must be a .csv or .zip file"}}
 	}
 	policy, err := importers.ParsePolicy(c.FormValue("policy"))
 	if err != nil {
-		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"policy": err.Error()}}
+		return nil, &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"policy": err.Error()}}
 	}
 	kind := c.FormValue("kind")
 	if kind != "" && kind != importers.KindGPAD && kind != importers.KindOC {
-		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"kind": "must be gpad or oc"}}
+		return nil, &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"kind": "must be gpad or oc"}}
 	}
 	tmp, err := os.CreateTemp("", "strikeline-upload-*"+ext)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tmp.Close()
 	if err := c.SaveFile(fh, tmp.Name()); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return nil, err
 	}
 	im := importers.New(s.store, importers.Options{Kind: kind, Policy: policy, Actor: actor(c), Logger: s.log})
 	// Immutable is set, so fh.Filename is ours to keep.
 	runs, err := im.Start(c.UserContext(), tmp.Name(), filepath.Base(fh.Filename), importers.DefaultLimits)
 	if errors.Is(err, importers.ErrUnsafeArchive) {
-		return httpError(fiber.StatusUnprocessableEntity, err.Error())
+		return nil, httpError(fiber.StatusUnprocessableEntity, err.Error())
 	} else if err != nil {
 		if strings.Contains(err.Error(), "zip") || strings.Contains(err.Error(), "no .csv") {
-			return httpError(fiber.StatusUnprocessableEntity, "the archive could not be read: "+err.Error())
+			return nil, httpError(fiber.StatusUnprocessableEntity, "the archive could not be read: "+err.Error())
 		}
+		return nil, err
+	}
+	return runs, nil
+}
+
+// apiCreateImport accepts a multipart upload ("file": a .csv or .zip;
+// optional "kind" gpad|oc and "policy" reject|skip), stores it in a temp
+// file and imports it in the background. It answers 202 with the runs.
+func (s *Server) apiCreateImport(c *fiber.Ctx) error {
+	runs, err := s.startUpload(c)
+	if err != nil {
 		return err
 	}
 	out := make([]importView, len(runs))

@@ -87,6 +87,9 @@ var authzTable = map[string]access{
 	"GET /timeline-js.json":                     public,
 	"GET /strikes.ics":                          public,
 	"GET /feed.atom":                            public,
+	"GET /imports":                              analyst,
+	"POST /imports":                             analyst,
+	"GET /imports/:id":                          analyst,
 	"GET /reports":                              analyst,
 	"GET /reports/impact.xlsx":                  analyst,
 }

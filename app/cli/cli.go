@@ -43,7 +43,7 @@ func register(c command) { commands = append(commands, c) }
 
 func init() {
 	register(command{"serve", "serve [--addr :8080]            run the web app", runServe})
-	register(command{"migrate", "migrate                         apply pending database migrations", runMigrate})
+	register(command{"migrate", "migrate                         apply pending database migrations and load the seed timeline", runMigrate})
 }
 
 // Main runs the command line and returns the process exit code.
@@ -140,7 +140,11 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "schema at version %d\n", applied)
+	n, err := s.LoadSeed(ctx)
+	if err != nil {
+		return fmt.Errorf("loading the seed timeline: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "schema at version %d; %d seed records added\n", applied, n)
 	return nil
 }
 

@@ -9,3 +9,10 @@ window.addEventListener("DOMContentLoaded", function () {
   var s = document.querySelector(".error-summary[tabindex]");
   if (s) { s.focus(); }
 });
+// A running import's page reloads itself every two seconds; without
+// JavaScript the "Refresh" link does the same by hand.
+window.addEventListener("DOMContentLoaded", function () {
+  if (document.querySelector("[data-autorefresh]")) {
+    setTimeout(function () { window.location.reload(); }, 2000);
+  }
+});
