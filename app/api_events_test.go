@@ -1,70 +1,20 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
 )
 
-// apiFixture is an app on a fresh store with one user per role.
-type apiFixture struct {
-	app    *fiber.App
-	store  *models.Store
-	tokens map[models.Role]string
-}
-
-func newAPIFixture(t *testing.T, s *models.Store) *apiFixture {
-	t.Helper()
-	ctx := context.Background()
-	f := &apiFixture{store: s, tokens: map[models.Role]string{}}
-	for _, r := range models.Roles {
-		u, err := s.CreateUser(ctx, string(r)+"@example.org", r, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := s.CreateToken(ctx, u.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.tokens[r] = tok
-	}
-	cfg := Config{Addr: ":0", MaxUploadMB: 8, MaxJSONKB: 64, BaseURL: "http://strikeline.test"}
-	app, err := New(Deps{Store: s, Config: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.app = app
-	return f
-}
-
-// do sends a request as role ("" for anonymous) and returns status and body.
-func (f *apiFixture) do(t *testing.T, role models.Role, method, path, body string) (int, string) {
-	t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, r)
-	req.Header.Set("Content-Type", "application/json")
-	if role != "" {
-		req.Header.Set("Authorization", "Bearer "+f.tokens[role])
-	}
-	resp, err := f.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+// as sends a request as role ("" for anonymous) through the shared fixture.
+func (fx *fixture) as(role models.Role, method, path, body string) (int, string) {
+	fx.t.Helper()
+	return fx.do(method, path, fx.tokens[role], body)
 }
 
 const roundJSON = `{"title":"Resident doctors' walkout","start":"2025-07-25T07:00:00+01:00","end":"2025-07-30T07:00:00+01:00",
@@ -73,8 +23,8 @@ const roundJSON = `{"title":"Resident doctors' walkout","start":"2025-07-25T07:0
 
 func TestAPIEventLifecycle(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		f := newAPIFixture(t, s)
-		status, body := f.do(t, models.RolePlanner, "POST", "/api/v1/strike-rounds", roundJSON)
+		f := newFixture(t, s)
+		status, body := f.as(models.RolePlanner, "POST", "/api/v1/strike-rounds", roundJSON)
 		if status != http.StatusCreated {
 			t.Fatalf("create: %d %s", status, body)
 		}
@@ -116,10 +66,10 @@ func TestAPIEventLifecycle(t *testing.T) {
 			{models.RolePlanner, "POST", "/api/v1/strike-rounds/" + id + "/history/99/restore", "", 404, ""},
 			{models.RolePlanner, "POST", "/api/v1/disputes", `{"kind":"milestone","title":"x","start":"2025-01-01","sources":[{"url":"https://x.org"}]}`, 422, `"kind"`},
 			{models.RolePlanner, "POST", "/api/v1/disputes", `[1,2]`, 422, ""},
-			{models.RolePlanner, "POST", "/api/v1/disputes", `{"title":"` + strings.Repeat("x", 70000) + `"}`, 413, "too large"},
+			{models.RolePlanner, "POST", "/api/v1/disputes", `{"title":"` + strings.Repeat("x", 300000) + `"}`, 413, "too large"},
 		}
 		for _, st := range steps {
-			status, body := f.do(t, st.role, st.method, st.path, st.body)
+			status, body := f.as(st.role, st.method, st.path, st.body)
 			if status != st.want || !strings.Contains(body, st.contains) {
 				t.Errorf("%s %s as %q: %d %.300s; want %d containing %q", st.method, st.path, st.role, status, body, st.want, st.contains)
 			}
@@ -129,7 +79,7 @@ func TestAPIEventLifecycle(t *testing.T) {
 
 func TestAPIBadTokenIsRejected(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		f := newAPIFixture(t, s)
+		f := newFixture(t, s)
 		req := httptest.NewRequest("GET", "/api/v1/timeline", nil)
 		req.Header.Set("Authorization", "Bearer slk_nope")
 		resp, _ := f.app.Test(req, -1)

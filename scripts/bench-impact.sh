@@ -18,7 +18,8 @@ mkdir -p "$W"
 go build -o "$W/strikeline" .
 go build -o "$W/gpadgen" ./importers/cmd/gpadgen
 psql "$PG" -qAt -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" >/dev/null
-export DATABASE_URL="$PG&search_path=$SCHEMA"
+# options=-c… works for both psql (libpq) and pgx.
+export DATABASE_URL="$PG&options=-csearch_path%3D$SCHEMA"
 "$W/strikeline" migrate
 ID=$(psql "$DATABASE_URL" -qAt -c "SELECT id FROM events WHERE seed_key = 'rd-round-12-2025-07'")
 # The days the impact reads: 12 weeks + 14 days before the window to 21 days
