@@ -63,6 +63,23 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 func (s *Store) migrate(ctx context.Context, migrations []migration) error {
 	db := s.DB.WithContext(ctx)
+	// Fast path: every CLI command and instance start migrates, and an
+	// up-to-date database should cost one query, not a transaction per
+	// migration plus GORM's catalogue look-ups.
+	var have []int
+	if db.Raw("SELECT version FROM schema_migrations").Scan(&have).Error == nil {
+		done := map[int]bool{}
+		for _, v := range have {
+			done[v] = true
+		}
+		pending := false
+		for _, m := range migrations {
+			pending = pending || !done[m.Version]
+		}
+		if !pending {
+			return nil
+		}
+	}
 	if err := db.AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("store: unable to create schema_migrations: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -91,14 +92,19 @@ func CheckPassword(hash, password string) bool {
 
 // dummyHash is compared against when the email is unknown, so a login for a
 // missing user takes as long as one for a real user.
-var dummyHash, _ = HashPassword("not-a-real-password-at-all")
+// It is made on first use: argon2id costs 64 MiB and tens of milliseconds,
+// which every CLI start would otherwise pay at package init.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password-at-all")
+	return h
+})
 
 // Authenticate checks an email and password. Unknown users, disabled users
 // and wrong passwords all give ErrUnauthorized.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, ErrUnauthorized
 	}
 	if err != nil {
