@@ -215,6 +215,18 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 	shot("09-history")
 	axe("history")
 
+	// The analyst pages, as an admin (the same signed-in user, promoted in
+	// the database; the session stays valid).
+	if err := s.DB.Model(&models.User{}).Where("email = ?", plannerEmail).Update("role", models.RoleAdmin).Error; err != nil {
+		t.Fatal(err)
+	}
+	do("imports", chromedp.Navigate(base+"/imports"), chromedp.WaitVisible(css("#file")))
+	shot("11-imports")
+	axe("imports")
+	do("reports", chromedp.Navigate(base+"/reports"), chromedp.WaitVisible(css("#event")))
+	shot("12-reports")
+	axe("reports")
+
 	// A phone-sized screen: the layout must reflow, not scroll sideways.
 	do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/?kind=strike_round&year=2025"), chromedp.WaitVisible(css(".items")))
 	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
