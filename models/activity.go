@@ -51,7 +51,7 @@ func periodStart(d time.Time, granularity string) time.Time {
 }
 
 // ActivitySeries returns the appointment counts for q, served from the
-// daily rollups (national, region, ICB) or the sub-ICB table, so a query
+// daily rollups (national, region) or the sub-ICB table, so a query
 // over years reads one row per day and category combination.
 func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]ActivityPoint, error) {
 	ve := &ValidationError{}
@@ -113,13 +113,19 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	}
 	table := "appt_rollup_daily"
 	switch area.Level {
-	case LevelNational, LevelRegion, LevelICB:
+	case LevelNational, LevelRegion:
 		where = append(where, "level = ?", "area_id = ?")
 		id := area.ID
 		if area.Level == LevelNational {
 			id = 0
 		}
 		args = append(args, area.Level, id)
+	case LevelICB:
+		// No ICB rollup: an ICB is two or three sub-ICB locations, read
+		// through the sub-ICB table's (area_id, day) key prefix.
+		table = "appt_subicb_daily"
+		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND icb_id = ?)")
+		args = append(args, LevelSubICB, area.ID)
 	case LevelSubICB:
 		table = "appt_subicb_daily"
 		where = append(where, "area_id = ?")

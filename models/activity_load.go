@@ -2,15 +2,10 @@ package models
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -31,19 +26,31 @@ var (
 	TargetOCMonthly       = LoadTarget{"oc_practice_monthly", []string{"practice_id", "day", "supplier", "metric"}, false}
 )
 
-// Loader stages one file's rows in a private staging table, then merges
-// them into the target in one transaction (Merge). Until Merge commits,
-// nothing of the file is visible; a crash leaves only the staging table,
-// which the next import drops.
+// Loader takes one file's rows and makes them visible all at once (Merge).
+// Until Merge commits, nothing of the file is visible; a crash leaves only
+// private stg_import_<run>… tables, which the next import drops.
+//
+// The two backends load differently. SQLite stages the rows in one table
+// and merges them with INSERT … SELECT (activity_load_sqlite.go).
+// PostgreSQL builds each month the file touches as a table of its own and
+// swaps it in for that month's partition (activity_load_pg.go): a sorted
+// index build per month instead of a B-tree insert per row.
 //
 // Rows passed to Write hold the key columns, then n, then the source line
-// number (used to report duplicate keys).
+// number (kept with the row, and used to report duplicate keys).
 type Loader struct {
 	s     *Store
 	t     LoadTarget
 	runID int64
-	stg   string
-	cols  []string // staging columns
+	stg   string   // SQLite: the staging table
+	cols  []string // SQLite: staging columns
+
+	parts   map[int64]*pgPart // PostgreSQL: months being built, by first day
+	cur     *pgPart           // the month being copied
+	copy    *copyStream
+	widths  []int
+	vals    []int64
+	regions map[int64]areaRegion // area id → region, for the rollup sums
 }
 
 // Epoch is day 0 of the integer day columns.
@@ -66,113 +73,35 @@ func monthBounds(d int64) (int64, int64) {
 	return DayNumber(ms), DayNumber(ms.AddDate(0, 1, 0))
 }
 
-// NewLoader creates the staging table for import run runID.
+// NewLoader prepares the load of one file for import run runID.
 func (s *Store) NewLoader(ctx context.Context, t LoadTarget, runID int64) (*Loader, error) {
 	l := &Loader{s: s, t: t, runID: runID, stg: fmt.Sprintf("stg_import_%d", runID)}
+	if s.Backend == Postgres {
+		l.parts = map[int64]*pgPart{}
+		return l, nil
+	}
 	l.cols = append(append([]string{}, t.Cols...), "n", "line", "ms", "me")
 	defs := make([]string, len(l.cols))
 	for i, c := range l.cols {
 		defs[i] = c + " BIGINT NOT NULL"
 	}
-	unlogged := ""
-	if s.Backend == Postgres {
-		// Staging needs no WAL: it is rebuilt from the file after a crash.
-		unlogged = "UNLOGGED "
-	}
-	q := "CREATE " + unlogged + "TABLE " + l.stg + " (" + strings.Join(defs, ", ") + ")"
+	q := "CREATE TABLE " + l.stg + " (" + strings.Join(defs, ", ") + ")"
 	if err := s.DB.WithContext(ctx).Exec(q).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to create staging table: %w", err)
 	}
 	return l, nil
 }
 
-// Write appends a batch of rows to the staging table: COPY on PostgreSQL,
-// prepared multi-row inserts in one transaction on SQLite.
+// Write appends a batch of rows: COPY into the months' new tables on
+// PostgreSQL, prepared multi-row inserts into the staging table on SQLite.
 func (l *Loader) Write(ctx context.Context, rows [][]int64) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	nk := len(l.t.Cols)
 	if l.s.Backend == Postgres {
-		_, err := l.s.Pool.CopyFrom(ctx, pgx.Identifier{l.stg}, l.cols, pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			r := rows[i]
-			ms, me := monthBounds(r[1])
-			v := make([]any, 0, nk+4)
-			for _, x := range r[:nk+2] {
-				v = append(v, x)
-			}
-			return append(v, ms, me), nil
-		}))
-		if err != nil {
-			return fmt.Errorf("store: COPY into staging failed: %w", err)
-		}
-		return nil
+		return l.writePG(ctx, rows)
 	}
 	return l.writeSQLite(ctx, rows)
-}
-
-const sqliteBatch = 200
-
-func (l *Loader) writeSQLite(ctx context.Context, rows [][]int64) error {
-	sqlDB, err := l.s.DB.DB()
-	if err != nil {
-		return err
-	}
-	tx, err := sqlDB.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: unable to begin staging batch: %w", err)
-	}
-	defer tx.Rollback()
-	nc := len(l.cols)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", nc), ",") + ")"
-	prep := func(n int) (*sql.Stmt, error) {
-		q := "INSERT INTO " + l.stg + " VALUES " + strings.TrimSuffix(strings.Repeat(one+",", n), ",")
-		return tx.PrepareContext(ctx, q)
-	}
-	big, err := prep(sqliteBatch)
-	if err != nil {
-		return fmt.Errorf("store: unable to prepare staging insert: %w", err)
-	}
-	defer big.Close()
-	args := make([]any, 0, sqliteBatch*nc)
-	nk := len(l.t.Cols)
-	add := func(r []int64) {
-		for _, x := range r[:nk+2] {
-			args = append(args, x)
-		}
-		ms, me := monthBounds(r[1])
-		args = append(args, ms, me)
-	}
-	i := 0
-	for ; i+sqliteBatch <= len(rows); i += sqliteBatch {
-		args = args[:0]
-		for _, r := range rows[i : i+sqliteBatch] {
-			add(r)
-		}
-		if _, err := big.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("store: staging insert failed: %w", err)
-		}
-	}
-	if rest := len(rows) - i; rest > 0 {
-		small, err := prep(rest)
-		if err != nil {
-			return fmt.Errorf("store: unable to prepare staging insert: %w", err)
-		}
-		defer small.Close()
-		args = args[:0]
-		for _, r := range rows[i:] {
-			add(r)
-		}
-		if _, err := small.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("store: staging insert failed: %w", err)
-		}
-	}
-	return tx.Commit()
-}
-
-// Close drops the staging table.
-func (l *Loader) Close() error {
-	return l.s.DB.Exec("DROP TABLE IF EXISTS " + l.stg).Error
 }
 
 // MergeOptions say how Merge treats duplicate keys within the file.
@@ -193,201 +122,37 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("%d rows repeat the natural key of an earlier row", e.Count)
 }
 
-// Merge moves the staged rows into the target in one transaction: every
-// (scope, month) present in the file is replaced by the file's figures
-// (a republished month supersedes the earlier one), rollups for the months
+// Merge makes the file's rows visible in one transaction: every (scope,
+// month) present in the file is replaced by the file's figures (a
+// republished month supersedes the earlier one), rollups for the months
 // touched are rebuilt, and run is recorded as succeeded in the same
 // transaction. run's counters (inserted, updated, deleted, revised, note)
 // are filled in. Duplicate keys fail the merge with a *DuplicateError
 // unless opt.SkipBad, in which case they are dropped and added to run.
 func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) error {
-	t := l.t
-	keys := t.Cols
-	match := func(a, b string) string {
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = a + "." + k + " = " + b + "." + k
-		}
-		return strings.Join(parts, " AND ")
+	if l.s.Backend == Postgres {
+		return l.mergePG(ctx, run, opt)
 	}
-	kl := strings.Join(keys, ", ")
-	scope, day := keys[0], keys[1]
-	stg := l.stg
-	t0 := time.Now()
-	lap := func(step string) {
-		slog.Debug("merge step", "step", step, "elapsed", time.Since(t0).Round(time.Millisecond))
-	}
-	dedupe := func(tx *gorm.DB) error {
-		// Duplicate natural keys within the file.
-		var dups []struct{ First, Line int64 }
-		q := `SELECT g.first, s.line FROM (SELECT ` + kl + `, MIN(line) AS first FROM ` + stg + ` GROUP BY ` + kl + ` HAVING COUNT(*) > 1) g
-			JOIN ` + stg + ` s ON ` + match("s", "g") + ` AND s.line <> g.first ORDER BY s.line`
-		if err := tx.Raw(q).Scan(&dups).Error; err != nil {
-			return fmt.Errorf("store: duplicate check failed: %w", err)
-		}
-		if len(dups) == 0 {
-			return nil
-		}
-		de := &DuplicateError{Count: int64(len(dups))}
-		for _, d := range dups {
-			if len(de.Rows) >= opt.MaxErrors {
-				break
-			}
-			de.Rows = append(de.Rows, RowError{Line: d.Line, Reason: fmt.Sprintf("duplicate natural key (first seen on line %d)", d.First)})
-		}
-		if !opt.SkipBad {
-			return de
-		}
-		run.Errors = append(run.Errors, de.Rows...)
-		run.RowsRejected += de.Count
-		return tx.Exec(`DELETE FROM ` + stg + ` WHERE line NOT IN (SELECT MIN(line) FROM ` + stg + ` GROUP BY ` + kl + `)`).Error
-	}
-	return l.s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if l.s.Backend == Postgres {
-			// Keep the merge's sorts and hash aggregates in memory.
-			if err := tx.Exec(`SET LOCAL work_mem = '256MB'`).Error; err != nil {
-				return err
-			}
-		}
-		var b struct{ Rows, MinMS, MaxME int64 }
-		if err := tx.Raw(`SELECT COUNT(*) AS rows, COALESCE(MIN(ms), 0) AS min_ms, COALESCE(MAX(me), 0) AS max_me FROM ` + stg).Scan(&b).Error; err != nil {
-			return err
-		}
-		scopes := `(SELECT DISTINCT ` + scope + `, ms, me FROM ` + stg + `) sc`
-		inScope := `EXISTS (SELECT 1 FROM ` + scopes + ` WHERE sc.` + scope + ` = ` + t.Table + `.` + scope +
-			` AND ` + t.Table + `.` + day + ` >= sc.ms AND ` + t.Table + `.` + day + ` < sc.me)`
-		var existing []int64
-		if err := tx.Raw(`SELECT 1 FROM `+t.Table+` WHERE `+t.Table+`.`+day+` >= ? AND `+t.Table+`.`+day+` < ? AND `+inScope+` LIMIT 1`, b.MinMS, b.MaxME).Scan(&existing).Error; err != nil {
-			return fmt.Errorf("store: scope check failed: %w", err)
-		}
-		lap("scope check")
-		replace := len(existing) > 0
-		apply := func() error {
-			if !replace {
-				// Fast path: months never loaded for these areas. A
-				// duplicate key in the file fails the primary key.
-				res := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg, run.ID)
-				if res.Error != nil {
-					return res.Error
-				}
-				run.RowsInserted = res.RowsAffected
-				return nil
-			}
-			if err := tx.Raw(`SELECT COUNT(*) FROM ` + stg + ` s WHERE NOT EXISTS (SELECT 1 FROM ` + t.Table + ` t WHERE ` + match("t", "s") + `)`).Scan(&run.RowsInserted).Error; err != nil {
-				return err
-			}
-			if err := tx.Raw(`SELECT COUNT(*) FROM ` + stg + ` s JOIN ` + t.Table + ` t ON ` + match("t", "s") + ` WHERE t.n <> s.n`).Scan(&run.RowsUpdated).Error; err != nil {
-				return err
-			}
-			res := tx.Exec(`DELETE FROM ` + t.Table + ` WHERE ` + inScope + ` AND NOT EXISTS (SELECT 1 FROM ` + stg + ` s WHERE ` + match(t.Table, "s") + `)`)
-			if res.Error != nil {
-				return fmt.Errorf("store: replacing revised months failed: %w", res.Error)
-			}
-			run.RowsDeleted = res.RowsAffected
-			// On PostgreSQL a duplicate key in the file makes this fail
-			// ("cannot affect row a second time").
-			return tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, import_id) SELECT `+kl+`, n, ? FROM `+stg+` WHERE true
-				ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, import_id = excluded.import_id WHERE `+t.Table+`.n <> excluded.n`, run.ID).Error
-		}
-		checked := false
-		if replace {
-			if l.s.Backend == SQLite {
-				// SQLite has no hash anti-join: index the staged keys so
-				// the withdrawn-row check is a lookup, not a scan per row.
-				if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (` + kl + `)`).Error; err != nil {
-					return err
-				}
-			}
-			// An upsert does not reliably fail on duplicate rows (SQLite
-			// keeps the last; PostgreSQL skips repeats of an unchanged
-			// row), so check for them first.
-			if err := dedupe(tx); err != nil {
-				return err
-			}
-			checked = true
-		}
-		// On fresh months duplicates fail the primary key: try first and
-		// look for them only on failure.
-		if err := tx.SavePoint("merge").Error; err != nil {
-			return err
-		}
-		err := apply()
-		if err != nil && !checked && isDuplicateKey(err) {
-			if err := tx.RollbackTo("merge").Error; err != nil {
-				return err
-			}
-			if err := dedupe(tx); err != nil {
-				return err
-			}
-			err = apply()
-		}
-		if err != nil {
-			return fmt.Errorf("store: merge failed: %w", err)
-		}
-		if replace {
-			if run.RowsUpdated > 0 || run.RowsDeleted > 0 {
-				run.Revised = true
-				run.Note = fmt.Sprintf("revision: replaced earlier figures for %s to %s (%d rows changed, %d rows withdrawn)",
-					DayTime(b.MinMS).Format("2006-01"), DayTime(b.MaxME-1).Format("2006-01"), run.RowsUpdated, run.RowsDeleted)
-			} else if run.RowsInserted == 0 {
-				run.Note = "no change: every row was already loaded with the same figures"
-			}
-		}
-		lap("merge")
-		if t.Rollup && b.Rows > 0 {
-			if err := rebuildRollup(tx, b.MinMS, b.MaxME); err != nil {
-				return err
-			}
-		}
-		lap("rollup")
-		run.Status = ImportSucceeded
-		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
-	})
+	return l.mergeSQLite(ctx, run, opt)
 }
 
-// isDuplicateKey reports a unique-key violation (or PostgreSQL's "ON
-// CONFLICT DO UPDATE command cannot affect row a second time").
-func isDuplicateKey(err error) bool {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
+// revisionNote describes a run that replaced loaded figures.
+func revisionNote(run *ImportRun, from, to int64) {
+	if run.RowsUpdated > 0 || run.RowsDeleted > 0 {
+		run.Revised = true
+		run.Note = fmt.Sprintf("revision: replaced earlier figures for %s to %s (%d rows changed, %d rows withdrawn)",
+			DayTime(from).Format("2006-01"), DayTime(to-1).Format("2006-01"), run.RowsUpdated, run.RowsDeleted)
+	} else if run.RowsInserted == 0 {
+		run.Note = "no change: every row was already loaded with the same figures"
 	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505" || pe.Code == "21000"
-	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
-// rebuildRollup recomputes the national, regional and ICB daily rollups for
-// days in [from, to) from the sub-ICB table.
-func rebuildRollup(tx *gorm.DB, from, to int64) error {
-	// One pass over the sub-ICB rows aggregates them to ICB level (with
-	// each ICB's region); the region and national rows are then summed
-	// from that much smaller set. Sub-ICBs without a known ICB or region
-	// are kept under id 0 so the national total still counts them.
-	dims := "status, hcp, mode, lead"
-	err := execAllArgs(tx,
-		// Deleted through the primary key's (level, area_id, day) prefix:
-		// a day index would make every load pay for one more index.
-		stmt{`DELETE FROM appt_rollup_daily WHERE level = 0 AND area_id = 0 AND day >= ? AND day < ?`, []any{from, to}},
-		stmt{`DELETE FROM appt_rollup_daily WHERE level = 1 AND area_id IN (SELECT id FROM areas WHERE level = 1) AND day >= ? AND day < ?`, []any{from, to}},
-		stmt{`DELETE FROM appt_rollup_daily WHERE level = 2 AND area_id IN (SELECT id FROM areas WHERE level = 2) AND day >= ? AND day < ?`, []any{from, to}},
-		stmt{`WITH agg AS MATERIALIZED (
-				SELECT COALESCE(a.region_id, 0) AS region_id, COALESCE(a.icb_id, 0) AS icb_id, d.day, d.status, d.hcp, d.mode, d.lead, SUM(d.n) AS n
-				FROM areas a JOIN appt_subicb_daily d ON d.area_id = a.id AND d.day >= ? AND d.day < ?
-				WHERE a.level = ` + fmt.Sprint(LevelSubICB) + `
-				GROUP BY COALESCE(a.region_id, 0), COALESCE(a.icb_id, 0), d.day, d.status, d.hcp, d.mode, d.lead)
-			INSERT INTO appt_rollup_daily (level, area_id, day, ` + dims + `, n)
-			SELECT 2, icb_id, day, ` + dims + `, SUM(n) FROM agg WHERE icb_id <> 0 GROUP BY icb_id, day, ` + dims + `
-			UNION ALL
-			SELECT 1, region_id, day, ` + dims + `, SUM(n) FROM agg WHERE region_id <> 0 GROUP BY region_id, day, ` + dims + `
-			UNION ALL
-			SELECT 0, 0, day, ` + dims + `, SUM(n) FROM agg GROUP BY day, ` + dims, []any{from, to}},
-	)
-	if err != nil {
-		return fmt.Errorf("store: rollup rebuild failed: %w", err)
+// Close drops what the load left behind (nothing after a successful Merge).
+func (l *Loader) Close() error {
+	if l.s.Backend == Postgres {
+		return l.closePG()
 	}
-	return nil
+	return l.s.DB.Exec("DROP TABLE IF EXISTS " + l.stg).Error
 }
 
 type stmt struct {

@@ -19,6 +19,16 @@ const (
 // Dimensions lists the dimensions in column order.
 var Dimensions = []Dimension{DimStatus, DimHCP, DimMode, DimLead}
 
+// DimensionIndex is d's position in Dimensions.
+func DimensionIndex(d Dimension) int {
+	for i, x := range Dimensions {
+		if x == d {
+			return i
+		}
+	}
+	panic("models: unknown dimension " + string(d))
+}
+
 // Code is a category stored as a small integer. 0 is always Unknown.
 type Code int16
 

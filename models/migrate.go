@@ -29,6 +29,7 @@ var migrations = []migration{
 	{4, "activity data and imports", migrateActivity},
 	{5, "api token roles", migrateTokenRoles},
 	{6, "impact overrides on events", migrateImpactOverrides},
+	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 }
 
 type schemaMigration struct {

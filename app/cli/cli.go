@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/strikeline/strikeline/app"
@@ -58,7 +59,29 @@ func Main(args []string) int {
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Config: cfg, Logger: log}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// STRIKELINE_CPUPROFILE=FILE writes a CPU profile of the command (for
+	// `go tool pprof`), the way the import benchmark was tuned.
+	if f := os.Getenv("STRIKELINE_CPUPROFILE"); f != "" {
+		stopProfile, err := startCPUProfile(f)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "strikeline:", err)
+			return 2
+		}
+		defer stopProfile()
+	}
 	return Run(ctx, env, args)
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // Run dispatches args to a sub-command.

@@ -1,0 +1,504 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+)
+
+// On PostgreSQL every activity table (and the rollup) is partitioned by
+// calendar month, one partition per month named <table>_mYYYYMM.
+//
+// An import builds each month its file touches as a standalone table,
+// stg_import_<run>_YYYYMM, created with the month's CHECK constraint:
+//
+//  1. COPY the file's rows into it, no index to maintain;
+//  2. carry over the stored rows of areas the file does not cover (a file
+//     replaces the (area, month) pairs it holds, nothing else);
+//  3. build the primary key in one sorted pass, which also finds
+//     duplicate keys in the file;
+//  4. compare with the stored month (inserted / changed / withdrawn rows);
+//     a month with no difference is left alone;
+//  5. build the month's rollup table the same way.
+//
+// One short transaction then detaches and drops the old partitions,
+// attaches the new ones (the CHECK constraint spares PostgreSQL a
+// validation scan) and records the run. Readers see the old month or the
+// new one, never a mixture, and a crash before that transaction leaves
+// only stg_import_* tables for CleanupImports to drop.
+//
+// Why not a staging table merged with INSERT … ON CONFLICT: inserting 0.7 M
+// rows a month into a keyed table row by row, then rebuilding the rollup
+// from it, cost about five times the COPY itself.
+
+// pgPart is one month being built.
+type pgPart struct {
+	ms, me  int64
+	table   string // the new month's table, while it is being built
+	rollup  string // its rollup table ("" when the target has none)
+	old     string // the attached partition it replaces ("" for a new month)
+	rows    int64  // rows copied from the file
+	changed bool   // differs from the stored month (or the month is new)
+
+	roll        map[rollKey]int64 // rollup sums while the month streams
+	rollupStale bool              // the sums do not cover the month: use SQL
+	copies      int               // COPY runs into this month
+}
+
+// partitionName is the partition of table holding the month starting ms.
+func partitionName(table string, ms int64) string {
+	t := DayTime(ms)
+	return fmt.Sprintf("%s_m%04d%02d", table, t.Year(), int(t.Month()))
+}
+
+// partitionedTables lists every month-partitioned table with its key, for
+// migrations.
+var partitionedTables = []struct {
+	Table string
+	Key   []string
+}{
+	{TargetSubICBDaily.Table, TargetSubICBDaily.Cols},
+	{TargetNatCatDaily.Table, TargetNatCatDaily.Cols},
+	{TargetPracticeMonthly.Table, TargetPracticeMonthly.Cols},
+	{TargetOCMonthly.Table, TargetOCMonthly.Cols},
+	{rollupTable, rollupKey},
+}
+
+const rollupTable = "appt_rollup_daily"
+
+var rollupKey = []string{"level", "area_id", "day", "status", "hcp", "mode", "lead"}
+
+func (l *Loader) copyCols() []string {
+	return append(append([]string{}, l.t.Cols...), "n", "line", "import_id")
+}
+
+// part returns the month table for day d, creating it on first use.
+func (l *Loader) part(ctx context.Context, d int64) (*pgPart, error) {
+	ms, me := monthBounds(d)
+	if p, ok := l.parts[ms]; ok {
+		return p, nil
+	}
+	p := &pgPart{ms: ms, me: me, table: fmt.Sprintf("%s_%s", l.stg, DayTime(ms).Format("200601"))}
+	if err := createMonthTable(ctx, l.s, p.table, l.t.Table, l.t.Cols[1], ms, me); err != nil {
+		return nil, err
+	}
+	l.parts[ms] = p
+	return p, nil
+}
+
+// createMonthTable creates a standalone table shaped like parent, with the
+// CHECK constraint that lets it be attached as the month's partition
+// without a scan.
+func createMonthTable(ctx context.Context, s *Store, name, parent, dayCol string, ms, me int64) error {
+	q := fmt.Sprintf("CREATE TABLE %s (LIKE %s, CONSTRAINT %s_month CHECK (%s >= %d AND %s < %d))", name, parent, name, dayCol, ms, dayCol, me)
+	if _, err := s.Pool.Exec(ctx, q); err != nil {
+		return fmt.Errorf("store: unable to create %s: %w", name, err)
+	}
+	return nil
+}
+
+// writePG streams a batch into the month tables. A file is ordered by
+// date or holds one month, so one COPY per month stays open across batches;
+// a row of another month ends it and opens (or reopens) that month's.
+func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
+	nk := len(l.t.Cols)
+	if l.widths == nil {
+		w, err := columnWidths(ctx, l.s.Pool, l.t.Table, l.copyCols())
+		if err != nil {
+			return err
+		}
+		l.widths, l.vals = w, make([]int64, nk+3)
+	}
+	v := l.vals
+	v[nk+2] = l.runID
+	for _, r := range rows {
+		if p := l.cur; p == nil || r[1] < p.ms || r[1] >= p.me {
+			if err := l.endCopy(ctx); err != nil {
+				return err
+			}
+			p, err := l.part(ctx, r[1])
+			if err != nil {
+				return err
+			}
+			if l.copy, err = openCopy(ctx, l.s.Pool, p.table, l.copyCols(), l.widths); err != nil {
+				return err
+			}
+			l.cur = p
+			p.copies++
+		}
+		copy(v, r[:nk+2])
+		if err := l.copy.row(v); err != nil {
+			return fmt.Errorf("store: COPY into %s failed: %w", l.cur.table, err)
+		}
+		l.cur.rows++
+		if l.t.Rollup {
+			if err := l.addRollup(ctx, l.cur, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// endCopy finishes the open COPY, if any, and writes its month's rollup.
+func (l *Loader) endCopy(ctx context.Context) error {
+	cs, p := l.copy, l.cur
+	l.copy, l.cur = nil, nil
+	if cs == nil {
+		return nil
+	}
+	if err := cs.finish(); err != nil {
+		return fmt.Errorf("store: COPY into %s failed: %w", p.table, err)
+	}
+	return l.writeRollup(ctx, p)
+}
+
+// sortedParts returns the months in date order.
+func (l *Loader) sortedParts() []*pgPart {
+	ps := make([]*pgPart, 0, len(l.parts))
+	for _, p := range l.parts {
+		ps = append(ps, p)
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].ms < ps[j].ms })
+	return ps
+}
+
+// loadLockKey is the advisory lock serialising merges into one table, so
+// two imports of the same month (from any instance) cannot both replace it.
+func loadLockKey(table string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("strikeline.load." + table))
+	return int64(h.Sum64())
+}
+
+func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) error {
+	if err := l.endCopy(ctx); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	lap := func(step string) {
+		slog.Debug("merge step", "step", step, "elapsed", time.Since(t0).Round(time.Millisecond))
+	}
+	lock, err := l.s.Pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("store: unable to get a connection: %w", err)
+	}
+	defer lock.Release()
+	key := loadLockKey(l.t.Table)
+	if _, err := lock.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		return fmt.Errorf("store: unable to lock %s for the merge: %w", l.t.Table, err)
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := lock.Exec(uctx, "SELECT pg_advisory_unlock($1)", key); err != nil {
+			// Closing the connection ends the session and its lock.
+			lock.Conn().Close(uctx)
+		}
+	}()
+
+	parts := l.sortedParts()
+	keys := l.t.Cols
+	kl := strings.Join(keys, ", ")
+	db := l.s.DB.WithContext(ctx)
+	for _, p := range parts {
+		if p.old, err = l.s.existingTable(ctx, partitionName(l.t.Table, p.ms)); err != nil {
+			return err
+		}
+		if p.old == "" {
+			continue
+		}
+		// Keep the stored rows of areas this file does not cover.
+		scope := keys[0]
+		q := fmt.Sprintf("INSERT INTO %s SELECT * FROM %s WHERE %s NOT IN (SELECT DISTINCT %s FROM %s)", p.table, p.old, scope, scope, p.table)
+		res := db.Exec(q)
+		if res.Error != nil {
+			return fmt.Errorf("store: unable to carry over %s: %w", p.old, res.Error)
+		}
+		if res.RowsAffected > 0 {
+			p.rollupStale = true
+		}
+	}
+	lap("carry over")
+
+	// Primary keys, each in one sorted pass.
+	pkErr := make([]error, len(parts))
+	for i, p := range parts {
+		pkErr[i] = l.s.addPrimaryKey(ctx, p.table, keys)
+	}
+	lap("keys")
+	// A key that fails to build means duplicate keys in the file: report
+	// them all (every month), or drop the repeats and build again.
+	var failed []*pgPart
+	for i, p := range parts {
+		if err := pkErr[i]; err != nil {
+			if !isDuplicateKey(err) {
+				return err
+			}
+			failed = append(failed, p)
+		}
+	}
+	if len(failed) > 0 {
+		de := &DuplicateError{}
+		for _, p := range failed {
+			if err := l.duplicates(ctx, p, de, opt); err != nil {
+				return err
+			}
+		}
+		if !opt.SkipBad {
+			return de
+		}
+		run.Errors = append(run.Errors, de.Rows...)
+		run.RowsRejected += de.Count
+		for _, p := range failed {
+			if err := l.s.addPrimaryKey(ctx, p.table, keys); err != nil {
+				return err
+			}
+			p.rollupStale = true // the sums counted the repeats too
+		}
+	}
+	lap("primary keys")
+
+	// What changed, month by month.
+	var changedFrom, changedTo int64
+	replaced := false
+	for _, p := range parts {
+		if p.old == "" {
+			p.changed = true
+			run.RowsInserted += p.rows
+			continue
+		}
+		replaced = true
+		var c struct{ Inserted, Updated, Deleted int64 }
+		q := fmt.Sprintf(`SELECT COUNT(*) FILTER (WHERE o.n IS NULL) AS inserted,
+				COUNT(*) FILTER (WHERE o.n <> s.n) AS updated,
+				COUNT(*) FILTER (WHERE s.n IS NULL) AS deleted
+			FROM %s s FULL JOIN %s o USING (%s)`, p.table, p.old, kl)
+		if err := db.Raw(q).Scan(&c).Error; err != nil {
+			return fmt.Errorf("store: unable to compare with %s: %w", p.old, err)
+		}
+		run.RowsInserted += c.Inserted
+		run.RowsUpdated += c.Updated
+		run.RowsDeleted += c.Deleted
+		p.changed = c.Inserted+c.Updated+c.Deleted > 0
+		if p.changed && (c.Updated > 0 || c.Deleted > 0) {
+			if changedFrom == 0 {
+				changedFrom = p.ms
+			}
+			changedTo = p.me
+		}
+	}
+	if replaced {
+		if changedFrom == 0 && len(parts) > 0 {
+			changedFrom, changedTo = parts[0].ms, parts[len(parts)-1].me
+		}
+		revisionNote(run, changedFrom, changedTo)
+	}
+	lap("compare")
+
+	if l.t.Rollup {
+		for _, p := range parts {
+			if !p.changed {
+				continue
+			}
+			if p.rollupStale || p.rollup == "" {
+				if err := l.buildRollup(ctx, p); err != nil {
+					return err
+				}
+			}
+			if err := l.s.addPrimaryKey(ctx, p.rollup, rollupKey); err != nil {
+				return fmt.Errorf("store: rollup key of %s: %w", p.table, err)
+			}
+		}
+	}
+	lap("rollup")
+
+	err = db.Transaction(func(tx *gorm.DB) error {
+		for _, p := range parts {
+			if !p.changed {
+				continue
+			}
+			if err := swapIn(tx, l.t.Table, p.table, p.old, p.ms, p.me); err != nil {
+				return err
+			}
+			if p.rollup != "" {
+				oldRoll, err := l.s.existingTable(ctx, partitionName(rollupTable, p.ms))
+				if err != nil {
+					return err
+				}
+				if err := swapIn(tx, rollupTable, p.rollup, oldRoll, p.ms, p.me); err != nil {
+					return err
+				}
+			}
+		}
+		run.Status = ImportSucceeded
+		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if p.changed { // renamed into place: nothing left for Close to drop
+			p.table, p.rollup = "", ""
+		}
+	}
+	lap("swap")
+	return nil
+}
+
+// swapIn makes table the partition of parent for [ms, me), replacing old.
+func swapIn(tx *gorm.DB, parent, table, old string, ms, me int64) error {
+	name := partitionName(parent, ms)
+	var stmts []string
+	if old != "" {
+		stmts = append(stmts, "ALTER TABLE "+parent+" DETACH PARTITION "+old, "DROP TABLE "+old)
+	}
+	stmts = append(stmts,
+		"ALTER TABLE "+table+" RENAME TO "+name,
+		"ALTER INDEX "+table+"_pkey RENAME TO "+name+"_pkey",
+		"ALTER TABLE "+name+" RENAME CONSTRAINT "+table+"_month TO "+name+"_month",
+		fmt.Sprintf("ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%d) TO (%d)", parent, name, ms, me),
+	)
+	if err := execAll(tx, stmts...); err != nil {
+		return fmt.Errorf("store: unable to swap in %s: %w", name, err)
+	}
+	return nil
+}
+
+// existingTable returns name if such a table exists in the current schema.
+func (s *Store) existingTable(ctx context.Context, name string) (string, error) {
+	var got *string
+	if err := s.Pool.QueryRow(ctx, "SELECT to_regclass($1)::text", name).Scan(&got); err != nil {
+		return "", fmt.Errorf("store: unable to look up %s: %w", name, err)
+	}
+	if got == nil {
+		return "", nil
+	}
+	return name, nil
+}
+
+// addPrimaryKey builds table's primary key in one sorted pass, with room
+// for the sort in memory: a unique index (which lets reads go on), then
+// the constraint over it (a catalogue change).
+func (s *Store) addPrimaryKey(ctx context.Context, table string, keys []string) error {
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "CREATE UNIQUE INDEX "+table+"_pkey ON "+table+" ("+strings.Join(keys, ", ")+")")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = s.Pool.Exec(ctx, "ALTER TABLE "+table+" ADD CONSTRAINT "+table+"_pkey PRIMARY KEY USING INDEX "+table+"_pkey")
+	return err
+}
+
+// duplicates adds p's rows that repeat an earlier row's key to de and, with
+// opt.SkipBad, deletes them (the first row of each key stays).
+func (l *Loader) duplicates(ctx context.Context, p *pgPart, de *DuplicateError, opt MergeOptions) error {
+	keys := l.t.Cols
+	match := make([]string, len(keys))
+	for i, k := range keys {
+		match[i] = "s." + k + " = g." + k
+	}
+	kl := strings.Join(keys, ", ")
+	// Only this run's rows: carried-over rows have other runs' line numbers.
+	g := fmt.Sprintf(`(SELECT %s, MIN(line) AS first FROM %s WHERE import_id = %d GROUP BY %s HAVING COUNT(*) > 1) g`, kl, p.table, l.runID, kl)
+	on := strings.Join(match, " AND ") + fmt.Sprintf(" AND s.line <> g.first AND s.import_id = %d", l.runID)
+	var dups []struct{ First, Line int64 }
+	db := l.s.DB.WithContext(ctx)
+	if err := db.Raw(`SELECT g.first, s.line FROM ` + g + ` JOIN ` + p.table + ` s ON ` + on + ` ORDER BY s.line`).Scan(&dups).Error; err != nil {
+		return fmt.Errorf("store: duplicate check failed: %w", err)
+	}
+	de.Count += int64(len(dups))
+	for _, d := range dups {
+		if len(de.Rows) >= opt.MaxErrors {
+			break
+		}
+		de.Rows = append(de.Rows, RowError{Line: d.Line, Reason: fmt.Sprintf("duplicate natural key (first seen on line %d)", d.First)})
+	}
+	if !opt.SkipBad || len(dups) == 0 {
+		return nil
+	}
+	res := db.Exec(`DELETE FROM ` + p.table + ` s USING ` + g + ` WHERE ` + on)
+	if res.Error != nil {
+		return fmt.Errorf("store: unable to drop duplicate rows: %w", res.Error)
+	}
+	p.rows -= res.RowsAffected
+	return nil
+}
+
+// buildRollup builds the month's national and regional rollup table from
+// its new sub-ICB table in SQL, for months whose sums from the stream do
+// not cover every row (see activity_rollup_pg.go).
+func (l *Loader) buildRollup(ctx context.Context, p *pgPart) error {
+	if err := l.dropRollup(ctx, p); err != nil {
+		return err
+	}
+	// Without statistics the planner takes the new table for empty and
+	// walks its key row by row (seconds instead of a fifth of one).
+	if _, err := l.s.Pool.Exec(ctx, "ANALYZE "+p.table); err != nil {
+		return fmt.Errorf("store: unable to analyse %s: %w", p.table, err)
+	}
+	p.rollup = p.table + "_rollup"
+	if err := createMonthTable(ctx, l.s, p.rollup, rollupTable, "day", p.ms, p.me); err != nil {
+		return err
+	}
+	q := `INSERT INTO ` + p.rollup + ` (level, area_id, day, status, hcp, mode, lead, n) ` + rollupSQL(p.table)
+	q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
+	err := pgx.BeginFunc(ctx, l.s.Pool, func(tx pgx.Tx) error {
+		// The month's aggregate (about 50,000 groups) fits in memory.
+		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '256MB'"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, q, p.ms, p.me)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: rollup of %s failed: %w", p.table, err)
+	}
+	p.rollupStale = false
+	return nil
+}
+
+// dropRollup discards p's rollup table, if built.
+func (l *Loader) dropRollup(ctx context.Context, p *pgPart) error {
+	if p.rollup == "" {
+		return nil
+	}
+	if _, err := l.s.Pool.Exec(ctx, "DROP TABLE "+p.rollup); err != nil {
+		return fmt.Errorf("store: unable to drop %s: %w", p.rollup, err)
+	}
+	p.rollup = ""
+	return nil
+}
+
+// closePG drops the month tables a failed or abandoned load left.
+func (l *Loader) closePG() error {
+	if l.copy != nil {
+		l.copy.abort()
+		l.copy, l.cur = nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, p := range l.parts {
+		for _, t := range []string{p.table, p.rollup} {
+			if t == "" {
+				continue
+			}
+			if _, err := l.s.Pool.Exec(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
