@@ -118,6 +118,7 @@ func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
 	}
 	v := l.vals
 	v[nk+2] = l.runID
+	rows = l.byMonth(rows)
 	for _, r := range rows {
 		if p := l.cur; p == nil || r[1] < p.ms || r[1] >= p.me {
 			if err := l.endCopy(ctx); err != nil {
@@ -145,6 +146,37 @@ func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
 		}
 	}
 	return nil
+}
+
+// byMonth returns the batch with its rows grouped by month (stable), so a
+// file whose months are interleaved costs one COPY per month per batch,
+// not one per row. An ordered file's batch is returned as it is.
+func (l *Loader) byMonth(rows [][]int64) [][]int64 {
+	ms, me := monthBounds(rows[0][1])
+	mixed := false
+	for _, r := range rows {
+		if r[1] < ms || r[1] >= me {
+			mixed = true
+			break
+		}
+	}
+	if !mixed {
+		return rows
+	}
+	groups := map[int64][][]int64{}
+	var order []int64
+	for _, r := range rows {
+		m, _ := monthBounds(r[1])
+		if _, ok := groups[m]; !ok {
+			order = append(order, m)
+		}
+		groups[m] = append(groups[m], r)
+	}
+	out := make([][]int64, 0, len(rows))
+	for _, m := range order {
+		out = append(out, groups[m]...)
+	}
+	return out
 }
 
 // endCopy finishes the open COPY, if any, and writes its month's rollup.
