@@ -32,7 +32,7 @@ func (b *BadRow) Error() string {
 // the target's key columns, then the count, then the line number.
 type Reader struct {
 	ctx    context.Context
-	cr     *csv.Reader
+	cr     *records
 	spec   formatSpec
 	col    map[string]int
 	nhead  int
@@ -61,9 +61,7 @@ type memo struct {
 // NewReader reads the header of r, detects its format (restricted to kind,
 // "" for any) and returns a reader positioned on the first record.
 func NewReader(ctx context.Context, r io.Reader, kind string, res Resolver) (*Reader, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	cr := newRecords(r)
 	h, err := cr.Read()
 	if err == io.EOF {
 		return nil, errors.New("the file is empty")
@@ -108,8 +106,7 @@ func (r *Reader) Next(row []int64) error {
 	}
 	// FieldPos is only valid for a record that parsed.
 	if len(rec) > 0 {
-		line, _ := r.cr.FieldPos(0)
-		r.line = int64(line)
+		r.line = r.cr.Line()
 	}
 	if len(rec) > r.nhead {
 		// One old CCG name contains an unquoted comma: glue the extra

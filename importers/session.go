@@ -320,8 +320,8 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 		rows [][]int64
 		buf  []int64
 	}
-	batches := make(chan batch, 1)
-	spent := make(chan batch, 2)
+	batches := make(chan batch, 4)
+	spent := make(chan batch, 5)
 	loadErr := make(chan error, 1)
 	go func() {
 		var err error
