@@ -32,6 +32,16 @@ type formatSpec struct {
 	target   models.LoadTarget
 }
 
+// formatKind is the kind ("gpad", "oc") of format f.
+func formatKind(f Format) string {
+	for _, s := range formats {
+		if s.format == f {
+			return s.kind
+		}
+	}
+	return ""
+}
+
 // formats is checked in order; the first whose required columns are all
 // present wins.
 var formats = []formatSpec{

@@ -322,6 +322,10 @@ func TestReimportAndRevision(t *testing.T) {
 		if again.RowsInserted != 0 || again.RowsUpdated != 0 || again.RowsDeleted != 0 || again.Revised {
 			t.Fatalf("re-import changed something: %+v", again)
 		}
+		// Recognised by its SHA-256 without being loaded again.
+		if !strings.Contains(again.Note, "same file") || again.RowsRead != 0 || again.Format != string(importers.FormatSubICBDaily) {
+			t.Fatalf("re-import not recognised: %+v", again)
+		}
 		if got := count(t, s, "SELECT COUNT(*) FROM appt_subicb_daily"); got != st.Rows {
 			t.Fatalf("rows %d, want %d", got, st.Rows)
 		}
@@ -344,6 +348,19 @@ func TestReimportAndRevision(t *testing.T) {
 		runs, err := s.ImportRuns(ctx, 10)
 		if err != nil || len(runs) != 3 || !runs[0].Revised {
 			t.Fatalf("ImportRuns %+v %v", runs, err)
+		}
+		// The first edition again: November was changed since, so it is
+		// loaded (a revision back), not taken as already stored.
+		back := importOK(t, s, importers.Options{}, p)[0]
+		if !back.Revised || strings.Contains(back.Note, "same file") || back.RowsRead != st.Rows {
+			t.Fatalf("first edition again: %+v", back)
+		}
+		if got := seriesTotal(t, s, nov23()); got == st2.Total {
+			t.Fatalf("November still holds the revised figures")
+		}
+		// And now it is the stored one: a fourth import is recognised.
+		if r := importOK(t, s, importers.Options{}, p)[0]; !strings.Contains(r.Note, "same file") {
+			t.Fatalf("not recognised after the revision back: %+v", r)
 		}
 	})
 }

@@ -111,6 +111,17 @@ func TestPartialFileReplacesOnlyItsAreas(t *testing.T) {
 			t.Fatalf("national %d, want %d", national, want)
 		}
 		checkRollups(t, s)
+		// The full file again puts the first area back: the partial file
+		// changed its month since, so it is loaded, not skipped.
+		a0before := seriesSum(t, s, a0, from, to)
+		again := importOK(t, s, importers.Options{}, full)[0]
+		if strings.Contains(again.Note, "same file") || !again.Revised {
+			t.Fatalf("full file again: %+v", again)
+		}
+		if got := seriesSum(t, s, a0, from, to); got == a0before {
+			t.Fatalf("first area kept the partial file's figures")
+		}
+		checkRollups(t, s)
 	})
 }
 

@@ -370,6 +370,9 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 				}
 			}
 		}
+		if len(parts) > 0 {
+			run.Target, run.DayFrom, run.DayTo = l.t.Table, &parts[0].ms, &parts[len(parts)-1].me
+		}
 		run.Status = ImportSucceeded
 		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
 	})

@@ -199,6 +199,9 @@ func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptio
 			}
 		}
 		lap("rollup")
+		if b.Rows > 0 {
+			run.Target, run.DayFrom, run.DayTo = t.Table, &b.MinMS, &b.MaxME
+		}
 		run.Status = ImportSucceeded
 		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
 	})

@@ -56,6 +56,11 @@ type ImportRun struct {
 	HeartbeatAt  time.Time  `json:"heartbeat_at"`
 	FinishedAt   *time.Time `json:"finished_at,omitempty"`
 	DurationMS   int64      `gorm:"column:duration_ms" json:"duration_ms"`
+	// Target, DayFrom and DayTo say which table and days [from, to) a
+	// successful run wrote (day numbers, see DayNumber).
+	Target  string `gorm:"column:target" json:"-"`
+	DayFrom *int64 `gorm:"column:day_from" json:"-"`
+	DayTo   *int64 `gorm:"column:day_to" json:"-"`
 }
 
 // TableName names the table.
@@ -124,7 +129,46 @@ func finishValues(r *ImportRun) map[string]any {
 		"rows_deleted": r.RowsDeleted, "rows_rejected": r.RowsRejected,
 		"revised": r.Revised, "note": r.Note, "message": r.Message, "errors": r.ErrorsJSON,
 		"heartbeat_at": now, "finished_at": now, "duration_ms": r.DurationMS,
+		"target": r.Target, "day_from": r.DayFrom, "day_to": r.DayTo,
 	}
+}
+
+// StillStored returns the latest successful import of a file with this
+// SHA-256 and size whose figures are still the stored ones: it rejected no
+// row, and no later import changed anything in its table and days. It
+// returns nil when there is none.
+func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*ImportRun, error) {
+	db := s.DB.WithContext(ctx)
+	var prev []ImportRun
+	if err := db.Where("sha256 = ? AND bytes_total = ? AND status = ? AND rows_rejected = 0 AND day_from IS NOT NULL", sha, size, ImportSucceeded).
+		Order("id DESC").Limit(1).Find(&prev).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to look up earlier imports: %w", err)
+	}
+	if len(prev) == 0 {
+		return nil, nil
+	}
+	p := prev[0]
+	var later int64
+	if err := db.Model(&ImportRun{}).Where(`id > ? AND status = ? AND target = ? AND day_from < ? AND day_to > ?
+		AND rows_inserted + rows_updated + rows_deleted > 0`, p.ID, ImportSucceeded, p.Target, *p.DayTo, *p.DayFrom).
+		Count(&later).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to look up later imports: %w", err)
+	}
+	if later > 0 {
+		return nil, nil
+	}
+	return &p, nil
+}
+
+// HasImportOfSize reports whether a successful import read a file of this
+// many bytes (a cheap test before hashing a file twice).
+func (s *Store) HasImportOfSize(ctx context.Context, size int64) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("bytes_total = ? AND status = ? AND day_from IS NOT NULL", size, ImportSucceeded).Limit(1).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("store: unable to look up earlier imports: %w", err)
+	}
+	return n > 0, nil
 }
 
 // FinishImportRun records a run's outcome (for failures; a successful load

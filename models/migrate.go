@@ -30,6 +30,7 @@ var migrations = []migration{
 	{5, "api token roles", migrateTokenRoles},
 	{6, "impact overrides on events", migrateImpactOverrides},
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
+	{8, "day ranges of imports", migrateImportRanges},
 }
 
 type schemaMigration struct {
