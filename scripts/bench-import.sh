@@ -23,6 +23,8 @@ go build -o "$W/gpadgen" ./importers/cmd/gpadgen
 
 echo "== generating data in $W" >&2
 [ -f "$W/month.csv" ] || "$W/gpadgen" -from 2023-11 > "$W/month.csv"
+# The same month republished with other figures (a revision).
+[ -f "$W/month-rev.csv" ] || "$W/gpadgen" -from 2023-11 -seed 2 > "$W/month-rev.csv"
 [ -f "$W/six.csv" ] || "$W/gpadgen" -from 2023-01 -count 6 > "$W/six.csv"
 if [ "$MONTHS" -gt 0 ] && [ ! -d "$W/months$MONTHS" ]; then
   "$W/gpadgen" -from 2022-01 -count "$MONTHS" -dir "$W/months$MONTHS"
@@ -57,9 +59,11 @@ M1=$(rows_of "$W/month.csv")
 echo "== one month ($M1 rows)" >&2
 rm -f "$W/bench.db"*
 measure "SQLite: strikeline import (1 month)" "$M1" env STRIKELINE_DB="$W/bench.db" "$W/strikeline" import gpad --quiet "$W/month.csv"
+measure "SQLite: revised month (1 month)" "$M1" env STRIKELINE_DB="$W/bench.db" "$W/strikeline" import gpad --quiet "$W/month-rev.csv"
 fresh_pg
 measure "PostgreSQL: strikeline import (1 month)" "$M1" env DATABASE_URL="$PGURL" "$W/strikeline" import gpad --quiet "$W/month.csv"
 measure "PostgreSQL: re-import, unchanged (1 month)" "$M1" env DATABASE_URL="$PGURL" "$W/strikeline" import gpad --quiet "$W/month.csv"
+measure "PostgreSQL: revised month (1 month)" "$M1" env DATABASE_URL="$PGURL" "$W/strikeline" import gpad --quiet "$W/month-rev.csv"
 measure "PostgreSQL: psql \\copy, plain table (1 month)" "$M1" bash -c "copy_files '$W/month.csv'"
 
 M6=$(rows_of "$W/six.csv")
