@@ -199,3 +199,45 @@ func TestAreaSeriesAddUp(t *testing.T) {
 		checkRollups(t, s)
 	})
 }
+
+// Two imports of the same month at once (two analysts, or two app
+// instances), each for different areas: both land, neither undoes the
+// other, and the rollups hold their sum.
+func TestConcurrentImportsOfOneMonth(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		dir := t.TempDir()
+		nov := []time.Time{month(2023, 11)}
+		// Areas 0–1 in one file, 0–3 with other figures in the other;
+		// whichever lands last decides areas 0–1, areas 2–3 come from
+		// the second file either way.
+		a, sa := gen(t, dir, "a.csv", gpadgen.Options{Months: nov, SubICBs: 2, Combos: 10, Seed: 1})
+		b, sb := gen(t, dir, "b.csv", gpadgen.Options{Months: nov, SubICBs: 4, Combos: 10, Seed: 2})
+		errs := make(chan error, 2)
+		for _, p := range []string{a, b} {
+			go func() {
+				_, err := importers.New(s, importers.Options{}).ImportPaths(ctx, []string{p}, importers.DefaultLimits)
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		from, to := month(2023, 11), time.Date(2023, 11, 30, 0, 0, 0, 0, time.UTC)
+		got := seriesSum(t, s, "", from, to)
+		// b alone (b landed last), or a's areas 0–1 plus b's areas 2–3.
+		var b23 int64
+		for i := 2; i < 4; i++ {
+			code, _, _, _, _ := gpadgen.Area(i)
+			b23 += seriesSum(t, s, code, from, to)
+		}
+		if got != sb.Total && got != sa.Total+b23 {
+			t.Fatalf("national %d: neither b (%d) nor a + b's other areas (%d)", got, sb.Total, sa.Total+b23)
+		}
+		if n := count(t, s, "SELECT COUNT(*) FROM appt_subicb_daily"); n != sb.Rows {
+			t.Fatalf("%d rows, want %d (four areas)", n, sb.Rows)
+		}
+		checkRollups(t, s)
+	})
+}
