@@ -235,12 +235,16 @@ func (s *Store) RestoreEvent(ctx context.Context, actor string, id int64, versio
 
 // History returns every recorded change of an event, oldest first.
 func (s *Store) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
-	if _, err := getEvent(s.DB.WithContext(ctx), id, true); err != nil {
-		return nil, err
-	}
 	var hs []HistoryEntry
 	if err := s.DB.WithContext(ctx).Where("event_id = ?", id).Order("version").Find(&hs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read history of %d: %w", id, err)
+	}
+	// Every event has its creation in history, so an empty answer is
+	// almost always an unknown id: only then look the event up.
+	if len(hs) == 0 {
+		if _, err := getEvent(s.DB.WithContext(ctx), id, true); err != nil {
+			return nil, err
+		}
 	}
 	return hs, nil
 }

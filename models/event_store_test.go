@@ -73,6 +73,9 @@ func TestEventCRUD(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.History(ctx, 987654); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("history of an unknown id: %v, want ErrNotFound", err)
+		}
 		var actions []string
 		for _, h := range hist {
 			actions = append(actions, h.Action)
