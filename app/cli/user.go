@@ -173,51 +173,37 @@ func tokenAdd(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"usage: strikeline user token add [--role ROLE] [--name NAME] EMAIL"}
 	}
-	s, err := openStore(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	r := u.Role
-	if *role != "" {
-		r = models.Role(*role)
-	}
-	plain, t, err := s.CreateScopedToken(ctx, u.ID, *name, r)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "token %d for %s (%s), shown once:\n%s\n", t.ID, u.Email, t.Role, plain)
-	return nil
+	return withUser(ctx, env, fs.Arg(0), func(s *models.Store, u *models.User) error {
+		r := u.Role
+		if *role != "" {
+			r = models.Role(*role)
+		}
+		plain, t, err := s.CreateScopedToken(ctx, u.ID, *name, r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "token %d for %s (%s), shown once:\n%s\n", t.ID, u.Email, t.Role, plain)
+		return nil
+	})
 }
 
 func tokenList(ctx context.Context, env *Env, args []string) error {
 	if len(args) != 1 {
 		return usageError{"usage: strikeline user token list EMAIL"}
 	}
-	s, err := openStore(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, args[0])
-	if err != nil {
-		return err
-	}
-	ts, err := s.ListTokens(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tPREFIX\tROLE\tNAME\tCREATED\tLAST USED\tREVOKED")
-	for _, t := range ts {
-		fmt.Fprintf(w, "%d\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.Role, t.Name, t.CreatedAt.Format("2006-01-02"),
-			fmtTime(t.LastUsedAt), fmtTime(t.RevokedAt))
-	}
-	return w.Flush()
+	return withUser(ctx, env, args[0], func(s *models.Store, u *models.User) error {
+		ts, err := s.ListTokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tPREFIX\tROLE\tNAME\tCREATED\tLAST USED\tREVOKED")
+		for _, t := range ts {
+			fmt.Fprintf(w, "%d\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.Role, t.Name, t.CreatedAt.Format("2006-01-02"),
+				fmtTime(t.LastUsedAt), fmtTime(t.RevokedAt))
+		}
+		return w.Flush()
+	})
 }
 
 func tokenRevoke(ctx context.Context, env *Env, args []string) error {
@@ -228,23 +214,30 @@ func tokenRevoke(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usageError{"token ID must be a number (see user token list)"}
 	}
+	return withUser(ctx, env, args[0], func(s *models.Store, u *models.User) error {
+		if err := s.RevokeToken(ctx, u.ID, id); err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				return fmt.Errorf("%s has no live token %d", u.Email, id)
+			}
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "token %d of %s revoked\n", id, u.Email)
+		return nil
+	})
+}
+
+// withUser opens the store, finds the user with this email and runs fn.
+func withUser(ctx context.Context, env *Env, email string, fn func(*models.Store, *models.User) error) error {
 	s, err := openStore(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := userByEmail(ctx, s, args[0])
+	u, err := userByEmail(ctx, s, email)
 	if err != nil {
 		return err
 	}
-	if err := s.RevokeToken(ctx, u.ID, id); err != nil {
-		if errors.Is(err, models.ErrNotFound) {
-			return fmt.Errorf("%s has no live token %d", u.Email, id)
-		}
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "token %d of %s revoked\n", id, u.Email)
-	return nil
+	return fn(s, u)
 }
 
 func userByEmail(ctx context.Context, s *models.Store, email string) (*models.User, error) {
