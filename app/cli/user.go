@@ -114,20 +114,13 @@ func userSetDisabled(ctx context.Context, env *Env, args []string, disabled bool
 }
 
 func changeUser(ctx context.Context, env *Env, email string, c models.UserChange, done string) error {
-	s, err := openStore(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, email)
-	if err != nil {
-		return err
-	}
-	if _, err := s.ChangeUser(ctx, u.ID, c); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "%s: %s\n", u.Email, done)
-	return nil
+	return withUser(ctx, env, email, func(s *models.Store, u *models.User) error {
+		if _, err := s.ChangeUser(ctx, u.ID, c); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s\n", u.Email, done)
+		return nil
+	})
 }
 
 func userList(ctx context.Context, env *Env) error {
