@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -352,30 +354,49 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 	}
 	lap("rollup")
 
-	err = db.Transaction(func(tx *gorm.DB) error {
-		for _, p := range parts {
-			if !p.changed {
-				continue
-			}
-			if err := swapIn(tx, l.t.Table, p.table, p.old, p.ms, p.me); err != nil {
+	// Detaching a replaced month waits for every query reading the table;
+	// while it waits, new readers queue behind it. So it waits at most a
+	// few seconds and tries again, rather than stall the site behind a
+	// long report.
+	for attempt := 1; ; attempt++ {
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(fmt.Sprintf("SET LOCAL lock_timeout = '%dms'", swapLockWait.Milliseconds())).Error; err != nil {
 				return err
 			}
-			if p.rollup != "" {
-				oldRoll, err := l.s.existingTable(ctx, partitionName(rollupTable, p.ms))
-				if err != nil {
+			for _, p := range parts {
+				if !p.changed {
+					continue
+				}
+				if err := swapIn(tx, l.t.Table, p.table, p.old, p.ms, p.me); err != nil {
 					return err
 				}
-				if err := swapIn(tx, rollupTable, p.rollup, oldRoll, p.ms, p.me); err != nil {
-					return err
+				if p.rollup != "" {
+					oldRoll, err := l.s.existingTable(ctx, partitionName(rollupTable, p.ms))
+					if err != nil {
+						return err
+					}
+					if err := swapIn(tx, rollupTable, p.rollup, oldRoll, p.ms, p.me); err != nil {
+						return err
+					}
 				}
 			}
+			if len(parts) > 0 {
+				run.Target, run.DayFrom, run.DayTo = l.t.Table, &parts[0].ms, &parts[len(parts)-1].me
+			}
+			run.Status = ImportSucceeded
+			return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
+		})
+		var pe *pgconn.PgError
+		if err == nil || !errors.As(err, &pe) || pe.Code != "55P03" || attempt == swapAttempts {
+			break
 		}
-		if len(parts) > 0 {
-			run.Target, run.DayFrom, run.DayTo = l.t.Table, &parts[0].ms, &parts[len(parts)-1].me
+		slog.Info("import waits for readers of the table", "table", l.t.Table, "attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * time.Second):
 		}
-		run.Status = ImportSucceeded
-		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
-	})
+	}
 	if err != nil {
 		return err
 	}
@@ -387,6 +408,13 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 	lap("swap")
 	return nil
 }
+
+// How long the swap waits for a lock before it lets readers through and
+// tries again, and how many times.
+var (
+	swapLockWait = 3 * time.Second
+	swapAttempts = 20
+)
 
 // swapIn makes table the partition of parent for [ms, me), replacing old.
 func swapIn(tx *gorm.DB, parent, table, old string, ms, me int64) error {

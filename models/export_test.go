@@ -1,6 +1,9 @@
 package models
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // MigrateUpTo applies the migrations up to and including version v, so a
 // test can put rows into an old schema and check a later migration.
@@ -16,3 +19,10 @@ func (s *Store) MigrateUpTo(ctx context.Context, v int) error {
 
 // HashTokenForTest exposes the token hash so tests can write old rows.
 func HashTokenForTest(plain string) string { return hashToken(plain) }
+
+// SetSwapLockWait shortens the partition swap's lock wait for a test.
+func SetSwapLockWait(d time.Duration) (restore func()) {
+	old := swapLockWait
+	swapLockWait = d
+	return func() { swapLockWait = old }
+}
