@@ -4,7 +4,8 @@
 #      (106 sub-ICBs x 220 category combinations x 30 days = 699,600 rows),
 #      a 6-month single file and a 24-month set (one file per month);
 #   2. imports them with `strikeline import gpad` into a fresh SQLite file
-#      and into a fresh PostgreSQL schema;
+#      and into a fresh PostgreSQL schema (the month also again, unchanged,
+#      and as a revised edition with other figures);
 #   3. loads the same files with `psql \copy` into a plain table;
 #   4. prints rows/s and peak RSS (/usr/bin/time -v) for each.
 #
