@@ -1,8 +1,6 @@
 package importers
 
 import (
-	"strings"
-
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 

@@ -2,10 +2,12 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -145,6 +147,19 @@ func revisionNote(run *ImportRun, from, to int64) {
 	} else if run.RowsInserted == 0 {
 		run.Note = "no change: every row was already loaded with the same figures"
 	}
+}
+
+// isDuplicateKey reports a unique-key violation: a primary key that cannot
+// be built (PostgreSQL) or a row that breaks it (SQLite).
+func isDuplicateKey(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // Close drops what the load left behind (nothing after a successful Merge).

@@ -3,13 +3,11 @@ package models
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -205,19 +203,6 @@ func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptio
 		run.Status = ImportSucceeded
 		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
 	})
-}
-
-// isDuplicateKey reports a unique-key violation (or PostgreSQL's "ON
-// CONFLICT DO UPDATE command cannot affect row a second time").
-func isDuplicateKey(err error) bool {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505" || pe.Code == "21000"
-	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // rollupSQL aggregates the sub-ICB rows of FROM (a table or subquery

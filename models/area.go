@@ -1,12 +1,12 @@
 package models
 
 import (
-	"gorm.io/gorm"
-
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // Area is one row of the geography reference: a region, ICB, sub-ICB
