@@ -28,7 +28,8 @@ import (
 //     duplicate keys in the file;
 //  4. compare with the stored month (inserted / changed / withdrawn rows);
 //     a month with no difference is left alone;
-//  5. build the month's rollup table the same way.
+//  5. key the month's rollup table, written from sums made while the rows
+//     streamed (activity_rollup_pg.go).
 //
 // One short transaction then detaches and drops the old partitions,
 // attaches the new ones (the CHECK constraint spares PostgreSQL a
@@ -51,7 +52,6 @@ type pgPart struct {
 
 	roll        *monthSums // rollup sums while the month streams
 	rollupStale bool       // the sums do not cover the month: use SQL
-	copies      int        // COPY runs into this month
 }
 
 // partitionName is the partition of table holding the month starting ms.
@@ -134,7 +134,6 @@ func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
 				return err
 			}
 			l.cur = p
-			p.copies++
 		}
 		copy(v, r[:nk+2])
 		if err := l.copy.row(v); err != nil {
