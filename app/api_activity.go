@@ -61,7 +61,7 @@ func (s *Server) apiActivity(asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, q, pts)
+			return writeActivityCSV(c, "activity.csv", q.GroupBy, pts)
 		}
 		return c.JSON(fiber.Map{"area": q.Area, "granularity": q.Granularity, "points": pts})
 	}
@@ -81,16 +81,61 @@ func (s *Server) apiOC(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"points": pts})
 }
 
-func writeActivityCSV(c *fiber.Ctx, q models.ActivityQuery, pts []models.ActivityPoint) error {
+// apiCategories serves GET /api/v1/activity/categories (JSON, or CSV with
+// Accept: text/csv or the .csv path): the national-categories series, with
+// from, to, granularity, area, category, setting, context (repeatable,
+// published labels; not split on commas, as category names are free text)
+// and group_by (category, setting, context).
+func (s *Server) apiCategories(asCSV bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ve := &models.ValidationError{}
+		q := models.CategoryQuery{
+			From:        parseCivil(ve, "from", c.Query("from")),
+			To:          parseCivil(ve, "to", c.Query("to")),
+			Area:        c.Query("area"),
+			Granularity: c.Query("granularity", "day"),
+			Category:    repeated(c, "category"),
+			Setting:     repeated(c, "setting"),
+			Context:     repeated(c, "context"),
+			GroupBy:     multi(c, "group_by"),
+		}
+		if len(ve.Fields) > 0 {
+			return ve
+		}
+		pts, err := s.store.CategorySeries(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
+			return writeActivityCSV(c, "categories.csv", q.GroupBy, pts)
+		}
+		return c.JSON(fiber.Map{"area": q.Area, "granularity": q.Granularity, "points": pts})
+	}
+}
+
+// repeated reads every value of a repeatable parameter as it is.
+func repeated(c *fiber.Ctx, key string) []string {
+	var out []string
+	for _, v := range c.Context().QueryArgs().PeekMulti(key) {
+		if p := strings.TrimSpace(string(v)); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func writeActivityCSV(c *fiber.Ctx, name string, groupBy []string, pts []models.ActivityPoint) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="activity.csv"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	w := csv.NewWriter(c)
 	head := []string{"period"}
-	head = append(head, q.GroupBy...)
+	for _, g := range groupBy {
+		head = append(head, strings.ToLower(strings.TrimSpace(g)))
+	}
 	w.Write(append(head, "count"))
 	for _, p := range pts {
 		rec := []string{p.Period.Format("2006-01-02")}
-		for _, g := range q.GroupBy {
+		for _, g := range groupBy {
 			rec = append(rec, csvSafe(p.Group[strings.ToLower(strings.TrimSpace(g))]))
 		}
 		w.Write(append(rec, strconv.FormatInt(p.Count, 10)))

@@ -60,6 +60,8 @@ var authzTable = map[string]access{
 	"POST /api/v1/{kind}/:id/history/:version/restore": planner,
 	"GET /api/v1/activity":                             public,
 	"GET /api/v1/activity.csv":                         public,
+	"GET /api/v1/activity/categories":                  public,
+	"GET /api/v1/activity/categories.csv":              public,
 	"GET /api/v1/online-consultations":                 public,
 	"GET /api/v1/imports":                              analyst,
 	"GET /api/v1/imports/:id":                          analyst,

@@ -79,6 +79,8 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events/:id/impact", s.apiImpact)
 	api.Get("/activity", s.apiActivity(false))
 	api.Get("/activity.csv", s.apiActivity(true))
+	api.Get("/activity/categories", s.apiCategories(false))
+	api.Get("/activity/categories.csv", s.apiCategories(true))
 	api.Get("/online-consultations", s.apiOC)
 	api.Post("/imports", requireRole(models.RoleAnalyst), s.apiCreateImport)
 	api.Get("/imports", requireRole(models.RoleAnalyst), s.apiListImports)

@@ -216,6 +216,47 @@ func TestRealNationalCategory(t *testing.T) {
 		if err != nil || a.ONSCode != "E38000260" || a.ICBID == nil || a.RegionID == nil {
 			t.Fatalf("06H = %+v, %v", a, err)
 		}
+
+		// The series API adds the file up the way a spreadsheet would.
+		dec := models.CategoryQuery{From: month(2024, 12), To: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), Granularity: "month"}
+		for _, area := range []string{"", "06H", "E54000056", "E40000007"} {
+			q := dec
+			q.Area = area
+			pts, err := s.CategorySeries(ctx, q)
+			if err != nil || len(pts) != 1 || float64(pts[0].Count) != total {
+				t.Fatalf("area %q: %+v %v, want one month of %v", area, pts, err, total)
+			}
+		}
+		const triage = "Clinical Triage"
+		_, want := sumColumn(t, p, "COUNT_OF_APPOINTMENTS", func(r map[string]string) bool { return r["NATIONAL_CATEGORY"] == triage })
+		q := dec
+		q.Category = []string{triage}
+		if pts, err := s.CategorySeries(ctx, q); err != nil || len(pts) != 1 || float64(pts[0].Count) != want || want == 0 {
+			t.Fatalf("%s: %+v %v, want %v", triage, pts, err, want)
+		}
+		q = dec
+		q.GroupBy = []string{"context"}
+		pts, err := s.CategorySeries(ctx, q)
+		if err != nil || len(pts) != 3 {
+			t.Fatalf("by context: %+v %v", pts, err)
+		}
+		var sum int64
+		for _, pt := range pts {
+			_, w := sumColumn(t, p, "COUNT_OF_APPOINTMENTS", func(r map[string]string) bool { return r["CONTEXT_TYPE"] == pt.Group["context"] })
+			if float64(pt.Count) != w {
+				t.Fatalf("context %q: %d, want %v", pt.Group["context"], pt.Count, w)
+			}
+			sum += pt.Count
+		}
+		if float64(sum) != total {
+			t.Fatalf("contexts add up to %d, want %v", sum, total)
+		}
+		q = dec
+		q.Category = []string{"Wizardry"}
+		var ve *models.ValidationError
+		if _, err := s.CategorySeries(ctx, q); !errors.As(err, &ve) || !strings.Contains(ve.Fields["category"], triage) {
+			t.Fatalf("unknown category: %v", err)
+		}
 	})
 }
 

@@ -50,24 +50,29 @@ func periodStart(d time.Time, granularity string) time.Time {
 	return d
 }
 
+// checkRange validates a series' dates and granularity ("" means day).
+func checkRange(ve *ValidationError, from, to time.Time, granularity *string) {
+	if *granularity == "" {
+		*granularity = "day"
+	}
+	if g := *granularity; g != "day" && g != "week" && g != "month" {
+		ve.add("granularity", "must be day, week or month")
+	}
+	if from.IsZero() || to.IsZero() {
+		ve.add("from", "from and to are required (YYYY-MM-DD)")
+	} else if to.Before(from) {
+		ve.add("to", "must not be before from")
+	} else if to.Sub(from) > maxQueryDays*24*time.Hour {
+		ve.add("to", "the range may span at most 20 years")
+	}
+}
+
 // ActivitySeries returns the appointment counts for q, served from the
 // daily rollups (national, region) or the sub-ICB table, so a query
 // over years reads one row per day and category combination.
 func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]ActivityPoint, error) {
 	ve := &ValidationError{}
-	if q.Granularity == "" {
-		q.Granularity = "day"
-	}
-	if q.Granularity != "day" && q.Granularity != "week" && q.Granularity != "month" {
-		ve.add("granularity", "must be day, week or month")
-	}
-	if q.From.IsZero() || q.To.IsZero() {
-		ve.add("from", "from and to are required (YYYY-MM-DD)")
-	} else if q.To.Before(q.From) {
-		ve.add("to", "must not be before from")
-	} else if q.To.Sub(q.From) > maxQueryDays*24*time.Hour {
-		ve.add("to", "the range may span at most 20 years")
-	}
+	checkRange(ve, q.From, q.To, &q.Granularity)
 	var where []string
 	var args []any
 	filters := map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead}
@@ -141,59 +146,79 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	}
 	sql := "SELECT " + strings.Join(cols, ", ") + ", SUM(n) FROM " + table + " WHERE " + strings.Join(where, " AND ") +
 		" GROUP BY " + strings.Join(cols, ", ") + " ORDER BY day"
-	rows, err := s.DB.WithContext(ctx).Raw(sql, args...).Rows()
+	sums, err := s.periodSums(ctx, sql, args, len(group), q.Granularity)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query activity: %w", err)
+	}
+	out := make([]ActivityPoint, 0, len(sums))
+	for _, ps := range sums {
+		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
+		if len(group) > 0 {
+			p.Group = map[string]string{}
+			for i, g := range group {
+				p.Group[string(g)] = CodeLabel(g, Code(ps.group[i]))
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// periodSum is one period's total for one group of category values.
+type periodSum struct {
+	period int64
+	group  [4]int64
+	n      int64
+}
+
+// periodSums runs query, whose rows are (day, up to four group values,
+// sum), and adds the rows up by period (the first day of the day's week or
+// month) and group, in period order, then group order.
+func (s *Store) periodSums(ctx context.Context, query string, args []any, ngroup int, granularity string) ([]periodSum, error) {
+	rows, err := s.DB.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	type key struct {
 		period int64
-		codes  [4]int64
+		group  [4]int64
 	}
 	sums := map[key]int64{}
 	var order []key
-	dest := make([]int64, len(cols)+1)
+	dest := make([]int64, ngroup+2)
 	ptrs := make([]any, len(dest))
 	for i := range dest {
 		ptrs[i] = &dest[i]
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("store: unable to read activity: %w", err)
+			return nil, err
 		}
-		k := key{period: DayNumber(periodStart(DayTime(dest[0]), q.Granularity))}
-		for i := range group {
-			k.codes[i] = dest[1+i]
-		}
+		k := key{period: DayNumber(periodStart(DayTime(dest[0]), granularity))}
+		copy(k.group[:], dest[1:1+ngroup])
 		if _, ok := sums[k]; !ok {
 			order = append(order, k)
 		}
 		sums[k] += dest[len(dest)-1]
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to read activity: %w", err)
+		return nil, err
 	}
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].period != order[j].period {
 			return order[i].period < order[j].period
 		}
-		for g := range group {
-			if order[i].codes[g] != order[j].codes[g] {
-				return order[i].codes[g] < order[j].codes[g]
+		for g := 0; g < ngroup; g++ {
+			if order[i].group[g] != order[j].group[g] {
+				return order[i].group[g] < order[j].group[g]
 			}
 		}
 		return false
 	})
-	out := make([]ActivityPoint, 0, len(order))
-	for _, k := range order {
-		p := ActivityPoint{Period: DayTime(k.period), Count: sums[k]}
-		if len(group) > 0 {
-			p.Group = map[string]string{}
-			for i, g := range group {
-				p.Group[string(g)] = CodeLabel(g, Code(k.codes[i]))
-			}
-		}
-		out = append(out, p)
+	out := make([]periodSum, len(order))
+	for i, k := range order {
+		out[i] = periodSum{k.period, k.group, sums[k]}
 	}
 	return out, nil
 }

@@ -1,0 +1,70 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/strikeline/strikeline/importers"
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/testdb"
+)
+
+// The national-categories series, from the real sample file (one sub-ICB,
+// December 2024), as JSON and CSV.
+func TestCategoriesAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newApp(t, s)
+		runs, err := importers.New(s, importers.Options{}).ImportPaths(context.Background(), []string{"../importers/testdata/natcat_06H_dec2024.csv"}, importers.DefaultLimits)
+		if err != nil || len(runs) != 1 {
+			t.Fatalf("import: %v", err)
+		}
+		total := func(b []byte) (n int64, groups map[string]bool) {
+			var series struct {
+				Points []models.ActivityPoint `json:"points"`
+			}
+			if err := json.Unmarshal(b, &series); err != nil {
+				t.Fatalf("%s: %v", b, err)
+			}
+			groups = map[string]bool{}
+			for _, p := range series.Points {
+				n += p.Count
+				groups[p.Group["setting"]] = true
+			}
+			return n, groups
+		}
+		base := "/api/v1/activity/categories?from=2024-12-01&to=2024-12-31&granularity=month"
+		code, b := get(t, f, "", base)
+		if code != 200 {
+			t.Fatalf("categories: %d %s", code, b)
+		}
+		all, _ := total(b)
+		stored := int64(0)
+		s.DB.Raw("SELECT SUM(n) FROM appt_natcat_daily").Scan(&stored)
+		if all != stored || all == 0 {
+			t.Fatalf("total %d, stored %d", all, stored)
+		}
+		code, b = get(t, f, "", base+"&group_by=setting&area=06H")
+		bySetting, groups := total(b)
+		if code != 200 || bySetting != all || !groups["General Practice"] {
+			t.Fatalf("by setting: %d %s", code, b)
+		}
+		// Two categories, each a repeated parameter with spaces.
+		code, b = get(t, f, "", base+"&category=Clinical%20Triage&category=Planned%20Clinics")
+		two, _ := total(b)
+		if code != 200 || two <= 0 || two >= all {
+			t.Fatalf("two categories: %d %s", code, b)
+		}
+		code, b = get(t, f, "", strings.Replace(base, "categories?", "categories.csv?", 1)+"&group_by=context")
+		if code != 200 || !strings.HasPrefix(string(b), "period,context,count\n2024-12-01,") {
+			t.Fatalf("csv: %d %s", code, b)
+		}
+		if code, b = get(t, f, "", base+"&category=Wizardry"); code != 422 || !strings.Contains(string(b), "Clinical Triage") {
+			t.Fatalf("unknown category: %d %s", code, b)
+		}
+		if code, b = get(t, f, "", base+"&group_by=hcp"); code != 422 {
+			t.Fatalf("bad group: %d %s", code, b)
+		}
+	})
+}

@@ -1,0 +1,158 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CategoryQuery selects a series from the GPAD national-categories files:
+// appointments by national category, service setting and context type.
+type CategoryQuery struct {
+	// From and To are civil dates, inclusive.
+	From, To time.Time
+	// Area is "" or "ENGLAND", a region or ICB ONS code, or a sub-ICB
+	// location code.
+	Area        string
+	Granularity string // day, week or month
+	// Filters, by published label ("Clinical Triage"); empty means all.
+	Category, Setting, Context []string
+	// GroupBy lists any of category, setting, context.
+	GroupBy []string
+}
+
+// categoryDims are the grouping dimensions of the categories table: the
+// query name, the label kind and the column.
+var categoryDims = []struct{ name, kind string }{
+	{"category", LabelCategory},
+	{"setting", LabelSetting},
+	{"context", LabelContext},
+}
+
+// CategorySeries returns the appointment counts for q. The files label
+// categories freely (new ones appear), so values are matched against the
+// labels imported so far; an unknown one is a validation error naming the
+// known ones.
+func (s *Store) CategorySeries(ctx context.Context, q CategoryQuery) ([]ActivityPoint, error) {
+	ve := &ValidationError{}
+	checkRange(ve, q.From, q.To, &q.Granularity)
+	filters := map[string][]string{"category": q.Category, "setting": q.Setting, "context": q.Context}
+	var where []string
+	var args []any
+	for _, d := range categoryDims {
+		if len(filters[d.name]) == 0 {
+			continue
+		}
+		var ids []any
+		for _, v := range filters[d.name] {
+			id, err := s.lookupLabel(ctx, d.kind, strings.TrimSpace(v))
+			if errors.Is(err, ErrNotFound) {
+				known, kerr := s.labels(ctx, d.kind)
+				if kerr != nil {
+					return nil, kerr
+				}
+				ve.add(d.name, fmt.Sprintf("unknown value %q (imported so far: %s)", v, strings.Join(known, "; ")))
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		if len(ids) > 0 {
+			where = append(where, d.name+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")")
+			args = append(args, ids...)
+		}
+	}
+	var group []string
+	for _, g := range q.GroupBy {
+		g = strings.ToLower(strings.TrimSpace(g))
+		ok := false
+		for _, d := range categoryDims {
+			ok = ok || d.name == g
+		}
+		if !ok {
+			ve.add("group_by", "must be any of category, setting, context")
+			continue
+		}
+		if !slices.Contains(group, g) {
+			group = append(group, g)
+		}
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	area, err := s.ResolveArea(ctx, q.Area)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", q.Area)}}
+		}
+		return nil, err
+	}
+	switch area.Level {
+	case LevelNational:
+	case LevelRegion:
+		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND region_id = ?)")
+		args = append(args, LevelSubICB, area.ID)
+	case LevelICB:
+		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND icb_id = ?)")
+		args = append(args, LevelSubICB, area.ID)
+	case LevelSubICB:
+		where = append(where, "area_id = ?")
+		args = append(args, area.ID)
+	default:
+		return nil, &ValidationError{Fields: map[string]string{"area": "category activity exists for England, regions, ICBs and sub-ICB locations only"}}
+	}
+	where = append(where, "day >= ?", "day <= ?")
+	args = append(args, DayNumber(q.From), DayNumber(q.To))
+	cols := append([]string{"day"}, group...)
+	query := "SELECT " + strings.Join(cols, ", ") + ", SUM(n) FROM appt_natcat_daily WHERE " + strings.Join(where, " AND ") +
+		" GROUP BY " + strings.Join(cols, ", ")
+	sums, err := s.periodSums(ctx, query, args, len(group), q.Granularity)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to query category activity: %w", err)
+	}
+	names, err := s.labelNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ActivityPoint, 0, len(sums))
+	for _, ps := range sums {
+		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
+		if len(group) > 0 {
+			p.Group = map[string]string{}
+			for i, g := range group {
+				p.Group[g] = names[ps.group[i]]
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// labels lists the labels of one kind, sorted.
+func (s *Store) labels(ctx context.Context, kind string) ([]string, error) {
+	var ls []string
+	if err := s.DB.WithContext(ctx).Raw(`SELECT label FROM activity_labels WHERE kind = ? ORDER BY label`, kind).Scan(&ls).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to read labels: %w", err)
+	}
+	return ls, nil
+}
+
+// labelNames maps every label id to its text (a few hundred rows at most).
+func (s *Store) labelNames(ctx context.Context) (map[int64]string, error) {
+	var rows []struct {
+		ID    int64
+		Label string
+	}
+	if err := s.DB.WithContext(ctx).Raw(`SELECT id, label FROM activity_labels`).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to read labels: %w", err)
+	}
+	m := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		m[r.ID] = r.Label
+	}
+	return m, nil
+}
