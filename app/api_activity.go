@@ -113,6 +113,38 @@ func (s *Server) apiCategories(asCSV bool) fiber.Handler {
 	}
 }
 
+// apiPractices serves GET /api/v1/activity/practices (JSON, or CSV with
+// Accept: text/csv or the .csv path): monthly series from the
+// practice-level files, with from, to, area (down to a PCN or practice),
+// status, hcp, mode, lead, category and group_by.
+func (s *Server) apiPractices(asCSV bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ve := &models.ValidationError{}
+		q := models.PracticeQuery{
+			From:     parseCivil(ve, "from", c.Query("from")),
+			To:       parseCivil(ve, "to", c.Query("to")),
+			Area:     c.Query("area"),
+			Status:   multi(c, "status"),
+			HCP:      multi(c, "hcp"),
+			Mode:     multi(c, "mode"),
+			Lead:     multi(c, "lead"),
+			Category: repeated(c, "category"),
+			GroupBy:  multi(c, "group_by"),
+		}
+		if len(ve.Fields) > 0 {
+			return ve
+		}
+		pts, err := s.store.PracticeSeries(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
+			return writeActivityCSV(c, "practices.csv", q.GroupBy, pts)
+		}
+		return c.JSON(fiber.Map{"area": q.Area, "granularity": "month", "points": pts})
+	}
+}
+
 // repeated reads every value of a repeatable parameter as it is.
 func repeated(c *fiber.Ctx, key string) []string {
 	var out []string

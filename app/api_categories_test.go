@@ -68,3 +68,46 @@ func TestCategoriesAPI(t *testing.T) {
 		}
 	})
 }
+
+// Monthly practice-level series from the real sample file, down to a PCN.
+func TestPracticesAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newApp(t, s)
+		if _, err := importers.New(s, importers.Options{}).ImportPaths(context.Background(), []string{"../importers/testdata/practice_06H_oct2025.csv"}, importers.DefaultLimits); err != nil {
+			t.Fatalf("import: %v", err)
+		}
+		var stored int64
+		s.DB.Raw("SELECT SUM(n) FROM appt_practice_monthly").Scan(&stored)
+		base := "/api/v1/activity/practices?from=2025-10-01&to=2025-10-31"
+		sumOf := func(url string) int64 {
+			t.Helper()
+			code, b := get(t, f, "", url)
+			if code != 200 {
+				t.Fatalf("%s: %d %s", url, code, b)
+			}
+			var series struct {
+				Points []models.ActivityPoint `json:"points"`
+			}
+			json.Unmarshal(b, &series)
+			var n int64
+			for _, p := range series.Points {
+				n += p.Count
+			}
+			return n
+		}
+		if got := sumOf(base + "&group_by=mode"); got != stored || got == 0 {
+			t.Fatalf("England by mode: %d, stored %d", got, stored)
+		}
+		pcn, practice := sumOf(base+"&area=U88254"), sumOf(base+"&area=D81001")
+		if pcn <= practice || practice <= 0 || pcn >= stored {
+			t.Fatalf("PCN %d, its practice D81001 %d, England %d", pcn, practice, stored)
+		}
+		code, b := get(t, f, "", strings.Replace(base, "practices?", "practices.csv?", 1)+"&group_by=status")
+		if code != 200 || !strings.HasPrefix(string(b), "period,status,count\n2025-10-01,") {
+			t.Fatalf("csv: %d %s", code, b)
+		}
+		if code, b = get(t, f, "", base+"&area=NOPE1"); code != 422 {
+			t.Fatalf("unknown area: %d %s", code, b)
+		}
+	})
+}

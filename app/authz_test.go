@@ -62,6 +62,8 @@ var authzTable = map[string]access{
 	"GET /api/v1/activity.csv":                         public,
 	"GET /api/v1/activity/categories":                  public,
 	"GET /api/v1/activity/categories.csv":              public,
+	"GET /api/v1/activity/practices":                   public,
+	"GET /api/v1/activity/practices.csv":               public,
 	"GET /api/v1/online-consultations":                 public,
 	"GET /api/v1/imports":                              analyst,
 	"GET /api/v1/imports/:id":                          analyst,

@@ -81,6 +81,8 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/activity.csv", s.apiActivity(true))
 	api.Get("/activity/categories", s.apiCategories(false))
 	api.Get("/activity/categories.csv", s.apiCategories(true))
+	api.Get("/activity/practices", s.apiPractices(false))
+	api.Get("/activity/practices.csv", s.apiPractices(true))
 	api.Get("/online-consultations", s.apiOC)
 	api.Post("/imports", requireRole(models.RoleAnalyst), s.apiCreateImport)
 	api.Get("/imports", requireRole(models.RoleAnalyst), s.apiListImports)

@@ -278,6 +278,56 @@ func TestRealPracticeMonthly(t *testing.T) {
 		if n := count(t, s, "SELECT COUNT(*) FROM areas WHERE level = ?", models.LevelPractice); n < 8 {
 			t.Fatalf("%d practices", n)
 		}
+
+		// The series API, against sums over the CSV itself.
+		oct := models.PracticeQuery{From: month(2025, 10), To: time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC)}
+		sum := func(keep func(r map[string]string) bool) int64 {
+			_, v := sumColumn(t, p, "COUNT_OF_APPOINTMENTS", keep)
+			return int64(v)
+		}
+		cases := []struct {
+			name string
+			q    func(q *models.PracticeQuery)
+			want int64
+		}{
+			{"England", func(q *models.PracticeQuery) {}, int64(total)},
+			{"sub-ICB 06H", func(q *models.PracticeQuery) { q.Area = "06H" }, int64(total)},
+			{"practice D81001", func(q *models.PracticeQuery) { q.Area = "D81001" },
+				sum(func(r map[string]string) bool { return r["GP_CODE"] == "D81001" })},
+			{"PCN U88254", func(q *models.PracticeQuery) { q.Area = "U88254" },
+				sum(func(r map[string]string) bool { return r["PCN_CODE"] == "U88254" })},
+			{"DNA", func(q *models.PracticeQuery) { q.Status = []string{"DNA"} },
+				sum(func(r map[string]string) bool { return r["APPT_STATUS"] == "DNA" })},
+			{"General Consultation Acute", func(q *models.PracticeQuery) { q.Category = []string{"General Consultation Acute"} },
+				sum(func(r map[string]string) bool { return r["NATIONAL_CATEGORY"] == "General Consultation Acute" })},
+		}
+		for _, c := range cases {
+			q := oct
+			c.q(&q)
+			pts, err := s.PracticeSeries(ctx, q)
+			if err != nil || len(pts) != 1 || pts[0].Count != c.want || c.want == 0 {
+				t.Fatalf("%s: %+v %v, want %d", c.name, pts, err, c.want)
+			}
+		}
+		q := oct
+		q.GroupBy = []string{"category", "hcp"}
+		pts, err := s.PracticeSeries(ctx, q)
+		var all int64
+		for _, pt := range pts {
+			all += pt.Count
+			if pt.Group["category"] == "" || pt.Group["hcp"] == "" {
+				t.Fatalf("group %v", pt.Group)
+			}
+		}
+		if err != nil || all != int64(total) || len(pts) < 2 {
+			t.Fatalf("grouped: %d points, total %d (%v), want %v", len(pts), all, err, total)
+		}
+		q = oct
+		q.HCP = []string{"Wizard"}
+		var ve *models.ValidationError
+		if _, err := s.PracticeSeries(ctx, q); !errors.As(err, &ve) || ve.Fields["hcp"] == "" {
+			t.Fatalf("unknown hcp: %v", err)
+		}
 	})
 }
 
@@ -301,6 +351,14 @@ func TestRealOnlineConsultation(t *testing.T) {
 		nat, err := s.OCSeries(ctx, month(2025, 1), month(2025, 3), "", "OC_TOTAL_SUBMISSIONS")
 		if err != nil || nat[1].Count != pts[1].Count {
 			t.Fatalf("national %v %v", nat, err)
+		}
+		// A PCN code counts its practices only.
+		_, pcn := sumColumn(t, p, "VALUE", func(m map[string]string) bool {
+			return m["METRIC"] == "OC_TOTAL_SUBMISSIONS" && m["MONTH"] == "2025-02-01" && m["PCN_CODE"] == "U05512"
+		})
+		got, err := s.OCSeries(ctx, month(2025, 2), month(2025, 2), "U05512", "OC_TOTAL_SUBMISSIONS")
+		if err != nil || len(got) != 1 || got[0].Count != int64(math.Round(pcn)) || pcn == 0 || pcn >= total {
+			t.Fatalf("PCN U05512: %+v %v, want %v of %v", got, err, pcn, total)
 		}
 	})
 }

@@ -274,6 +274,9 @@ func (s *Store) OCSeries(ctx context.Context, from, to time.Time, area string, m
 	case LevelSubICB:
 		q += " AND p.sub_icb_id = ?"
 		args = append(args, a.ID)
+	case LevelPCN:
+		q += " AND p.pcn_id = ?"
+		args = append(args, a.ID)
 	case LevelPractice:
 		q += " AND o.practice_id = ?"
 		args = append(args, a.ID)

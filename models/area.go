@@ -112,7 +112,7 @@ func (s *Store) lookupLabel(ctx context.Context, kind, label string) (int64, err
 
 // ResolveArea finds the area a query names: "" or ENGLAND is national
 // (level 0); E40… a region, E54… an ICB (by ONS code); anything else a
-// sub-ICB location code (or, failing that, a practice code).
+// sub-ICB location code (or, failing that, a practice or PCN code).
 func (s *Store) ResolveArea(ctx context.Context, code string) (Area, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if code == "" || code == "ENGLAND" {
@@ -125,7 +125,7 @@ func (s *Store) ResolveArea(ctx context.Context, code string) (Area, error) {
 	case strings.HasPrefix(code, "E54"):
 		levels = []int16{LevelICB}
 	default:
-		levels = []int16{LevelSubICB, LevelPractice}
+		levels = []int16{LevelSubICB, LevelPractice, LevelPCN}
 	}
 	for _, l := range levels {
 		var as []Area

@@ -1,0 +1,142 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// PracticeQuery selects a monthly series from the GPAD practice-level
+// crosstab files.
+type PracticeQuery struct {
+	// From and To are civil dates, inclusive; whole months are counted.
+	From, To time.Time
+	// Area is "" or "ENGLAND", a region or ICB ONS code, a sub-ICB
+	// location code, a practice code (D81001) or a PCN code (U88254).
+	Area string
+	// Filters, using the published labels; empty means all.
+	Status, HCP, Mode, Lead, Category []string
+	// GroupBy lists any of status, hcp, mode, lead, category.
+	GroupBy []string
+}
+
+// PracticeSeries returns monthly appointment counts for q, summed over the
+// practices in the area.
+func (s *Store) PracticeSeries(ctx context.Context, q PracticeQuery) ([]ActivityPoint, error) {
+	ve := &ValidationError{}
+	month := "month"
+	checkRange(ve, q.From, q.To, &month)
+	var where []string
+	var args []any
+	filters := map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead}
+	for _, d := range Dimensions {
+		var codes []any
+		for _, v := range filters[d] {
+			c, ok := ParseCode(d, v)
+			if !ok {
+				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
+				continue
+			}
+			codes = append(codes, c)
+		}
+		if len(codes) > 0 {
+			where = append(where, string(d)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(codes)), ",")+")")
+			args = append(args, codes...)
+		}
+	}
+	var cats []any
+	for _, v := range q.Category {
+		id, err := s.lookupLabel(ctx, LabelCategory, strings.TrimSpace(v))
+		if errors.Is(err, ErrNotFound) {
+			known, kerr := s.labels(ctx, LabelCategory)
+			if kerr != nil {
+				return nil, kerr
+			}
+			ve.add("category", fmt.Sprintf("unknown value %q (imported so far: %s)", v, strings.Join(known, "; ")))
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		cats = append(cats, id)
+	}
+	if len(cats) > 0 {
+		where = append(where, "category IN ("+strings.TrimSuffix(strings.Repeat("?,", len(cats)), ",")+")")
+		args = append(args, cats...)
+	}
+	var group []string
+	for _, g := range q.GroupBy {
+		g = strings.ToLower(strings.TrimSpace(g))
+		if _, ok := vocab[Dimension(g)]; !ok && g != "category" {
+			ve.add("group_by", "must be any of status, hcp, mode, lead, category")
+			continue
+		}
+		if !slices.Contains(group, g) {
+			group = append(group, g)
+		}
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	area, err := s.ResolveArea(ctx, q.Area)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", q.Area)}}
+		}
+		return nil, err
+	}
+	practices := "practice_id IN (SELECT p.id FROM areas p JOIN areas sub ON sub.id = p.sub_icb_id WHERE p.level = ? AND sub.%s = ?)"
+	switch area.Level {
+	case LevelNational:
+	case LevelRegion:
+		where = append(where, fmt.Sprintf(practices, "region_id"))
+		args = append(args, LevelPractice, area.ID)
+	case LevelICB:
+		where = append(where, fmt.Sprintf(practices, "icb_id"))
+		args = append(args, LevelPractice, area.ID)
+	case LevelSubICB:
+		where = append(where, "practice_id IN (SELECT id FROM areas WHERE level = ? AND sub_icb_id = ?)")
+		args = append(args, LevelPractice, area.ID)
+	case LevelPCN:
+		where = append(where, "practice_id IN (SELECT id FROM areas WHERE level = ? AND pcn_id = ?)")
+		args = append(args, LevelPractice, area.ID)
+	case LevelPractice:
+		where = append(where, "practice_id = ?")
+		args = append(args, area.ID)
+	}
+	ms, _ := monthBounds(DayNumber(q.From))
+	_, me := monthBounds(DayNumber(q.To))
+	where = append(where, "day >= ?", "day < ?")
+	args = append(args, ms, me)
+	cols := append([]string{"day"}, group...)
+	query := "SELECT " + strings.Join(cols, ", ") + ", SUM(n) FROM appt_practice_monthly WHERE " + strings.Join(where, " AND ") +
+		" GROUP BY " + strings.Join(cols, ", ")
+	sums, err := s.periodSums(ctx, query, args, len(group), "month")
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to query practice activity: %w", err)
+	}
+	var names map[int64]string
+	if slices.Contains(group, "category") {
+		if names, err = s.labelNames(ctx); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]ActivityPoint, 0, len(sums))
+	for _, ps := range sums {
+		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
+		if len(group) > 0 {
+			p.Group = map[string]string{}
+			for i, g := range group {
+				if g == "category" {
+					p.Group[g] = names[ps.group[i]]
+				} else {
+					p.Group[g] = CodeLabel(Dimension(g), Code(ps.group[i]))
+				}
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
