@@ -50,6 +50,32 @@ func periodStart(d time.Time, granularity string) time.Time {
 	return d
 }
 
+// codeFilters turns label filters on the coded dimensions into SQL
+// conditions; an unknown label is added to ve.
+func codeFilters(ve *ValidationError, filters map[Dimension][]string) (where []string, args []any) {
+	for _, d := range Dimensions {
+		var codes []any
+		for _, v := range filters[d] {
+			c, ok := ParseCode(d, v)
+			if !ok {
+				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
+				continue
+			}
+			codes = append(codes, c)
+		}
+		if len(codes) > 0 {
+			where = append(where, string(d)+" IN ("+placeholders(len(codes))+")")
+			args = append(args, codes...)
+		}
+	}
+	return where, args
+}
+
+// placeholders is "?,?,…", n of them.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
 // checkRange validates a series' dates and granularity ("" means day).
 func checkRange(ve *ValidationError, from, to time.Time, granularity *string) {
 	if *granularity == "" {
@@ -73,28 +99,7 @@ func checkRange(ve *ValidationError, from, to time.Time, granularity *string) {
 func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]ActivityPoint, error) {
 	ve := &ValidationError{}
 	checkRange(ve, q.From, q.To, &q.Granularity)
-	var where []string
-	var args []any
-	filters := map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead}
-	for _, d := range Dimensions {
-		vals := filters[d]
-		if len(vals) == 0 {
-			continue
-		}
-		codes := make([]any, 0, len(vals))
-		for _, v := range vals {
-			c, ok := ParseCode(d, v)
-			if !ok {
-				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
-				continue
-			}
-			codes = append(codes, c)
-		}
-		if len(codes) > 0 {
-			where = append(where, string(d)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(codes)), ",")+")")
-			args = append(args, codes...)
-		}
-	}
+	where, args := codeFilters(ve, map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead})
 	var group []Dimension
 	for _, g := range q.GroupBy {
 		d := Dimension(strings.ToLower(strings.TrimSpace(g)))

@@ -46,23 +46,12 @@ func (s *Store) CategorySeries(ctx context.Context, q CategoryQuery) ([]Activity
 		if len(filters[d.name]) == 0 {
 			continue
 		}
-		var ids []any
-		for _, v := range filters[d.name] {
-			id, err := s.lookupLabel(ctx, d.kind, strings.TrimSpace(v))
-			if errors.Is(err, ErrNotFound) {
-				known, kerr := s.labels(ctx, d.kind)
-				if kerr != nil {
-					return nil, kerr
-				}
-				ve.add(d.name, fmt.Sprintf("unknown value %q (imported so far: %s)", v, strings.Join(known, "; ")))
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
+		ids, err := s.labelIDs(ctx, ve, d.name, d.kind, filters[d.name])
+		if err != nil {
+			return nil, err
 		}
 		if len(ids) > 0 {
-			where = append(where, d.name+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")")
+			where = append(where, d.name+" IN ("+placeholders(len(ids))+")")
 			args = append(args, ids...)
 		}
 	}
@@ -130,6 +119,27 @@ func (s *Store) CategorySeries(ctx context.Context, q CategoryQuery) ([]Activity
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// labelIDs looks up the ids of the labels of one kind that a query names;
+// an unknown one is added to ve under field, with the labels known so far.
+func (s *Store) labelIDs(ctx context.Context, ve *ValidationError, field, kind string, values []string) ([]any, error) {
+	var ids []any
+	for _, v := range values {
+		id, err := s.lookupLabel(ctx, kind, strings.TrimSpace(v))
+		if errors.Is(err, ErrNotFound) {
+			known, err := s.labels(ctx, kind)
+			if err != nil {
+				return nil, err
+			}
+			ve.add(field, fmt.Sprintf("unknown value %q (imported so far: %s)", v, strings.Join(known, "; ")))
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // labels lists the labels of one kind, sorted.

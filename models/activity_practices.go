@@ -29,41 +29,13 @@ func (s *Store) PracticeSeries(ctx context.Context, q PracticeQuery) ([]Activity
 	ve := &ValidationError{}
 	month := "month"
 	checkRange(ve, q.From, q.To, &month)
-	var where []string
-	var args []any
-	filters := map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead}
-	for _, d := range Dimensions {
-		var codes []any
-		for _, v := range filters[d] {
-			c, ok := ParseCode(d, v)
-			if !ok {
-				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
-				continue
-			}
-			codes = append(codes, c)
-		}
-		if len(codes) > 0 {
-			where = append(where, string(d)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(codes)), ",")+")")
-			args = append(args, codes...)
-		}
-	}
-	var cats []any
-	for _, v := range q.Category {
-		id, err := s.lookupLabel(ctx, LabelCategory, strings.TrimSpace(v))
-		if errors.Is(err, ErrNotFound) {
-			known, kerr := s.labels(ctx, LabelCategory)
-			if kerr != nil {
-				return nil, kerr
-			}
-			ve.add("category", fmt.Sprintf("unknown value %q (imported so far: %s)", v, strings.Join(known, "; ")))
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		cats = append(cats, id)
+	where, args := codeFilters(ve, map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead})
+	cats, err := s.labelIDs(ctx, ve, "category", LabelCategory, q.Category)
+	if err != nil {
+		return nil, err
 	}
 	if len(cats) > 0 {
-		where = append(where, "category IN ("+strings.TrimSuffix(strings.Repeat("?,", len(cats)), ",")+")")
+		where = append(where, "category IN ("+placeholders(len(cats))+")")
 		args = append(args, cats...)
 	}
 	var group []string
