@@ -6,8 +6,10 @@
 //
 // The shape follows listmonk's importer session: a reader per format parses
 // and validates each record into a row of small integers, rows are batched
-// and streamed into a staging table (PostgreSQL COPY, or prepared inserts
-// on SQLite), and one transaction merges the file into the activity tables,
-// rebuilds the rollups and records the run. Memory stays flat whatever the
-// file size: only a few batches are held at a time.
+// and handed to the store's Loader (binary COPY into each month's own
+// table on PostgreSQL, prepared inserts into a staging table on SQLite),
+// and one transaction makes the file visible, with its rollups, and
+// records the run. Memory stays flat whatever the file size: only a few
+// batches are held at a time. A file already imported whose figures are
+// still stored is recognised by its SHA-256 and not loaded again.
 package importers
