@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -76,6 +77,33 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
+// groupBy reads a query's group_by names (any case, repeats ignored),
+// adding to ve any that is not one of allowed.
+func groupBy(ve *ValidationError, names []string, allowed ...string) []string {
+	var group []string
+	for _, g := range names {
+		g = strings.ToLower(strings.TrimSpace(g))
+		if !slices.Contains(allowed, g) {
+			ve.add("group_by", "must be any of "+strings.Join(allowed, ", "))
+			continue
+		}
+		if !slices.Contains(group, g) {
+			group = append(group, g)
+		}
+	}
+	return group
+}
+
+// queryArea resolves the area a query names; an unknown one is a
+// validation error.
+func (s *Store) queryArea(ctx context.Context, code string) (Area, error) {
+	a, err := s.ResolveArea(ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		return Area{}, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", code)}}
+	}
+	return a, err
+}
+
 // checkRange validates a series' dates and granularity ("" means day).
 func checkRange(ve *ValidationError, from, to time.Time, granularity *string) {
 	if *granularity == "" {
@@ -101,24 +129,14 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	checkRange(ve, q.From, q.To, &q.Granularity)
 	where, args := codeFilters(ve, map[Dimension][]string{DimStatus: q.Status, DimHCP: q.HCP, DimMode: q.Mode, DimLead: q.Lead})
 	var group []Dimension
-	for _, g := range q.GroupBy {
-		d := Dimension(strings.ToLower(strings.TrimSpace(g)))
-		if _, ok := vocab[d]; !ok {
-			ve.add("group_by", "must be any of status, hcp, mode, lead")
-			continue
-		}
-		if !containsDim(group, d) {
-			group = append(group, d)
-		}
+	for _, g := range groupBy(ve, q.GroupBy, "status", "hcp", "mode", "lead") {
+		group = append(group, Dimension(g))
 	}
 	if err := ve.orNil(); err != nil {
 		return nil, err
 	}
-	area, err := s.ResolveArea(ctx, q.Area)
+	area, err := s.queryArea(ctx, q.Area)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", q.Area)}}
-		}
 		return nil, err
 	}
 	table := "appt_rollup_daily"
@@ -228,15 +246,6 @@ func (s *Store) periodSums(ctx context.Context, query string, args []any, ngroup
 	return out, nil
 }
 
-func containsDim(ds []Dimension, d Dimension) bool {
-	for _, x := range ds {
-		if x == d {
-			return true
-		}
-	}
-	return false
-}
-
 // OCSeries returns monthly online-consultation figures for metric (e.g.
 // OC_TOTAL_SUBMISSIONS) summed over the practices in area ("" or ENGLAND,
 // a region or ICB ONS code, a sub-ICB code or a practice code), from the
@@ -257,11 +266,8 @@ func (s *Store) OCSeries(ctx context.Context, from, to time.Time, area string, m
 	} else if err != nil {
 		return nil, err
 	}
-	a, err := s.ResolveArea(ctx, area)
+	a, err := s.queryArea(ctx, area)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", area)}}
-		}
 		return nil, err
 	}
 	ms, _ := monthBounds(DayNumber(from))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -55,29 +54,12 @@ func (s *Store) CategorySeries(ctx context.Context, q CategoryQuery) ([]Activity
 			args = append(args, ids...)
 		}
 	}
-	var group []string
-	for _, g := range q.GroupBy {
-		g = strings.ToLower(strings.TrimSpace(g))
-		ok := false
-		for _, d := range categoryDims {
-			ok = ok || d.name == g
-		}
-		if !ok {
-			ve.add("group_by", "must be any of category, setting, context")
-			continue
-		}
-		if !slices.Contains(group, g) {
-			group = append(group, g)
-		}
-	}
+	group := groupBy(ve, q.GroupBy, "category", "setting", "context")
 	if err := ve.orNil(); err != nil {
 		return nil, err
 	}
-	area, err := s.ResolveArea(ctx, q.Area)
+	area, err := s.queryArea(ctx, q.Area)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", q.Area)}}
-		}
 		return nil, err
 	}
 	switch area.Level {

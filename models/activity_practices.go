@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,25 +37,12 @@ func (s *Store) PracticeSeries(ctx context.Context, q PracticeQuery) ([]Activity
 		where = append(where, "category IN ("+placeholders(len(cats))+")")
 		args = append(args, cats...)
 	}
-	var group []string
-	for _, g := range q.GroupBy {
-		g = strings.ToLower(strings.TrimSpace(g))
-		if _, ok := vocab[Dimension(g)]; !ok && g != "category" {
-			ve.add("group_by", "must be any of status, hcp, mode, lead, category")
-			continue
-		}
-		if !slices.Contains(group, g) {
-			group = append(group, g)
-		}
-	}
+	group := groupBy(ve, q.GroupBy, "status", "hcp", "mode", "lead", "category")
 	if err := ve.orNil(); err != nil {
 		return nil, err
 	}
-	area, err := s.ResolveArea(ctx, q.Area)
+	area, err := s.queryArea(ctx, q.Area)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, &ValidationError{Fields: map[string]string{"area": fmt.Sprintf("unknown area %q", q.Area)}}
-		}
 		return nil, err
 	}
 	practices := "practice_id IN (SELECT p.id FROM areas p JOIN areas sub ON sub.id = p.sub_icb_id WHERE p.level = ? AND sub.%s = ?)"
