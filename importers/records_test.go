@@ -9,45 +9,36 @@ import (
 	"testing"
 )
 
+// describe reads every record with read and describes each (line and
+// fields) or each parse error, so two readers can be compared as text.
+func describe(read func() ([]string, error), line func() int) []string {
+	var out []string
+	for {
+		rec, err := read()
+		if err == io.EOF {
+			return out
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			out = append(out, fmt.Sprintf("error line %d (from %d): %v", pe.Line, pe.StartLine, pe.Err))
+			continue
+		} else if err != nil {
+			return append(out, "error "+err.Error())
+		}
+		out = append(out, fmt.Sprintf("line %d: %q", line(), rec))
+	}
+}
+
 // plainRecords reads data with encoding/csv alone, as records should.
 func plainRecords(data string) []string {
 	cr := csv.NewReader(strings.NewReader(data))
 	cr.FieldsPerRecord = -1
-	var out []string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			out = append(out, fmt.Sprintf("error line %d (from %d): %v", pe.Line, pe.StartLine, pe.Err))
-			continue
-		} else if err != nil {
-			return append(out, "error "+err.Error())
-		}
-		line, _ := cr.FieldPos(0)
-		out = append(out, fmt.Sprintf("line %d: %q", line, rec))
-	}
+	return describe(cr.Read, func() int { l, _ := cr.FieldPos(0); return l })
 }
 
 func fastRecords(data string, chunk int) []string {
 	r := newRecords(&chunked{s: data, n: chunk})
-	var out []string
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return out
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			out = append(out, fmt.Sprintf("error line %d (from %d): %v", pe.Line, pe.StartLine, pe.Err))
-			continue
-		} else if err != nil {
-			return append(out, "error "+err.Error())
-		}
-		out = append(out, fmt.Sprintf("line %d: %q", r.Line(), rec))
-	}
+	return describe(r.Read, func() int { return int(r.Line()) })
 }
 
 // chunked hands out at most n bytes per Read, so lines cross buffer ends.
