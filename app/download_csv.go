@@ -1,29 +1,44 @@
 package app
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 )
 
-// downloadCSV is /timeline.csv: the filtered timeline as CSV.
+// utf8BOM makes Excel and LibreOffice read the file as UTF-8 (without it
+// they guess a legacy code page and £ becomes Â£).
+const utf8BOM = "\ufeff"
+
+// downloadCSV is /timeline.csv: the filtered timeline as RFC 4180 CSV in
+// UTF-8 with a byte-order mark (?bom=0 leaves it out), columns from
+// exportColumns, user text neutralised against formula injection.
 func (s *Server) downloadCSV(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, "")
+	recs, err := s.filteredRecords(c, "", false)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(exportHeader)
-	for i := range events {
-		_ = w.Write(s.exportRow(&events[i]))
+	bom := true
+	switch c.Query("bom") {
+	case "", "1":
+	case "0":
+		bom = false
+	default:
+		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"bom": "must be 0 or 1"}}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return fmt.Errorf("csv download: %w", err)
+	var b []byte
+	if bom {
+		b = append(b, utf8BOM...)
 	}
-	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8")
-	return c.Send(buf.Bytes())
+	fields := make([]string, len(exportColumns))
+	for i, col := range exportColumns {
+		fields[i] = col.Name
+	}
+	b = appendCSVRecord(b, fields)
+	for i := range recs {
+		for j, col := range exportColumns {
+			fields[j] = csvCell(col, col.value(s, &recs[i]))
+		}
+		b = appendCSVRecord(b, fields)
+	}
+	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8; header=present")
+	return c.Send(b)
 }

@@ -8,7 +8,7 @@ import (
 
 // downloadJSON is /timeline.json: the filtered records as API documents.
 func (s *Server) downloadJSON(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, "")
+	recs, err := s.filteredRecords(c, "", false)
 	if err != nil {
 		return err
 	}
@@ -16,9 +16,9 @@ func (s *Server) downloadJSON(c *fiber.Ctx) error {
 		models.EventDoc
 		URL string `json:"url"`
 	}
-	items := make([]item, len(events))
-	for i := range events {
-		items[i] = item{EventDoc: events[i].Doc(), URL: s.cfg.BaseURL + eventURL(events[i].ID)}
+	items := make([]item, len(recs))
+	for i := range recs {
+		items[i] = item{EventDoc: recs[i].Doc(), URL: s.cfg.BaseURL + eventURL(recs[i].ID)}
 	}
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="strikeline-timeline.json"`)
 	return c.JSON(fiber.Map{"items": items, "total": len(items)})

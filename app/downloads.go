@@ -1,9 +1,6 @@
 package app
 
 import (
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,10 +12,27 @@ import (
 // not page: more than the whole timeline today.
 const downloadLimit = 1000
 
-// filteredEvents loads what the timeline filter in the URL matches, oldest
-// first; kind, when set, narrows it to one kind (the strike calendar).
+// filteredRecords is what a download holds: the records the timeline
+// filter in the URL matches, oldest first; kind, when set, narrows it to
+// one kind (the strike calendar). withWithdrawn asks for withdrawn records
+// too, marked Withdrawn (the calendar cancels them, the feed announces
+// them); the other downloads leave them out. Every download reads its
+// list here, so which records the public sees is decided once.
+func (s *Server) filteredRecords(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]exportRecord, error) {
+	events, err := s.filteredEvents(c, kind)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]exportRecord, len(events))
+	for i := range events {
+		out[i] = exportRecord{Event: &events[i]}
+	}
+	return out, nil
+}
+
+// filteredEvents loads the records the filter in the URL matches.
 func (s *Server) filteredEvents(c *fiber.Ctx, kind models.Kind) ([]models.Event, error) {
-	q, err := parseEventQuery(c.Query, "")
+	q, err := parseEventQuery(queryOf(c), "")
 	if err != nil {
 		return nil, err
 	}
@@ -48,54 +62,4 @@ func containsKind(ks []models.Kind, k models.Kind) bool {
 func attachment(c *fiber.Ctx, base, ext, mime string) {
 	c.Set(fiber.HeaderContentType, mime)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+base+"-"+time.Now().UTC().Format("20060102")+"."+ext+`"`)
-}
-
-// neutralise stops a spreadsheet from reading a cell as a formula: a
-// leading = + - @, tab, CR or LF gets a quote in front (OWASP's advice).
-func neutralise(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r', '\n':
-		return "'" + s
-	}
-	return s
-}
-
-// exportHeader is the column list of the CSV and XLSX downloads.
-var exportHeader = []string{"id", "kind", "title", "start", "end", "staff_group", "unions", "dispute_id",
-	"summary", "sources", "permalink", "updated_at"}
-
-// exportRow is one record in the CSV and XLSX column order, neutralised.
-func (s *Server) exportRow(e *models.Event) []string {
-	d := e.Doc()
-	var urls []string
-	for _, src := range d.Sources {
-		urls = append(urls, src.URL)
-	}
-	dispute := ""
-	if d.DisputeID != nil {
-		dispute = strconv.FormatInt(*d.DisputeID, 10)
-	}
-	updated := ""
-	if d.UpdatedAt != nil {
-		updated = d.UpdatedAt.Format(time.RFC3339)
-	}
-	row := []string{strconv.FormatInt(d.ID, 10), string(d.Kind), d.Title, d.Start, d.End, d.StaffGroup,
-		strings.Join(d.Unions, "; "), dispute, d.Summary, strings.Join(urls, " "), s.cfg.BaseURL + eventURL(d.ID), updated}
-	for i := range row {
-		row[i] = neutralise(row[i])
-	}
-	return row
-}
-
-// baseHost is the host name of the public base URL, for feed ids and
-// calendar UIDs.
-func baseHost(base string) string {
-	u, err := url.Parse(base)
-	if err != nil || u.Hostname() == "" {
-		return "strikeline.invalid"
-	}
-	return u.Hostname()
 }
