@@ -42,6 +42,8 @@ type Server struct {
 	activity analysis.Source
 	charts   ActivitySource
 	cache    *pageCache
+	// openapiJSON is the API contract as JSON, rendered once at start.
+	openapiJSON []byte
 	// routePaths are the registered route patterns, the only values the
 	// metrics' route label takes; filled on the first request, when every
 	// route is registered.
@@ -65,6 +67,9 @@ func New(d Deps) (*fiber.App, error) {
 		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
 	v, err := newViews()
 	if err != nil {
+		return nil, err
+	}
+	if _, s.openapiJSON, err = loadOpenAPI(); err != nil {
 		return nil, err
 	}
 	f := fiber.New(fiber.Config{

@@ -41,6 +41,8 @@ var authzTable = map[string]access{
 	"GET /metrics": public,
 
 	"GET /api/v1/timeline":           public,
+	"GET /api/v1/openapi.json":       public,
+	"GET /api/v1/openapi.yaml":       public,
 	"GET /api/v1/events":             public,
 	"GET /api/v1/events/:id":         public,
 	"GET /api/v1/events/:id/history": public,
@@ -91,6 +93,9 @@ var authzTable = map[string]access{
 	"GET /timeline-js.json":                     public,
 	"GET /strikes.ics":                          public,
 	"GET /feed.atom":                            public,
+	"GET /api/docs":                             public,
+	"GET /embed/events/:id":                     public,
+	"GET /embed/timeline":                       public,
 	"GET /imports":                              analyst,
 	"POST /imports":                             analyst,
 	"GET /imports/:id":                          analyst,
@@ -101,7 +106,7 @@ var authzTable = map[string]access{
 // isPage reports whether a route is a browser page, authenticated by a
 // session cookie rather than a bearer token.
 func isPage(path string) bool {
-	return !strings.HasPrefix(path, "/api/") && path != "/reports/impact.xlsx"
+	return !strings.HasPrefix(path, "/api/v1/") && path != "/reports/impact.xlsx"
 }
 
 // routeKey normalises a route to its table key: collection paths share one
@@ -193,7 +198,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 		// A bad token is refused outright, even on public routes.
-		if st, _ := fx.do(r.Method, path, "slk_notatoken", body); st != http.StatusUnauthorized && strings.HasPrefix(r.Path, "/api/") {
+		if st, _ := fx.do(r.Method, path, "slk_notatoken", body); st != http.StatusUnauthorized && strings.HasPrefix(r.Path, "/api/v1/") {
 			t.Errorf("%s with a bad token: %d, want 401", name, st)
 		}
 	}

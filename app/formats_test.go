@@ -12,6 +12,7 @@ import (
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
+	"github.com/strikeline/strikeline/reports/analysis"
 )
 
 func TestCORS(t *testing.T) {
@@ -283,4 +284,77 @@ func TestRepeatedKindAndDisputeID(t *testing.T) {
 			t.Error("no timeline item carries dispute_id")
 		}
 	})
+}
+
+func TestEmbedCards(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, hostile := newTestAppWith(t, s, fakeActivity{})
+		c := newClient(t, f)
+		anon := newClient(t, f)
+		c.login() // a signed-in reader gets the same card: no cookie is read
+		id := itoa(hostile.ID)
+		for _, cl := range []*client{anon, c} {
+			res, body := cl.get("/embed/events/" + id)
+			if res.StatusCode != 200 {
+				t.Fatalf("embed: %d", res.StatusCode)
+			}
+			csp := res.Header.Get("Content-Security-Policy")
+			if !strings.Contains(csp, "frame-ancestors *") || strings.Contains(csp, "script-src") && !strings.Contains(csp, "default-src 'none'") {
+				t.Errorf("embed CSP %q", csp)
+			}
+			if res.Header.Get("X-Frame-Options") != "" || len(res.Header.Values("Set-Cookie")) > 0 {
+				t.Errorf("embed X-Frame-Options %q, cookies %q", res.Header.Get("X-Frame-Options"), res.Header.Values("Set-Cookie"))
+			}
+			for _, want := range []string{"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; strike", `href="http://strikeline.test/events/` + id + `"`,
+				`target="_blank" rel="noopener"`, "<svg", "&lt;b&gt;BMA&lt;/b&gt;"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("embed card lacks %q", want)
+				}
+			}
+			if strings.Contains(body, "<script") || strings.Contains(body, "Log in") || strings.Contains(body, "Signed in") {
+				t.Error("embed card has a script or the site's header")
+			}
+		}
+		// Only the embeds may be framed.
+		res, body := anon.get("/events/" + id)
+		if !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") || res.Header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("record page frameable: %q", res.Header.Get("Content-Security-Policy"))
+		}
+		if !strings.Contains(body, `&lt;iframe src=&#34;http://strikeline.test/embed/events/`+id+`&#34;`) {
+			t.Error("record page has no embed snippet")
+		}
+		res, body = anon.get("/embed/timeline?kind=strike_round")
+		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors *") || !strings.Contains(body, "/events/"+id) {
+			t.Errorf("timeline card: %d %q", res.StatusCode, res.Header.Get("Content-Security-Policy"))
+		}
+		if strings.Contains(body, "Pay settlement") {
+			t.Error("timeline card ignores its filter")
+		}
+		if res, _ := anon.get("/embed/events/999999"); res.StatusCode != 404 {
+			t.Errorf("missing record: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestHeadlineSentence(t *testing.T) {
+	view := func(days int, v, lo, hi float64, errMsg string) analysis.View {
+		b := &analysis.BaselineView{DaysIncluded: days}
+		b.Cumulative.Relative = analysis.EstimateView{Value: v, Lower: lo, Upper: hi}
+		return analysis.View{Metrics: []analysis.MetricView{{Key: "total", Error: errMsg, Baseline: b}}}
+	}
+	cases := []struct {
+		v    analysis.View
+		want string
+	}{
+		{view(4, -0.062, -0.081, -0.043, ""), "GP practices in England recorded 6.2% fewer appointments than expected on the 4 working days of this action (95% interval -8.1% to -4.3%)."},
+		{view(3, 0.01, -0.02, 0.04, ""), "GP practices in England recorded 1.0% more appointments than expected on the 3 working days of this action, a difference too small to tell from normal variation (95% interval -2.0% to +4.0%)."},
+		{view(0, 0, 0, 0, ""), ""},
+		{view(4, -0.1, -0.2, -0.05, "no data"), ""},
+		{analysis.View{}, ""},
+	}
+	for _, tc := range cases {
+		if got := headlineSentence(tc.v); got != tc.want {
+			t.Errorf("got %q\nwant %q", got, tc.want)
+		}
+	}
 }

@@ -29,6 +29,8 @@ type eventPage struct {
 	CanEdit   bool
 	// Permalink is the full address to cite.
 	Permalink string
+	// Embed is the <iframe> snippet for the record's embed card.
+	Embed string
 }
 
 // detail is one labelled fact about a record.
@@ -53,7 +55,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	}
 	doc := e.Doc()
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
-		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
+		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID), Embed: embedSnippet(s.cfg.BaseURL, e.ID)}
 	p.Chart, p.ChartNote = s.activityChart(ctx, e)
 	return s.render(c, fiber.StatusOK, "event", p)
 }
