@@ -29,15 +29,16 @@ func (s *Server) downloadCSV(c *fiber.Ctx) error {
 		b = append(b, utf8BOM...)
 	}
 	fields := make([]string, len(exportColumns))
+	quote := make([]bool, len(exportColumns))
 	for i, col := range exportColumns {
-		fields[i] = col.Name
+		fields[i], quote[i] = col.Name, col.Type == colText
 	}
-	b = appendCSVRecord(b, fields)
+	b = appendCSVRecord(b, fields, nil)
 	for i := range recs {
 		for j, col := range exportColumns {
 			fields[j] = csvCell(col, col.value(s, &recs[i]))
 		}
-		b = appendCSVRecord(b, fields)
+		b = appendCSVRecord(b, fields, quote)
 	}
 	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8; header=present")
 	return c.Send(b)

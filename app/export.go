@@ -134,26 +134,48 @@ func formulaStart(s string) bool {
 	return t != "" && strings.ContainsRune("=+-@\t\r\n", rune(t[0]))
 }
 
-// neutralise stops a spreadsheet from reading user text as a formula: text
-// that could start one gets a quote in front (OWASP's advice). Text that
-// could start one after a separator or line break inside the cell is kept
-// whole by quoting the field (csvField), whatever separator the reader
-// picks.
+// cellBreaks are where a spreadsheet may start a new cell inside a field:
+// the separators programs offer for CSV (comma, semicolon, tab, bar) and
+// line breaks. A reader that picks another separator than ours, or that
+// does not honour quotes around line breaks, splits a field there.
+const cellBreaks = ",;\t|\r\n"
+
+// neutralise stops a spreadsheet from reading user text as a formula
+// (OWASP's advice, applied wherever a cell can start): a quote goes in
+// front of = + - @ at the start of the text and after any cell break
+// (blanks between are skipped), and in front of a leading tab, CR or LF.
+// So "x;=1+1" opened with ";" as separator gives the cells "x" and
+// "'=1+1", both text. The CSV writer also quotes every text field.
 func neutralise(s string) string {
-	if formulaStart(s) {
-		return "'" + s
+	if s == "" {
+		return s
 	}
-	return s
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	if strings.IndexByte("\t\r\n", s[0]) >= 0 {
+		b.WriteByte('\'')
+	}
+	atStart := true
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if atStart && ch != ' ' {
+			if strings.IndexByte("=+-@", ch) >= 0 {
+				b.WriteByte('\'')
+			}
+			atStart = false
+		}
+		b.WriteByte(ch)
+		if strings.IndexByte(cellBreaks, ch) >= 0 {
+			atStart = true
+		}
+	}
+	return b.String()
 }
 
-// csvSeparators are what spreadsheet programs offer as CSV separators; a
-// field holding one is always quoted so no reader splits it.
-const csvSeparators = ",;\t|\r\n\""
-
-// appendCSVField writes one RFC 4180 field, quoted when it holds a
-// separator, a quote, a line break or leading or trailing blanks.
-func appendCSVField(b []byte, s string) []byte {
-	if s == "" || !strings.ContainsAny(s, csvSeparators) && s[0] != ' ' && s[len(s)-1] != ' ' {
+// appendCSVField writes one RFC 4180 field, quoted when quote is set or it
+// holds a separator, a quote, a line break or leading or trailing blanks.
+func appendCSVField(b []byte, s string, quote bool) []byte {
+	if !quote && (s == "" || !strings.ContainsAny(s, cellBreaks+`"`) && s[0] != ' ' && s[len(s)-1] != ' ') {
 		return append(b, s...)
 	}
 	b = append(b, '"')
@@ -161,13 +183,15 @@ func appendCSVField(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendCSVRecord writes one CSV line ending in CRLF (RFC 4180).
-func appendCSVRecord(b []byte, fields []string) []byte {
+// appendCSVRecord writes one CSV line ending in CRLF (RFC 4180); the
+// fields whose quote is set are always quoted (user text, so a reader
+// splitting on another separator still sees one field).
+func appendCSVRecord(b []byte, fields []string, quote []bool) []byte {
 	for i, f := range fields {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendCSVField(b, f)
+		b = appendCSVField(b, f, quote != nil && quote[i] && f != "")
 	}
 	return append(b, '\r', '\n')
 }
