@@ -542,4 +542,3 @@ func childFrameURLs(ctx context.Context, t *chromedp.Target) ([]string, error) {
 	}
 	return out, nil
 }
-
