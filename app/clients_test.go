@@ -29,15 +29,6 @@ import (
 // Each is skipped, saying what to install, when its program is missing,
 // and fails instead under CI=true (.ci/run installs them all).
 
-// missingTool skips the test, or fails it on CI.
-func missingTool(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
 // debianPython is Debian's python3 with the given modules importable.
 func debianPython(t *testing.T, modules, pkgs string) string {
 	t.Helper()
@@ -385,13 +376,7 @@ func TestClientsTimelineJSCrossOrigin(t *testing.T) {
 	mods := clientModules(t)
 	s := testdb.New(t, models.SQLite)
 	f, hostile := newTestAppWith(t, s, fakeActivity{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go f.Listener(ln)
-	t.Cleanup(func() { f.ShutdownWithTimeout(5 * time.Second) })
-	api := "http://" + ln.Addr().String()
+	api := serveLoopback(t, f)
 
 	// The newsroom: another port, so another origin. Its page is its own
 	// and may run inline script; TimelineJS comes from its npm package.
@@ -422,34 +407,7 @@ window.addEventListener("error", function (e) { window.tlErrors.push(String(e.me
 	t.Cleanup(func() { news.Close() })
 	newsroom := "http://" + nln.Addr().String()
 
-	shots := filepath.Join("..", "artifacts", "screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ctx, shot := startBrowser(t, chrome, 90*time.Second)
 
 	_, total, err := s.ListEvents(t.Context(), models.EventFilter{Limit: 1000})
 	if err != nil {
@@ -499,6 +457,19 @@ window.addEventListener("error", function (e) { window.tlErrors.push(String(e.me
 			t.Errorf("the foreign page's iframe shows %v, want %s (blocked from framing?)", frames, embedURL)
 		}
 		shot(fmt.Sprintf("21-embed-in-foreign-page-%d", width))
+	}
+
+	// The record page offers the snippet the article above pasted.
+	for _, width := range []int64{1280, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(fmt.Sprintf("%s/events/%d", api, hostile.ID)),
+			chromedp.WaitVisible(chromedp.CSS("details.embed")), chromedp.Evaluate[chromedp.Void](`document.querySelector("details.embed").open = true`)); err != nil {
+			t.Fatal(err)
+		}
+		snippet, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#embed-code").value`))
+		if err != nil || snippet != embedSnippet(webTestConfig.BaseURL, hostile.ID) {
+			t.Errorf("snippet on the record page %q (%v)", snippet, err)
+		}
+		shot(fmt.Sprintf("23-event-embed-snippet-%d", width))
 	}
 
 	// The API docs page: Swagger UI from the binary, under the site's CSP.

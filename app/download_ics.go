@@ -115,7 +115,6 @@ func icsText(s string, multiline bool) string {
 // since 1996).
 func addLondonTimezone(cal *ics.Calendar) {
 	tz := cal.AddTimezone("Europe/London")
-	tz.AddProperty(ics.ComponentPropertyExtended("X-LIC-LOCATION"), "Europe/London")
 	std := tz.AddStandard()
 	std.AddProperty(ics.ComponentProperty(ics.PropertyTzname), "GMT")
 	std.AddProperty(ics.ComponentPropertyDtStart, "19701025T020000")

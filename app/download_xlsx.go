@@ -40,8 +40,15 @@ func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
 	// An Excel table needs a data row: an empty download has one blank row.
 	last := max(len(recs), 1) + 1
 	lastCell, _ := excelize.CoordinatesToCellName(len(exportColumns), last)
-	// The stream writer copies the dimension set before it starts.
+	// The stream writer copies the dimension and print settings set before
+	// it starts. Printed, the columns fit one landscape page wide.
 	if err := f.SetSheetDimension(sheet, "A1:"+lastCell); err != nil {
+		return nil, err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return nil, err
+	}
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
 		return nil, err
 	}
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd")})

@@ -278,8 +278,10 @@ func TestDownloads(t *testing.T) {
 }
 
 var (
-	dateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	timeRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$`)
+	// contentLineRe is RFC 5545 §3.1's name: IANA or X- tokens.
+	contentLineRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*[;:]`)
+	dateRe        = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	timeRe        = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$`)
 )
 
 // columnIndex maps a header row's names to their positions.
@@ -308,6 +310,9 @@ func checkICSLines(t *testing.T, body string) {
 	for i, line := range strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n") {
 		if len(line) > 75 {
 			t.Errorf("line %d is %d octets: %q", i+1, len(line), line)
+		}
+		if !strings.HasPrefix(line, " ") && !contentLineRe.MatchString(line) {
+			t.Errorf("line %d is not a content line (name[;params]:value): %q", i+1, line)
 		}
 		for _, r := range line {
 			if r != '\t' && (r < 0x20 || r == 0x7f) {

@@ -60,13 +60,13 @@ var exportColumns = []exportColumn{
 		}
 		return londonDay(*r.EndAt, r.AllDay)
 	}},
-	{Name: "start_time", Type: colTime, Width: 18, value: func(_ *Server, r *exportRecord) any {
+	{Name: "start_time", Type: colTime, Width: 19, value: func(_ *Server, r *exportRecord) any {
 		if r.AllDay {
 			return nil
 		}
 		return r.StartAt
 	}},
-	{Name: "end_time", Type: colTime, Width: 18, value: func(_ *Server, r *exportRecord) any {
+	{Name: "end_time", Type: colTime, Width: 19, value: func(_ *Server, r *exportRecord) any {
 		if r.AllDay || r.EndAt == nil {
 			return nil
 		}
@@ -90,7 +90,7 @@ var exportColumns = []exportColumn{
 	}},
 	{Name: "permalink", Type: colURL, Width: 36, value: func(s *Server, r *exportRecord) any { return s.cfg.BaseURL + eventURL(r.ID) }},
 	{Name: "version", Type: colInt, value: func(_ *Server, r *exportRecord) any { return int64(r.Version) }},
-	{Name: "updated_at", Type: colTime, Width: 18, value: func(_ *Server, r *exportRecord) any { return r.UpdatedAt }},
+	{Name: "updated_at", Type: colTime, Width: 19, value: func(_ *Server, r *exportRecord) any { return r.UpdatedAt }},
 }
 
 // londonDay is the calendar day a record's date falls on: all-day dates
