@@ -10,7 +10,8 @@ const utf8BOM = "\ufeff"
 
 // downloadCSV is /timeline.csv: the filtered timeline as RFC 4180 CSV in
 // UTF-8 with a byte-order mark (?bom=0 leaves it out), columns from
-// exportColumns, user text neutralised against formula injection.
+// exportColumns; user text is neutralised against formula injection and
+// always quoted.
 func (s *Server) downloadCSV(c *fiber.Ctx) error {
 	recs, err := s.filteredRecords(c, "", false)
 	if err != nil {
@@ -24,21 +25,24 @@ func (s *Server) downloadCSV(c *fiber.Ctx) error {
 	default:
 		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"bom": "must be 0 or 1"}}
 	}
+	header := exportHeader()
 	var b []byte
 	if bom {
 		b = append(b, utf8BOM...)
 	}
-	fields := make([]string, len(exportColumns))
-	quote := make([]bool, len(exportColumns))
-	for i, col := range exportColumns {
-		fields[i], quote[i] = col.Name, col.Type == colText
+	b = appendCSVRecord(b, header, nil)
+	quote := make([]bool, len(header))
+	for i, name := range header {
+		quote[i] = columnFormats[name].Type == colText
 	}
-	b = appendCSVRecord(b, fields, nil)
 	for i := range recs {
-		for j, col := range exportColumns {
-			fields[j] = csvCell(col, col.value(s, &recs[i]))
+		cells := s.exportCells(&recs[i])
+		for j := range cells {
+			if quote[j] {
+				cells[j] = neutralise(cells[j])
+			}
 		}
-		b = appendCSVRecord(b, fields, quote)
+		b = appendCSVRecord(b, cells, quote)
 	}
 	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8; header=present")
 	return c.Send(b)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,6 +32,7 @@ func (s *Server) downloadXLSX(c *fiber.Ctx) error {
 }
 
 func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
+	header := exportHeader()
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Timeline"
@@ -39,7 +41,7 @@ func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
 	}
 	// An Excel table needs a data row: an empty download has one blank row.
 	last := max(len(recs), 1) + 1
-	lastCell, _ := excelize.CoordinatesToCellName(len(exportColumns), last)
+	lastCell, _ := excelize.CoordinatesToCellName(len(header), last)
 	// The stream writer copies the dimension and print settings set before
 	// it starts. Printed, the columns fit one landscape page wide.
 	if err := f.SetSheetDimension(sheet, "A1:"+lastCell); err != nil {
@@ -63,9 +65,9 @@ func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, col := range exportColumns {
-		if col.Width > 0 {
-			if err := sw.SetColWidth(i+1, i+1, col.Width); err != nil {
+	for i, name := range header {
+		if w := columnFormats[name].Width; w > 0 {
+			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 				return nil, err
 			}
 		}
@@ -73,34 +75,16 @@ func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	header := make([]any, len(exportColumns))
-	for i, col := range exportColumns {
-		header[i] = col.Name
+	row := make([]any, len(header))
+	for i, name := range header {
+		row[i] = name
 	}
-	if err := sw.SetRow("A1", header); err != nil {
+	if err := sw.SetRow("A1", row); err != nil {
 		return nil, err
 	}
-	row := make([]any, len(exportColumns))
 	for i := range recs {
-		for j, col := range exportColumns {
-			switch v := col.value(s, &recs[i]).(type) {
-			case nil:
-				row[j] = nil
-			case time.Time:
-				if col.Type == colDate { // already a calendar day
-					row[j] = excelize.Cell{StyleID: dateStyle, Value: v}
-				} else {
-					row[j] = excelize.Cell{StyleID: timeStyle, Value: londonWallClock(v)}
-				}
-			case string:
-				if v == "" {
-					row[j] = nil
-				} else {
-					row[j] = v
-				}
-			default:
-				row[j] = v
-			}
+		for j, text := range s.exportCells(&recs[i]) {
+			row[j] = xlsxCell(columnFormats[header[j]].Type, text, dateStyle, timeStyle)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, row); err != nil {
@@ -118,6 +102,35 @@ func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// xlsxCell is a cell's text as a typed workbook value: a number, a date
+// or date-time cell (London wall clock), or a plain string, which a
+// spreadsheet never runs as a formula. Text that does not parse as its
+// column's type stays text rather than being lost.
+func xlsxCell(typ colType, text string, dateStyle, timeStyle int) any {
+	if text == "" {
+		return nil
+	}
+	switch typ {
+	case colInt:
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return n
+		}
+	case colNumber:
+		if f, err := strconv.ParseFloat(text, 64); err == nil {
+			return f
+		}
+	case colDate:
+		if d, err := time.Parse(time.DateOnly, text); err == nil {
+			return excelize.Cell{StyleID: dateStyle, Value: d}
+		}
+	case colTime:
+		if t, err := time.Parse(time.RFC3339, text); err == nil {
+			return excelize.Cell{StyleID: timeStyle, Value: londonWallClock(t)}
+		}
+	}
+	return text
 }
 
 // londonWallClock is t as a London clock shows it, with no zone: a

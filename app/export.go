@@ -22,109 +22,122 @@ type exportRecord struct {
 	Note string
 }
 
-// colType is how a column's values are typed in each format.
+// colType is how a column's text is typed in a workbook, and whether the
+// CSV must neutralise it.
 type colType int
 
 const (
-	colText colType = iota // user text: neutralised in CSV
-	colCode                // our own vocabulary (kinds, staff groups): never a formula
-	colInt                 // a whole number: a number cell in XLSX
-	colDate                // a calendar date: YYYY-MM-DD in CSV, a date cell in XLSX
-	colTime                // an instant: RFC 3339 with the London offset in CSV, a London date-time cell in XLSX
-	colURL                 // a link we build
+	colText   colType = iota // user text (the default): neutralised in CSV, a string cell
+	colCode                  // our own vocabulary or a URL we build: never a formula
+	colInt                   // a whole number: a number cell
+	colNumber                // a decimal number: a number cell
+	colDate                  // YYYY-MM-DD: a date cell
+	colTime                  // RFC 3339 with an offset: a London date-time cell
 )
 
-// exportColumn is one column of the CSV and XLSX downloads. value returns
-// "" (or nil) for an empty cell, a string, an int64 or a time.Time,
-// matching the column's type.
+// exportColumn is one column of the CSV and XLSX downloads: its name and
+// its cell as text, in the form the CSV carries (dates YYYY-MM-DD,
+// instants RFC 3339 with the London offset, numbers in decimal).
 type exportColumn struct {
-	Name  string
-	Type  colType
-	Width float64 // XLSX column width; 0 for the default
-	value func(s *Server, r *exportRecord) any
+	Name string
+	Get  func(s *Server, r *exportRecord) string
 }
 
 // exportColumns is the one column table of the CSV and XLSX downloads;
-// append new fields here and both formats carry them. Dates come in one
-// form per column: start and end are the London calendar days (the last
-// day for end), start_time and end_time the instants of timed records
-// (empty for all-day ones). docs/formats.md lists the columns.
+// append new fields here (and their type to columnFormats) and both formats
+// carry them. Dates come in one form per column: start and end are the
+// London calendar days (the last day for end), start_time and end_time the
+// instants of timed records (empty for all-day ones). docs/formats.md
+// lists the columns.
 var exportColumns = []exportColumn{
-	{Name: "id", Type: colInt, value: func(_ *Server, r *exportRecord) any { return r.ID }},
-	{Name: "kind", Type: colCode, Width: 18, value: func(_ *Server, r *exportRecord) any { return string(r.Kind) }},
-	{Name: "title", Type: colText, Width: 60, value: func(_ *Server, r *exportRecord) any { return r.Title }},
-	{Name: "start", Type: colDate, Width: 12, value: func(_ *Server, r *exportRecord) any { return londonDay(r.StartAt, r.AllDay) }},
-	{Name: "end", Type: colDate, Width: 12, value: func(_ *Server, r *exportRecord) any {
+	{"id", func(_ *Server, r *exportRecord) string { return strconv.FormatInt(r.ID, 10) }},
+	{"kind", func(_ *Server, r *exportRecord) string { return string(r.Kind) }},
+	{"title", func(_ *Server, r *exportRecord) string { return r.Title }},
+	{"start", func(_ *Server, r *exportRecord) string { return londonDay(r.StartAt, r.AllDay) }},
+	{"end", func(_ *Server, r *exportRecord) string {
 		if r.EndAt == nil {
-			return nil
+			return ""
 		}
 		return londonDay(*r.EndAt, r.AllDay)
 	}},
-	{Name: "start_time", Type: colTime, Width: 19, value: func(_ *Server, r *exportRecord) any {
+	{"start_time", func(_ *Server, r *exportRecord) string {
 		if r.AllDay {
-			return nil
+			return ""
 		}
-		return r.StartAt
+		return londonTime(r.StartAt)
 	}},
-	{Name: "end_time", Type: colTime, Width: 19, value: func(_ *Server, r *exportRecord) any {
+	{"end_time", func(_ *Server, r *exportRecord) string {
 		if r.AllDay || r.EndAt == nil {
-			return nil
+			return ""
 		}
-		return *r.EndAt
+		return londonTime(*r.EndAt)
 	}},
-	{Name: "staff_group", Type: colCode, Width: 18, value: func(_ *Server, r *exportRecord) any { return r.StaffGroup }},
-	{Name: "unions", Type: colText, Width: 16, value: func(_ *Server, r *exportRecord) any { return strings.Join(r.Unions, "; ") }},
-	{Name: "dispute_id", Type: colInt, value: func(_ *Server, r *exportRecord) any {
+	{"staff_group", func(_ *Server, r *exportRecord) string { return r.StaffGroup }},
+	{"unions", func(_ *Server, r *exportRecord) string { return strings.Join(r.Unions, "; ") }},
+	{"dispute_id", func(_ *Server, r *exportRecord) string {
 		if r.DisputeID == nil {
-			return nil
+			return ""
 		}
-		return *r.DisputeID
+		return strconv.FormatInt(*r.DisputeID, 10)
 	}},
-	{Name: "summary", Type: colText, Width: 80, value: func(_ *Server, r *exportRecord) any { return r.Summary }},
-	{Name: "sources", Type: colText, Width: 40, value: func(_ *Server, r *exportRecord) any {
+	{"summary", func(_ *Server, r *exportRecord) string { return r.Summary }},
+	{"sources", func(_ *Server, r *exportRecord) string {
 		urls := make([]string, len(r.Sources))
 		for i, src := range r.Sources {
 			urls[i] = src.URL
 		}
 		return strings.Join(urls, " ")
 	}},
-	{Name: "permalink", Type: colURL, Width: 36, value: func(s *Server, r *exportRecord) any { return s.cfg.BaseURL + eventURL(r.ID) }},
-	{Name: "version", Type: colInt, value: func(_ *Server, r *exportRecord) any { return int64(r.Version) }},
-	{Name: "updated_at", Type: colTime, Width: 19, value: func(_ *Server, r *exportRecord) any { return r.UpdatedAt }},
+	{"permalink", func(s *Server, r *exportRecord) string { return s.cfg.BaseURL + eventURL(r.ID) }},
+	{"version", func(_ *Server, r *exportRecord) string { return strconv.Itoa(r.Version) }},
+	{"updated_at", func(_ *Server, r *exportRecord) string { return londonTime(r.UpdatedAt) }},
+}
+
+// columnFormat is how a column is typed and how wide it is in a workbook.
+type columnFormat struct {
+	Type  colType
+	Width float64 // 0 for the default
+}
+
+// columnFormats are the columns that are not plain user text, by name, so
+// the table of columns can grow without touching the writers: a column
+// missing here is text.
+var columnFormats = map[string]columnFormat{
+	"id": {colInt, 0}, "kind": {colCode, 18}, "title": {colText, 60},
+	"start": {colDate, 12}, "end": {colDate, 12}, "start_time": {colTime, 19}, "end_time": {colTime, 19},
+	"staff_group": {colCode, 18}, "unions": {colText, 16}, "dispute_id": {colInt, 0}, "summary": {colText, 80},
+	"sources": {colText, 40}, "permalink": {colCode, 36}, "version": {colInt, 0}, "updated_at": {colTime, 19},
+}
+
+// exportHeader is the header row of the downloads.
+func exportHeader() []string {
+	h := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		h[i] = c.Name
+	}
+	return h
+}
+
+// exportCells is r in exportHeader order, as text, not yet neutralised.
+func (s *Server) exportCells(r *exportRecord) []string {
+	out := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		out[i] = c.Get(s, r)
+	}
+	return out
 }
 
 // londonDay is the calendar day a record's date falls on: all-day dates
 // are stored as UTC midnights, timed ones are read in London.
-func londonDay(t time.Time, allDay bool) time.Time {
+func londonDay(t time.Time, allDay bool) string {
 	if allDay {
-		t = t.UTC()
-	} else {
-		t = t.In(models.London)
+		return t.UTC().Format(time.DateOnly)
 	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return t.In(models.London).Format(time.DateOnly)
 }
 
-// csvCell is a value as CSV text: dates as YYYY-MM-DD, instants as RFC 3339
-// with the London offset, user text neutralised.
-func csvCell(c exportColumn, v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case time.Time:
-		if c.Type == colDate {
-			return x.Format(time.DateOnly)
-		}
-		return x.In(models.London).Format(time.RFC3339)
-	case string:
-		if c.Type == colText {
-			return neutralise(x)
-		}
-		return x
-	}
-	return ""
-}
+// londonTime is an instant in RFC 3339 with the London offset.
+func londonTime(t time.Time) string { return t.In(models.London).Format(time.RFC3339) }
 
 // formulaStart reports whether a spreadsheet could read s as a formula:
 // after optional blanks, it starts with = + - @ (or a tab, CR or LF that

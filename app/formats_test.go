@@ -9,6 +9,7 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
@@ -356,5 +357,41 @@ func TestHeadlineSentence(t *testing.T) {
 		if got := headlineSentence(tc.v); got != tc.want {
 			t.Errorf("got %q\nwant %q", got, tc.want)
 		}
+	}
+}
+
+// TestExportDatesInLondon: a round starting 00:30 BST on 1 July is on 1
+// July in every column, with its offset; an all-day record is its day.
+func TestExportDatesInLondon(t *testing.T) {
+	s := &Server{cfg: Config{BaseURL: "https://x.example"}}
+	start := time.Date(2025, 6, 30, 23, 30, 0, 0, time.UTC)
+	end := start.Add(48 * time.Hour)
+	day := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		e    models.Event
+		want map[string]string
+	}{
+		{models.Event{ID: 1, Kind: models.KindStrikeRound, StartAt: start, EndAt: &end, Version: 3, UpdatedAt: start},
+			map[string]string{"start": "2025-07-01", "end": "2025-07-03", "start_time": "2025-07-01T00:30:00+01:00", "end_time": "2025-07-03T00:30:00+01:00", "version": "3"}},
+		{models.Event{ID: 2, Kind: models.KindMilestone, StartAt: day, AllDay: true, Version: 1, UpdatedAt: start},
+			map[string]string{"start": "2025-07-01", "end": "", "start_time": "", "end_time": "", "updated_at": "2025-07-01T00:30:00+01:00"}},
+	}
+	for _, tc := range cases {
+		cells := s.exportCells(&exportRecord{Event: &tc.e})
+		col := columnIndex(exportHeader())
+		for name, want := range tc.want {
+			if got := cells[col[name]]; got != want {
+				t.Errorf("record %d %s = %q, want %q", tc.e.ID, name, got, want)
+			}
+		}
+	}
+	if got := xlsxCell(colTime, "2025-07-01T00:30:00+01:00", 1, 2).(excelize.Cell); got.Value != time.Date(2025, 7, 1, 0, 30, 0, 0, time.UTC) || got.StyleID != 2 {
+		t.Errorf("workbook time %+v, want the London wall clock", got)
+	}
+	if got := xlsxCell(colInt, "12", 1, 2); got != int64(12) {
+		t.Errorf("workbook int %#v", got)
+	}
+	if got := xlsxCell(colDate, "not a date", 1, 2); got != "not a date" {
+		t.Errorf("unparsable date %#v, want the text kept", got)
 	}
 }
