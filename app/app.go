@@ -42,13 +42,14 @@ type Server struct {
 	activity analysis.Source
 	charts   ActivitySource
 	cache    *pageCache
-	// openapiJSON is the API contract as JSON, rendered once at start.
-	openapiJSON []byte
 	// routePaths are the registered route patterns, the only values the
 	// metrics' route label takes; filled on the first request, when every
 	// route is registered.
 	routePaths     map[string]struct{}
 	routePathsOnce sync.Once
+
+	// openapiJSON is the API contract as JSON, rendered once at start.
+	openapiJSON []byte
 }
 
 // New builds the Fiber application with every route and middleware. It
