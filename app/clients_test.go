@@ -459,6 +459,13 @@ window.addEventListener("error", function (e) { window.tlErrors.push(String(e.me
 		shot(fmt.Sprintf("21-embed-in-foreign-page-%d", width))
 	}
 
+	// The timeline card, as a narrow iframe would show it.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 900), chromedp.Navigate(api+"/embed/timeline?kind=strike_round"),
+		chromedp.WaitVisible(chromedp.CSS(".items"))); err != nil {
+		t.Fatal(err)
+	}
+	shot("24-embed-timeline-390")
+
 	// The record page offers the snippet the article above pasted.
 	for _, width := range []int64{1280, 390} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(fmt.Sprintf("%s/events/%d", api, hostile.ID)),
