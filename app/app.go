@@ -80,12 +80,19 @@ func New(d Deps) (*fiber.App, error) {
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler(d.Logger, s.renderError),
 		ProxyHeader:           proxyHeader(d.Config),
+
+		// Bodies are streamed and never parsed before a handler asks:
+		// limitBody and uploadLimit decide how much of one is read, after
+		// the route has authenticated its caller (body_limit.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
 	// requestid first so every log line has one; observe outside recover
 	// so a recovered panic is logged and counted as the 500 it becomes.
 	f.Use(requestid.New())
 	f.Use(s.observe)
 	f.Use(recover.New())
+	f.Use(s.limitBody)
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
 	f.Use(s.cache.invalidateOnWrite)

@@ -78,8 +78,13 @@ func errorHandler(log *slog.Logger, renderPage func(c *fiber.Ctx, e *Error) erro
 			log.Error("request failed", "status", e.Status, "method", c.Method(), "path", c.Path(),
 				"request_id", c.Locals("requestid"), "err", err)
 		}
-		if e.Status == fiber.StatusServiceUnavailable {
+		if e.Status == fiber.StatusServiceUnavailable && c.Response().Header.Peek(fiber.HeaderRetryAfter) == nil {
 			c.Set(fiber.HeaderRetryAfter, "5")
+		}
+		if n := c.Request().Header.ContentLength(); n > 8<<10 || n == -1 {
+			// The body may be unread (streamed, refused before reading):
+			// the connection cannot carry another request.
+			c.Response().SetConnectionClose()
 		}
 		if wantsJSON(c) || renderPage == nil {
 			body := fiber.Map{"error": e.Msg}
