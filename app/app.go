@@ -42,6 +42,9 @@ type Server struct {
 	activity analysis.Source
 	charts   ActivitySource
 	cache    *pageCache
+	// loginSem bounds concurrent password checks (login_throttle.go).
+	loginSem      semaphore
+	loginSlotWait time.Duration
 	// routePaths are the registered route patterns, the only values the
 	// metrics' route label takes; filled on the first request, when every
 	// route is registered.
@@ -52,6 +55,12 @@ type Server struct {
 // New builds the Fiber application with every route and middleware. It
 // fails when a page template does not parse.
 func New(d Deps) (*fiber.App, error) {
+	_, f, err := newServer(d)
+	return f, err
+}
+
+// newServer is New, also returning the handlers' shared state (tests).
+func newServer(d Deps) (*Server, *fiber.App, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
@@ -63,9 +72,10 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
 		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
+	s.loginSem, s.loginSlotWait = make(semaphore, loginSlots), loginSlotWait
 	v, err := newViews()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f := fiber.New(fiber.Config{
 		Views:   v,
@@ -79,7 +89,6 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler(d.Logger, s.renderError),
-		ProxyHeader:           proxyHeader(d.Config),
 
 		// Bodies are streamed and never parsed before a handler asks:
 		// limitBody and uploadLimit decide how much of one is read, after
@@ -97,12 +106,5 @@ func New(d Deps) (*fiber.App, error) {
 	f.Use(s.securityHeaders)
 	f.Use(s.cache.invalidateOnWrite)
 	s.routes(f)
-	return f, nil
-}
-
-func proxyHeader(c Config) string {
-	if c.TrustProxy {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
+	return s, f, nil
 }

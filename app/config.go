@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"time"
@@ -35,6 +36,10 @@ type Config struct {
 	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
 	// load balancer); STRIKELINE_TRUST_PROXY=1.
 	TrustProxy bool
+	// TrustedProxies (STRIKELINE_TRUSTED_PROXIES, CIDRs; default loopback
+	// and the private ranges) are the proxies whose X-Forwarded-For entry
+	// is believed; the client is the right-most address not among them.
+	TrustedProxies []netip.Prefix
 	// PageCacheTTL is how long anonymous timeline pages are served from
 	// memory (STRIKELINE_PAGE_CACHE_SECONDS, default 5; 0 turns it off).
 	// Writes through this instance clear the cache at once.
@@ -71,6 +76,9 @@ func ConfigFromEnv() (Config, error) {
 		return c, err
 	}
 	c.TrustProxy = os.Getenv("STRIKELINE_TRUST_PROXY") == "1"
+	if c.TrustedProxies, err = parseProxies(env("STRIKELINE_TRUSTED_PROXIES", defaultTrustedProxies)); err != nil {
+		return c, err
+	}
 	secs, err := envInt("STRIKELINE_PAGE_CACHE_SECONDS", 5)
 	if err != nil {
 		return c, err

@@ -31,6 +31,13 @@ func (e *Error) Unwrap() error { return e.Cause }
 // httpError builds an Error.
 func httpError(status int, msg string) *Error { return &Error{Status: status, Msg: msg} }
 
+// unavailable is the 503 for a store error where the answer depends on
+// the database (authentication): a failing database must not look like a
+// wrong credential, which would log browser users out.
+func unavailable(err error) *Error {
+	return &Error{Status: fiber.StatusServiceUnavailable, Msg: "the database is unavailable; try again shortly", Cause: err}
+}
+
 // classify maps any error to the status and safe message the client sees.
 func classify(err error) *Error {
 	var ae *Error

@@ -40,7 +40,8 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	case errors.Is(err, models.ErrUnauthorized):
 		s.clearCookie(c, sessionCookie)
 	case err != nil:
-		return err
+		// The database failed, not the cookie: keep it, answer 503.
+		return unavailable(err)
 	default:
 		c.Locals(localUser, u)
 		c.Locals(localSession, sess)
