@@ -138,12 +138,36 @@ func (s *Server) requirePage(c *fiber.Ctx, role models.Role) error {
 	return c.Next()
 }
 
-// safeNext keeps a post-login redirect on this site: a local absolute path,
-// never "//host" or a scheme.
+// safeNext keeps a post-login redirect on this site: a clean local path
+// such as "/events/3?tab=history", else "/". Browsers forgive a lot in a
+// Location header (they drop tabs and newlines, read "\\" as "/"), so
+// anything that is not plain printable ASCII is refused, and so is any
+// control character, "//" or backslash, decoded or percent-encoded (to
+// any depth), that could turn the path into "//evil.example".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || len(next) > 2000 {
 		return "/"
 	}
-	return next
+	for s, i := next, 0; i < 4; i++ {
+		for _, r := range s {
+			// The header itself must be plain printable ASCII; a decoded
+			// layer may hold spaces or letters, never control characters.
+			if r < ' ' || r == 0x7f || r == '\\' || (i == 0 && (r == ' ' || r > 0x7f)) {
+				return "/"
+			}
+		}
+		if strings.Contains(s, "//") {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if d == s {
+			return next
+		}
+		s = d
+	}
+	// Encoded more deeply than any link of ours.
+	return "/"
 }
