@@ -45,6 +45,8 @@ type Server struct {
 	// loginSem bounds concurrent password checks (login_throttle.go).
 	loginSem      semaphore
 	loginSlotWait time.Duration
+	// impactSem bounds anonymous impact computations (impact_gate.go).
+	impactSem semaphore
 	// routePaths are the registered route patterns, the only values the
 	// metrics' route label takes; filled on the first request, when every
 	// route is registered.
@@ -73,6 +75,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
 		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
 	s.loginSem, s.loginSlotWait = make(semaphore, loginSlots), loginSlotWait
+	s.impactSem = make(semaphore, max(d.Config.AnonImpactConcurrency, 1))
 	v, err := newViews()
 	if err != nil {
 		return nil, nil, err

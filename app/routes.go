@@ -78,7 +78,7 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))
 	api.Get("/events/:id/history", s.apiHistory(""))
-	api.Get("/events/:id/impact", s.apiImpact)
+	api.Get("/events/:id/impact", s.anonImpactGate, s.apiImpact)
 	api.Get("/activity", s.apiActivity(false))
 	api.Get("/activity.csv", s.apiActivity(true))
 	api.Get("/activity/categories", s.apiCategories(false))
