@@ -104,6 +104,8 @@ func tokensEqual(got, want string) bool {
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: s.cfg.SecureCookies}
+	// A response that hands out a token must not be kept by a cache.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	if maxAge > 0 {
 		ck.Expires = time.Now().Add(maxAge)
 		ck.MaxAge = int(maxAge.Seconds())
