@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -81,6 +82,12 @@ func safeMalformed(err error) string {
 func errorHandler(log *slog.Logger, renderPage func(c *fiber.Ctx, e *Error) error) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		e := classify(err)
+		if e.Status == fiber.StatusInternalServerError && errors.Is(c.UserContext().Err(), context.DeadlineExceeded) {
+			// The request ran out of time (STRIKELINE_REQUEST_TIMEOUT) and
+			// the cut-off work failed, however the driver words it: the
+			// server is overloaded, not broken.
+			e = &Error{Status: fiber.StatusServiceUnavailable, Msg: "the server is busy; try again shortly", Cause: err}
+		}
 		if e.Status >= 500 {
 			log.Error("request failed", "status", e.Status, "method", c.Method(), "path", c.Path(),
 				"request_id", c.Locals("requestid"), "err", err)
