@@ -150,3 +150,37 @@ func TestAuthenticatedLargeUpload(t *testing.T) {
 		}
 	})
 }
+
+// TestLongUploadFileName: a file name longer than the column (500
+// characters) is shortened for storage, keeping its end, not a 500.
+func TestLongUploadFileName(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		fx := newFixture(t, s)
+		name := strings.Repeat("é", 700) + "_Sub_ICB_Nov23.csv"
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write([]byte("FOO,BAR\n1,2\n"))
+		mw.Close()
+		req := httptest.NewRequest("POST", "/api/v1/imports", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+fx.tokens[models.RoleAnalyst])
+		res, err := fx.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusAccepted {
+			t.Fatalf("upload with a %d-character name: %d %s", len([]rune(name)), res.StatusCode, b)
+		}
+		var out struct {
+			Imports []struct {
+				FileName string `json:"file_name"`
+			}
+		}
+		json.Unmarshal(b, &out)
+		if len(out.Imports) != 1 || len([]rune(out.Imports[0].FileName)) > 500 || !strings.HasSuffix(out.Imports[0].FileName, "_Sub_ICB_Nov23.csv") {
+			t.Errorf("stored name %q", out.Imports)
+		}
+	})
+}
