@@ -111,7 +111,16 @@ var dummyHash = sync.OnceValue(func() string {
 // Authenticate checks an email and password. Unknown users, disabled users
 // and wrong passwords all give ErrUnauthorized.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
-	u, err := s.UserByEmail(ctx, email)
+	var u *User
+	email, err := NormalizeEmail(email)
+	if err == nil {
+		u, err = s.UserByEmail(ctx, email)
+	} else {
+		// No account can have an address that does not normalise (they
+		// are all made through NormalizeEmail): unknown, without asking
+		// the database (PostgreSQL refuses NUL and invalid UTF-8).
+		err = ErrNotFound
+	}
 	if errors.Is(err, ErrNotFound) {
 		CheckPassword(dummyHash(), password)
 		return nil, ErrUnauthorized
@@ -203,7 +212,7 @@ type LoginCounts struct {
 // attempt to commit counts at least k-1 others. The row stays as a failure
 // unless LoginSucceeded or ForgetLoginAttempt removes it.
 func (s *Store) BeginLogin(ctx context.Context, email, ip string, now, since time.Time) (int64, LoginCounts, error) {
-	email, ip = strings.ToLower(truncate(email, 320)), truncate(ip, 64)
+	email, ip = loginKey(email), loginKey(ip)
 	a := &LoginAttempt{Email: email, IP: ip, At: now.UTC()}
 	var c LoginCounts
 	if err := s.DB.WithContext(ctx).Create(a).Error; err != nil {
@@ -229,6 +238,19 @@ func (s *Store) BeginLogin(ctx context.Context, email, ip string, now, since tim
 	return a.ID, c, nil
 }
 
+// loginKey is how an email or address typed into the login form is kept
+// in login_attempts: lower case, valid UTF-8 without control characters
+// (PostgreSQL refuses NUL), within the column's 320 characters.
+func loginKey(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(strings.ToLower(strings.TrimSpace(s)), "\uFFFD"))
+	return clipMiddle(s, 320)
+}
+
 // ForgetLoginAttempt removes an attempt that was refused before its
 // password was checked, so waiting out a refusal is not itself a failure.
 func (s *Store) ForgetLoginAttempt(ctx context.Context, id int64) error {
@@ -242,7 +264,7 @@ func (s *Store) ForgetLoginAttempt(ctx context.Context, id int64) error {
 // (and the successful attempt itself). Failures from other addresses stay:
 // they are someone else's, and count only against that someone.
 func (s *Store) LoginSucceeded(ctx context.Context, email, ip string) error {
-	err := s.DB.WithContext(ctx).Where("email = ? AND ip = ?", strings.ToLower(truncate(email, 320)), truncate(ip, 64)).
+	err := s.DB.WithContext(ctx).Where("email = ? AND ip = ?", loginKey(email), loginKey(ip)).
 		Delete(&LoginAttempt{}).Error
 	if err != nil {
 		return fmt.Errorf("store: unable to clear login attempts: %w", err)
@@ -254,9 +276,9 @@ func (s *Store) LoginSucceeded(ctx context.Context, email, ip string) error {
 // from ip only, and returns how many were forgotten (strikeline user
 // unlock).
 func (s *Store) UnlockLogins(ctx context.Context, email, ip string) (int64, error) {
-	q := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email)))
+	q := s.DB.WithContext(ctx).Where("email = ?", loginKey(email))
 	if ip != "" {
-		q = q.Where("ip = ?", ip)
+		q = q.Where("ip = ?", loginKey(ip))
 	}
 	res := q.Delete(&LoginAttempt{})
 	if res.Error != nil {
@@ -269,9 +291,9 @@ func (s *Store) UnlockLogins(ctx context.Context, email, ip string) (int64, erro
 // from ip or (ip empty) from anywhere.
 func (s *Store) CountLogins(ctx context.Context, email, ip string, since time.Time) (int64, error) {
 	var n int64
-	q := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND at > ?", strings.ToLower(email), since)
+	q := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND at > ?", loginKey(email), since)
 	if ip != "" {
-		q = q.Where("ip = ?", ip)
+		q = q.Where("ip = ?", loginKey(ip))
 	}
 	if err := q.Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("store: unable to count login attempts: %w", err)
