@@ -86,7 +86,7 @@ probe() {
     curl -s -m 5 -H "Authorization: Bearer $token" "$base/api/v1/imports?limit=1" | grep -q '"status":"running"' || break
     sleep 0.2
   done
-  reset_peak
+  reset_peak; before=$(kb VmRSS)
   up A_Nov23.csv >"$tmp/impA" & local upA=$!
   sleep 0.05; up B_Nov23.csv >"$tmp/impB"; wait "$upA"
   # Wait for both runs to finish.
