@@ -197,3 +197,14 @@ func TestLoginWait(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		200 * time.Millisecond: "1 second", time.Second: "1 second", 1500 * time.Millisecond: "2 seconds",
+		89 * time.Second: "89 seconds", 15 * time.Minute: "15 minutes", 90 * time.Second: "2 minutes",
+	} {
+		if got := waitText(d); got != want {
+			t.Errorf("waitText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -82,10 +82,14 @@ func (s *Server) postLogin(c *fiber.Ctx) error {
 	return c.Redirect(p.Next, fiber.StatusSeeOther)
 }
 
-// waitText says a wait in words: "12 seconds", "4 minutes".
+// waitText says a wait in words: "1 second", "12 seconds", "4 minutes".
 func waitText(d time.Duration) string {
-	if d < 90*time.Second {
-		return retryAfter(d) + " seconds"
+	n, unit := int(math.Ceil(d.Seconds())), "second"
+	if d >= 90*time.Second {
+		n, unit = int(math.Ceil(d.Minutes())), "minute"
 	}
-	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
+	if n != 1 {
+		unit += "s"
+	}
+	return strconv.Itoa(n) + " " + unit
 }
