@@ -18,13 +18,25 @@ const impactSlotWait = 500 * time.Millisecond
 // Retry-After. A result cache in front of this makes repeats cheap; the
 // gate bounds what still has to be computed.
 func (s *Server) anonImpactGate(c *fiber.Ctx) error {
-	if currentUser(c) != nil {
-		return c.Next()
-	}
-	if !s.impactSem.acquire(c.UserContext(), impactSlotWait) {
+	release, ok := s.anonImpactSlot(c)
+	if !ok {
 		c.Set(fiber.HeaderRetryAfter, "2")
 		return httpError(fiber.StatusTooManyRequests, "impact figures are busy being computed for other visitors; try again in a few seconds, or sign in")
 	}
-	defer s.impactSem.release()
+	defer release()
 	return c.Next()
+}
+
+// anonImpactSlot takes one of the anonymous impact slots for an anonymous
+// caller (a signed-in caller needs none). A page that shows impact figures
+// calls it around the computation and, when it is refused, shows the page
+// without them ("busy, reload shortly") rather than failing whole.
+func (s *Server) anonImpactSlot(c *fiber.Ctx) (release func(), ok bool) {
+	if currentUser(c) != nil {
+		return func() {}, true
+	}
+	if !s.impactSem.acquire(c.UserContext(), impactSlotWait) {
+		return nil, false
+	}
+	return s.impactSem.release, true
 }
