@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
+
+	"github.com/strikeline/strikeline/models"
 	"golang.org/x/text/message"
 )
 
@@ -191,15 +193,11 @@ func ShortLabel(label string) string {
 }
 
 // AreaNames writes area codes as words for a sentence: ENGLAND is
-// "England"; other codes are shown as given (names, when known, come from
-// the caller).
+// "England" (the label table in models); other codes are shown as given.
 func AreaNames(codes []string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = c
-		if c == England {
-			out[i] = "England"
-		}
+		out[i] = models.CodeWords(c)
 	}
 	return strings.Join(out, ", ")
 }
