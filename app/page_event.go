@@ -59,8 +59,13 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
 		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
 	p.Impact = s.eventImpact(ctx, e, c.Query("days") == "all")
-	if p.Impact.Headline == "" && len(p.Impact.Charts) == 0 && p.Impact.Note == "" {
+	if len(p.Impact.Charts) == 0 {
+		// No effect to draw: show the activity around the record instead,
+		// and say why there is no effect.
 		p.Chart, p.ChartNote = s.activityChart(ctx, e)
+		if p.Impact.Note != "" {
+			p.ChartNote = p.Impact.Note
+		}
 	}
 	p.Figures = hospitalFigures(doc)
 	return s.render(c, fiber.StatusOK, "event", p)

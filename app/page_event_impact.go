@@ -259,72 +259,66 @@ func baselineChart(res *analysis.Result, mr analysis.MetricResult, measure, area
 	return b
 }
 
-// itsChart draws the interrupted time series around the change: observed
-// working days, the fitted model and the counterfactual (no change).
+// itsChart draws the interrupted time series around the change as weekly
+// means of working days (daily values swing with the weekday far more
+// than the step): observed, the fitted model and the counterfactual.
 func itsChart(mr analysis.MetricResult, measure, area string) chartBlock {
 	r := mr.ITS
-	from := r.InterventionDay.AddDate(0, 0, -7*26)
-	var days []time.Time
-	var obs, fit, cf []svgchart.DayValue
-	for _, d := range r.Days {
-		if d.Day.Before(from) {
-			continue
-		}
-		days = append(days, d.Day)
-		obs = append(obs, svgchart.DayValue{Day: d.Day, Value: d.Observed})
-		fit = append(fit, svgchart.DayValue{Day: d.Day, Value: d.Fitted})
-		if !d.Day.Before(r.InterventionDay) {
-			cf = append(cf, svgchart.DayValue{Day: d.Day, Value: d.Counterfactual})
-		}
-	}
-	ratio := mr.Metric.IsRatio()
-	last := r.InterventionDay
-	if len(days) > 0 {
-		last = days[len(days)-1]
-	}
-	id := "chart-its"
-	c := svgchart.Chart{ID: id, Percent: ratio, Days: days,
-		Title:  fmt.Sprintf("%s in %s around the change on %s: observed, fitted and counterfactual", measure, area, r.InterventionDay.Format("2 Jan 2006")),
-		Desc:   "Working days only. The fitted line is the interrupted time series; the counterfactual is the same model without the change. The table below gives weekly means.",
-		YLabel: yLabelOf(mr.Metric),
-		Lines: []svgchart.Line{{Name: "Observed", Class: "observed-thin", Points: obs}, {Name: "Counterfactual (no change)", Class: "counterfactual", Dashed: true, Points: cf},
-			{Name: "Fitted", Class: "fitted", Points: fit}},
-		Windows: []svgchart.Window{{From: r.InterventionDay, To: last, Label: "After the change", Class: "window-post"}},
-	}
-	b := chartBlock{ID: id, Heading: "Before and after the change", SVG: template.HTML(svgchart.Both(c)),
-		Legend: []legendItem{{"observed-thin", "Observed (working days)"}, {"fitted", "Fitted model"}, {"counterfactual", "Counterfactual: no change"}, {"window-post", "After the change"}}}
-	unit := "a day"
-	l, s := r.Level, r.Slope
-	lvl := fmt.Sprintf("Level change at the change: %s %s (95%% interval %s to %s).", fmtSigned(l.Estimate, ratio), unit, fmtSigned(l.Lower, ratio), fmtSigned(l.Upper, ratio))
-	slope := fmt.Sprintf("Slope change: %s a day per week (95%% interval %s to %s).", fmtSigned(s.Estimate*7, ratio), fmtSigned(s.Lower*7, ratio), fmtSigned(s.Upper*7, ratio))
-	b.Words = []string{lvl, slope, fmt.Sprintf("Model: %s working days, Newey–West standard errors with %d lags%s.", analysis.Thousands(float64(r.N)), r.MaxLags, map[bool]string{true: ", with an annual cycle", false: ""}[r.Seasonal])}
-	b.Table = dataTable{Summary: "Weekly means as a table", Caption: "Weekly means of working days", Head: []string{"Week of", "Observed", "Fitted", "Counterfactual"}}
+	from := monday(r.InterventionDay).AddDate(0, 0, -7*26)
 	type acc struct{ o, f, c, nc, n float64 }
-	var order []time.Time
-	weeks := map[time.Time]*acc{}
+	var weeks []time.Time
+	sums := map[time.Time]*acc{}
 	for _, d := range r.Days {
 		if d.Day.Before(from) {
 			continue
 		}
 		w := monday(d.Day)
-		a, ok := weeks[w]
+		a, ok := sums[w]
 		if !ok {
 			a = &acc{}
-			weeks[w] = a
-			order = append(order, w)
+			sums[w] = a
+			weeks = append(weeks, w)
 		}
 		a.o, a.f, a.n = a.o+d.Observed, a.f+d.Fitted, a.n+1
 		if !d.Day.Before(r.InterventionDay) {
 			a.c, a.nc = a.c+d.Counterfactual, a.nc+1
 		}
 	}
-	for _, w := range order {
-		a := weeks[w]
+	ratio := mr.Metric.IsRatio()
+	var obs, fit, cf []svgchart.DayValue
+	table := dataTable{Summary: "Weekly means as a table", Caption: "Weekly means of working days: observed, fitted and counterfactual",
+		Head: []string{"Week of", "Observed", "Fitted", "Counterfactual"}}
+	for _, w := range weeks {
+		a := sums[w]
+		obs = append(obs, svgchart.DayValue{Day: w, Value: a.o / a.n})
+		fit = append(fit, svgchart.DayValue{Day: w, Value: a.f / a.n})
 		cfs := "–"
 		if a.nc > 0 {
+			cf = append(cf, svgchart.DayValue{Day: w, Value: a.c / a.nc})
 			cfs = fmtValue(a.c/a.nc, ratio)
 		}
-		b.Table.Rows = append(b.Table.Rows, []string{w.Format("2 Jan 2006"), fmtValue(a.o/a.n, ratio), fmtValue(a.f/a.n, ratio), cfs})
+		table.Rows = append(table.Rows, []string{w.Format("2 Jan 2006"), fmtValue(a.o/a.n, ratio), fmtValue(a.f/a.n, ratio), cfs})
+	}
+	last := monday(r.InterventionDay)
+	if len(weeks) > 0 {
+		last = weeks[len(weeks)-1]
+	}
+	id := "chart-its"
+	c := svgchart.Chart{ID: id, Percent: ratio, Days: weeks,
+		Title:  fmt.Sprintf("%s in %s around the change on %s: observed, fitted and counterfactual, weekly means", measure, area, r.InterventionDay.Format("2 Jan 2006")),
+		Desc:   "Weekly means of working days. The fitted line is the interrupted time series; the counterfactual is the same model without the change. The table below gives the same figures.",
+		YLabel: yLabelOf(mr.Metric) + " (weekly mean)",
+		Lines: []svgchart.Line{{Name: "Observed", Class: "observed-thin", Points: obs}, {Name: "Counterfactual (no change)", Class: "counterfactual", Dashed: true, Points: cf},
+			{Name: "Fitted", Class: "fitted", Points: fit}},
+		Windows: []svgchart.Window{{From: monday(r.InterventionDay), To: last.AddDate(0, 0, 6), Label: "After the change", Class: "window-post"}},
+	}
+	b := chartBlock{ID: id, Heading: "Before and after the change", SVG: template.HTML(svgchart.Both(c)), Table: table,
+		Legend: []legendItem{{"observed-thin", "Observed"}, {"fitted", "Fitted model"}, {"counterfactual", "Counterfactual: no change"}, {"window-post", "After the change"}}}
+	l, sl := r.Level, r.Slope
+	b.Words = []string{
+		fmt.Sprintf("Level change (the step when the change came in): %s a day (95%% interval %s to %s).", fmtSigned(l.Estimate, ratio), fmtSigned(l.Lower, ratio), fmtSigned(l.Upper, ratio)),
+		fmt.Sprintf("Slope change (how the trend bent afterwards): %s a day per week (95%% interval %s to %s).", fmtSigned(sl.Estimate*7, ratio), fmtSigned(sl.Lower*7, ratio), fmtSigned(sl.Upper*7, ratio)),
+		fmt.Sprintf("Model: %s working days, Newey–West standard errors with %d lags%s.", analysis.Thousands(float64(r.N)), r.MaxLags, map[bool]string{true: ", with an annual cycle", false: ""}[r.Seasonal]),
 	}
 	return b
 }
@@ -365,23 +359,40 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 			dots = append(dots, svgchart.Dot{Day: w, Value: p.Value, Class: class, Title: fmt.Sprintf("Week of %s: %s (%s)", w.Format("2 Jan 2006"), fmtValue(p.Value, ratio), p.Label)})
 		}
 	}
+	// Every logged event that starts in range (disputes are containers,
+	// not events), on the week that holds it; events of one week share a
+	// marker.
 	var marks []svgchart.Marker
 	var notes []markerNote
-	for i, e := range evs {
+	selfRebase := false
+	for _, e := range evs {
 		d, _ := e.Days()
-		label := fmt.Sprint(i + 1)
+		if e.Kind == models.KindDispute || d.Before(first) || d.After(last) {
+			continue
+		}
+		label := fmt.Sprint(len(notes) + 1)
 		text := fmt.Sprintf("%s: %s (%s)", d.Format("2 Jan 2006"), e.Title, e.Kind.Label())
 		class := "marker"
 		if e.ID == res.Spec.EventID {
 			text += ", this record"
+			selfRebase = e.SPCRebase
 		}
 		for _, r := range used {
 			if r.Title == e.Title && impact.Civil(r.Day).Equal(impact.Civil(d)) {
 				class, text = "marker rebase", text+", limits recalculated from here"
 			}
 		}
-		marks = append(marks, svgchart.Marker{Day: d, Label: label, Title: text, Class: class})
 		notes = append(notes, markerNote{Label: label, Text: text, URL: eventURL(e.ID)})
+		w := monday(d)
+		if n := len(marks); n > 0 && marks[n-1].Day.Equal(w) {
+			marks[n-1].Label += "," + label
+			marks[n-1].Title += "; " + text
+			if class != "marker" {
+				marks[n-1].Class = class
+			}
+			continue
+		}
+		marks = append(marks, svgchart.Marker{Day: w, Label: label, Title: text, Class: class})
 	}
 	id := "chart-spc"
 	c := svgchart.Chart{ID: id, Percent: ratio, Days: days,
@@ -395,10 +406,14 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 	b := chartBlock{ID: id, Heading: "Control chart (SPC)", SVG: template.HTML(svgchart.Both(c)), Markers: notes,
 		Legend: []legendItem{{"observed", "Weekly mean"}, {"mean", "Centre line"}, {"limit", "Process limits"}, {"special-low", "Special cause, low"}, {"special-high", "Special cause, high"}, {"marker", "Logged event"}}}
 	b.Words = append(b.Words, "Signal in the event's weeks: "+ch.Signal+".")
-	if len(used) == 0 {
+	switch {
+	case len(used) == 0 && selfRebase:
+		b.Words = append(b.Words, fmt.Sprintf("Limits come from the %s before the event. This record is marked as a rebase point: charts after it recalculate their limits from here, while its own chart keeps the limits from before it so that its effect shows.",
+			analysis.Plural(ch.BaselineWeeks, "week", "weeks")))
+	case len(used) == 0:
 		b.Words = append(b.Words, fmt.Sprintf("Limits come from the %s before the event. They are recalculated only at a logged event a planner marks as a rebase point; none falls in this range.",
 			analysis.Plural(ch.BaselineWeeks, "week", "weeks")))
-	} else {
+	default:
 		var why []string
 		for _, r := range used {
 			why = append(why, fmt.Sprintf("%s (%s)", r.Title, impact.Civil(r.Day).Format("2 Jan 2006")))
@@ -421,11 +436,13 @@ func effectOf(m analysis.MetricView, mr analysis.MetricResult) effectRow {
 	switch {
 	case m.Baseline != nil && m.Baseline.DaysIncluded > 0:
 		c := m.Baseline.Cumulative.Relative
-		r.Effect, r.Interval = signedPct(c.Value), signedPct(c.Lower)+" to "+signedPct(c.Upper)
+		r.Effect, r.Interval = signedPct(c.Value), "95% interval "+signedPct(c.Lower)+" to "+signedPct(c.Upper)
 		r.Days = analysis.Plural(m.Baseline.DaysIncluded, "day", "days")
 	case m.ITS != nil:
-		r.Effect = signedPct(m.ITS.MeanRelativeChange) + " (post period)"
-		r.Interval = "level " + fmtSigned(m.ITS.Level.Lower, mr.Metric.IsRatio()) + " to " + fmtSigned(m.ITS.Level.Upper, mr.Metric.IsRatio()) + " a day"
+		ratio := mr.Metric.IsRatio()
+		r.Effect = signedPct(m.ITS.MeanRelativeChange) + " against the counterfactual"
+		r.Interval = fmt.Sprintf("level change %s a day (95%% interval %s to %s)", fmtSigned(m.ITS.Level.Estimate, ratio),
+			fmtSigned(m.ITS.Level.Lower, ratio), fmtSigned(m.ITS.Level.Upper, ratio))
 		r.Days = analysis.Plural(m.ITS.N, "working day", "working days") + " modelled"
 	case m.Error != "":
 		r.Effect = "not analysed: " + m.Error

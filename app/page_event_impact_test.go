@@ -142,8 +142,8 @@ func TestEventPageImpact(t *testing.T) {
 
 		// The regulatory change: ITS lines and the level change in words.
 		_, rc := c.get(fmt.Sprintf("/events/%d", change.ID))
-		for _, w := range []string{`id="chart-its-h"`, `class="line fitted"`, `class="line counterfactual"`, "Level change at the change:",
-			"Slope change:", "when the change came in"} {
+		for _, w := range []string{`id="chart-its-h"`, `class="line fitted"`, `class="line counterfactual"`, "Level change (the step when the change came in):",
+			"Slope change (how the trend bent afterwards):", "when the change came in"} {
 			if !strings.Contains(rc, w) {
 				t.Errorf("regulatory change page lacks %q", w)
 			}
