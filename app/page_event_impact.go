@@ -222,12 +222,17 @@ func baselineChart(res *analysis.Result, mr analysis.MetricResult, measure, area
 		Bands:   []svgchart.Band{{Name: "95% prediction band", Lower: points(bdays, lower), Upper: points(bdays, upper)}},
 		Lines:   []svgchart.Line{{Name: "Expected", Class: "expected", Dashed: true, Points: points(bdays, expected)}, {Name: "Observed", Class: "observed", Points: obs}},
 		Windows: windowsOf(res), Shades: shades, Markers: marks,
-		ZeroBased: all && !ratio,
+		ZeroBased: all && !ratio, MarkGaps: !all,
 	}
 	b := chartBlock{ID: id, Heading: "Observed and expected, day by day", SVG: template.HTML(svgchart.Both(c)), Markers: notes,
 		Legend: []legendItem{{"observed", "Observed"}, {"expected", "Expected (same weekday, 6 earlier weeks)"}, {"band", "95% prediction band"}, {"window-action", "Strike days"}}}
 	if all {
 		b.Legend = append(b.Legend, legendItem{"weekend", "Weekend"}, legendItem{"holiday", "Bank holiday"})
+	} else {
+		b.Legend = append(b.Legend, legendItem{"gap", "Weekend left out"})
+		if len(notes) > 0 {
+			b.Legend = append(b.Legend, legendItem{"marker holiday", "BH: bank holiday left out"})
+		}
 	}
 	b.Words = append(b.Words, "Expected is the mean of the same weekday in the six weeks before, leaving out bank holidays and other events' days; "+
 		"the band is where 95% of ordinary days would fall.")

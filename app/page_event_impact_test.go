@@ -99,7 +99,7 @@ func TestEventPageImpact(t *testing.T) {
 		for _, w := range []string{
 			`class="chart chart-wide"`, `class="chart chart-narrow"`, `id="chart-baseline-h"`, `id="chart-spc-h"`,
 			`class="window window-action"`, `95% prediction band`, `<th scope="row">Fri 25 Jul 2025</th>`,
-			`Show every calendar day`, `Hospitals (NHS England’s published figures)`, `54,321`, `Source: www.england.nhs.uk`,
+			`Show every calendar day`, `class="gap"`, `Weekend left out`, `Hospitals (NHS England’s published figures)`, `54,321`, `Source: www.england.nhs.uk`,
 			`Full walkout`, `<dd>England</dd>`, `Contract change, June 2025`, "limits recalculated from here", "Limits are recalculated from Contract change, June 2025 (2 Jun 2025)", // a logged rebase in range
 		} {
 			if !strings.Contains(body, w) {

@@ -87,6 +87,10 @@ type Chart struct {
 	Dots    []Dot
 	// ZeroBased starts the y axis at zero.
 	ZeroBased bool
+	// MarkGaps draws a thin line wherever listed days skip calendar days
+	// (a working-day axis skipping a weekend), so the reader sees where
+	// days were left out.
+	MarkGaps bool
 }
 
 // Size is a drawing size.
@@ -171,6 +175,16 @@ func Draw(c Chart, sz Size) string {
 		}
 		fmt.Fprintf(&b, `<rect class="shade %s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s</title></rect>`,
 			esc(s.Class), x(i)-slot/2, top, slot, plotH, esc(s.Label))
+	}
+	if c.MarkGaps {
+		for i := 1; i < len(c.Days); i++ {
+			skipped := int(civil(c.Days[i]).Sub(civil(c.Days[i-1])).Hours()/24) - 1
+			if skipped <= 0 {
+				continue
+			}
+			fmt.Fprintf(&b, `<line class="gap" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"><title>%s left out</title></line>`,
+				x(i)-slot/2, x(i)-slot/2, top, bottom, esc(plural(skipped, "day", "days")))
+		}
 	}
 	for wi, w := range c.Windows {
 		i0, i1, ok := span(c.Days, w.From, w.To)
@@ -352,6 +366,13 @@ func nearest(days []time.Time, t time.Time) (int, bool) {
 func civil(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 func nonEmpty(s, def string) string {

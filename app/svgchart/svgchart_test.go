@@ -39,12 +39,13 @@ func TestDraw(t *testing.T) {
 		}
 	}
 	c := Chart{ID: "c1", Title: `Appointments <around> "round 12"`, Desc: "Daily & total", YLabel: "appointments a day", Days: days,
-		Lines:   []Line{{Name: "Observed", Class: "observed", Points: obs}, {Name: "Expected", Class: "expected", Points: exp, Dashed: true}},
-		Bands:   []Band{{Name: "95% prediction band", Lower: lo, Upper: hi}},
-		Windows: []Window{{From: day("2025-07-25"), To: day("2025-07-29"), Label: "Strike", Class: "window-action"}},
-		Shades:  []Shade{{Day: day("2025-08-04"), Class: "holiday", Label: "Bank holiday"}},
-		Markers: []Marker{{Day: day("2025-07-26"), Label: "1", Title: "Event on a Saturday"}},
-		Dots:    []Dot{{Day: day("2025-07-28"), Value: 1_028_000, Class: "special-low", Title: "Special cause"}},
+		Lines:    []Line{{Name: "Observed", Class: "observed", Points: obs}, {Name: "Expected", Class: "expected", Points: exp, Dashed: true}},
+		Bands:    []Band{{Name: "95% prediction band", Lower: lo, Upper: hi}},
+		Windows:  []Window{{From: day("2025-07-25"), To: day("2025-07-29"), Label: "Strike", Class: "window-action"}},
+		Shades:   []Shade{{Day: day("2025-08-04"), Class: "holiday", Label: "Bank holiday"}},
+		Markers:  []Marker{{Day: day("2025-07-26"), Label: "1", Title: "Event on a Saturday"}},
+		Dots:     []Dot{{Day: day("2025-07-28"), Value: 1_028_000, Class: "special-low", Title: "Special cause"}},
+		MarkGaps: true,
 	}
 	for _, sz := range []Size{Wide, Narrow} {
 		svg := Draw(c, sz)
@@ -52,7 +53,7 @@ func TestDraw(t *testing.T) {
 		for _, want := range []string{
 			`role="img"`, `<title id="c1-` + sz.Name + `-t">`, `Appointments &lt;around&gt; &#34;round 12&#34;`, `Daily &amp; total`,
 			`class="window window-action"`, `Strike: 25 Jul 2025 to 29 Jul 2025`, `class="band"`, `class="line observed"`,
-			`stroke-dasharray="6 4"`, `class="shade holiday"`, `Event on a Saturday`, `class="dot special-low"`, `1 Jul`, `font-size="13"`,
+			`stroke-dasharray="6 4"`, `class="shade holiday"`, `class="gap"`, `<title>2 days left out</title>`, `Event on a Saturday`, `class="dot special-low"`, `1 Jul`, `font-size="13"`,
 		} {
 			if !strings.Contains(svg, want) {
 				t.Errorf("%s SVG lacks %q", sz.Name, want)
