@@ -64,8 +64,20 @@ type effectRow struct {
 	Measure, Effect, Interval, Days string
 }
 
+// impactView is the event's impact for its default slice with the per-day
+// detail the charts need: the one place the page asks the engine.
+func (s *Server) impactView(ctx context.Context, id int64) (analysis.View, error) {
+	res, err := analysis.ForEvent(ctx, s.store, s.activity, id, analysis.Request{})
+	if err != nil {
+		return analysis.View{}, err
+	}
+	return res.View(), nil
+}
+
 // eventImpact analyses e with its default slice and lays the result out
-// for the page. A failing source costs the section, not the page.
+// for the page. It renders from the API's View, so the page says exactly
+// what GET /api/v1/events/:id/impact says. A failing source costs the
+// section, not the page.
 func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool) impactSection {
 	sec := impactSection{DaysAll: daysAll, APIURL: fmt.Sprintf("/api/v1/events/%d/impact", e.ID)}
 	sec.ToggleURL, sec.ToggleText = "?days=all#impact", "Show every calendar day"
@@ -74,20 +86,19 @@ func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	res, err := analysis.ForEvent(ctx, s.store, s.activity, e.ID, analysis.Request{})
+	v, err := s.impactView(ctx, e.ID)
 	if err != nil {
 		s.log.Warn("event impact unavailable", "event", e.ID, "err", err)
 		sec.Note = "The measured effect could not be computed just now."
 		return sec
 	}
-	if res.Spec.Method == analysis.MethodNone {
+	if v.Method == analysis.MethodNone {
 		return sec
 	}
-	v := res.View()
 	area := analysis.AreaNames(v.Areas)
 	primary := -1
-	for i, m := range res.Metrics {
-		if m.Err == nil || m.Baseline != nil || m.ITS != nil {
+	for i, m := range v.Metrics {
+		if m.Baseline != nil || m.ITS != nil || m.SPC != nil {
 			primary = i
 			break
 		}
@@ -96,46 +107,49 @@ func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool)
 		sec.Note = "No appointment data imported for this period yet."
 		return sec
 	}
-	mr, mv := res.Metrics[primary], v.Metrics[primary]
-	measure := analysis.ShortLabel(mr.Metric.Label)
+	mv := v.Metrics[primary]
+	measure := analysis.ShortLabel(mv.Label)
 	sec.Slice = measure + ", " + area
 	switch {
 	case mv.ITS != nil:
 		sec.Headline = analysis.ITSSentence(measure, area, *mv.ITS, mv.Unit, v.Parameters.Confidence)
-		sec.Charts = append(sec.Charts, itsChart(mr, measure, area))
+		sec.Charts = append(sec.Charts, itsChart(mv, measure, area))
 	case mv.Baseline != nil:
 		if h, ok := analysis.HeadlineOf(v, mv, measure); ok {
 			sec.Headline = h.Sentence()
 		} else {
 			sec.Note = "Not enough comparable days to estimate what was expected: " + mv.Error
 		}
-		sec.Charts = append(sec.Charts, baselineChart(res, mr, measure, area, daysAll))
+		sec.Charts = append(sec.Charts, baselineChart(v, mv, measure, area, daysAll))
 	default:
 		sec.Note = "Not analysed: " + mv.Error
 	}
-	if mr.SPC != nil {
-		sec.Charts = append(sec.Charts, s.spcChart(ctx, res, mr, measure, area))
+	if mv.SPC != nil && len(mv.SPC.Points) > 0 {
+		sec.Charts = append(sec.Charts, s.spcChart(ctx, v, mv, measure, area))
 	}
-	for i, m := range v.Metrics {
-		sec.Effects = append(sec.Effects, effectOf(m, res.Metrics[i]))
+	for _, m := range v.Metrics {
+		sec.Effects = append(sec.Effects, effectOf(m))
 	}
 	return sec
 }
 
 // windowsOf lists the shaded windows of a result. Today there is the
 // event's own window; announcement and recovery windows join it here.
-func windowsOf(res *analysis.Result) []svgchart.Window {
-	label := "Strike"
-	if res.Spec.Method == analysis.MethodITS {
-		label = "After the change"
-	} else if res.Spec.Kind != models.KindStrikeRound {
+func windowsOf(v analysis.View) []svgchart.Window {
+	label, class := "Strike", "window-action"
+	switch {
+	case v.Method == analysis.MethodITS:
+		label, class = "After the change", "window-post"
+	case v.Kind != string(models.KindStrikeRound):
 		label = "Event"
 	}
-	class := "window-action"
-	if res.Spec.Method == analysis.MethodITS {
-		class = "window-post"
-	}
-	return []svgchart.Window{{From: res.Spec.Window.From, To: res.Spec.Window.To, Label: label, Class: class}}
+	return []svgchart.Window{{From: day(v.Window.From), To: day(v.Window.To), Label: label, Class: class}}
+}
+
+// day parses a View's date; the engine writes only valid ones.
+func day(s string) time.Time {
+	t, _ := time.Parse(time.DateOnly, s)
+	return t
 }
 
 // chartDays lists the x categories from..to: working days only (the
@@ -179,49 +193,44 @@ func calendarMarks(from, to time.Time, all bool) ([]svgchart.Shade, []svgchart.M
 	return shades, marks, notes
 }
 
-func points(days []impact.BaselineDay, f func(impact.BaselineDay) (float64, bool)) []svgchart.DayValue {
+func points(days []analysis.BaselineDay, f func(analysis.BaselineDay) *float64) []svgchart.DayValue {
 	var out []svgchart.DayValue
 	for _, d := range days {
-		if v, ok := f(d); ok {
-			out = append(out, svgchart.DayValue{Day: d.Day, Value: v})
+		if v := f(d); v != nil {
+			out = append(out, svgchart.DayValue{Day: day(d.Date), Value: *v})
 		}
 	}
 	return out
 }
 
 // baselineChart draws observed against expected with the 95% prediction
-// band over the event window and the two weeks either side, after four
-// weeks of ordinary days.
-func baselineChart(res *analysis.Result, mr analysis.MetricResult, measure, area string, all bool) chartBlock {
-	w := res.Spec.Window
-	from, to := w.From.AddDate(0, 0, -28), w.To.AddDate(0, 0, impact.NetEffectMargin)
+// band over the event window and the two weeks either side (the net-effect
+// comparison, which has expected values there too).
+func baselineChart(v analysis.View, mv analysis.MetricView, measure, area string, all bool) chartBlock {
+	bdays := mv.Baseline.Days
+	if mv.Net != nil && len(mv.Net.Days) > 0 {
+		bdays = mv.Net.Days
+	}
+	from, to := day(v.Window.From), day(v.Window.To)
+	if len(bdays) > 0 {
+		from, to = day(bdays[0].Date), day(bdays[len(bdays)-1].Date)
+	}
 	days := chartDays(from, to, all)
-	ratio := mr.Metric.IsRatio()
-	var obs []svgchart.DayValue
-	for _, p := range mr.Series {
-		if !p.Day.Before(from) && !p.Day.After(to) {
-			obs = append(obs, svgchart.DayValue{Day: p.Day, Value: p.Value})
-		}
-	}
-	// The net-effect comparison covers the window ± 2 weeks, so expected
-	// values run either side of the event too.
-	bdays := mr.Baseline.Days
-	if mr.Net != nil {
-		bdays = mr.Net.Days
-	}
-	expected := func(d impact.BaselineDay) (float64, bool) { return d.Expected.Value, d.HasExpected && !d.BankHoliday }
-	lower := func(d impact.BaselineDay) (float64, bool) { return d.Expected.Lower, d.HasExpected && !d.BankHoliday }
-	upper := func(d impact.BaselineDay) (float64, bool) { return d.Expected.Upper, d.HasExpected && !d.BankHoliday }
+	ratio := mv.Unit == impact.UnitRatio
 	shades, marks, notes := calendarMarks(from, to, all)
 	id := "chart-baseline"
 	c := svgchart.Chart{ID: id, Percent: ratio, Days: days,
 		Title: fmt.Sprintf("%s in %s: observed and expected, %s to %s", measure, area, from.Format("2 Jan 2006"), to.Format("2 Jan 2006")),
 		Desc: "Observed daily figures against the weekday-matched expectation with its 95% prediction band; the shaded window is the event. " +
 			"The table below the chart gives the same figures.",
-		YLabel:  yLabelOf(mr.Metric),
-		Bands:   []svgchart.Band{{Name: "95% prediction band", Lower: points(bdays, lower), Upper: points(bdays, upper)}},
-		Lines:   []svgchart.Line{{Name: "Expected", Class: "expected", Dashed: true, Points: points(bdays, expected)}, {Name: "Observed", Class: "observed", Points: obs}},
-		Windows: windowsOf(res), Shades: shades, Markers: marks,
+		YLabel: yLabelOf(mv),
+		Bands: []svgchart.Band{{Name: "95% prediction band",
+			Lower: points(bdays, func(d analysis.BaselineDay) *float64 { return d.Lower }),
+			Upper: points(bdays, func(d analysis.BaselineDay) *float64 { return d.Upper })}},
+		Lines: []svgchart.Line{
+			{Name: "Expected", Class: "expected", Dashed: true, Points: points(bdays, func(d analysis.BaselineDay) *float64 { return d.Expected })},
+			{Name: "Observed", Class: "observed", Points: points(bdays, func(d analysis.BaselineDay) *float64 { return d.Observed })}},
+		Windows: windowsOf(v), Shades: shades, Markers: marks,
 		ZeroBased: all && !ratio, MarkGaps: !all,
 	}
 	b := chartBlock{ID: id, Heading: "Observed and expected, day by day", SVG: template.HTML(svgchart.Both(c)), Markers: notes,
@@ -238,27 +247,28 @@ func baselineChart(res *analysis.Result, mr analysis.MetricResult, measure, area
 		"the band is where 95% of ordinary days would fall.")
 	b.Table = dataTable{Summary: "The figures of each strike day as a table", Caption: "Strike days: observed, expected and the difference",
 		Head: []string{"Date", "Observed", "Expected", "95% interval", "Difference", "Difference (%)"}}
-	for _, d := range mr.Baseline.Days {
-		row := []string{d.Day.Format("Mon 2 Jan 2006"), "–", "–", "–", "–", "–"}
-		if d.HasObserved {
-			row[1] = fmtValue(d.Observed, ratio)
+	opt := func(f *float64, w func(float64) string) string {
+		if f == nil {
+			return "–"
 		}
-		if d.HasExpected {
-			row[2] = fmtValue(d.Expected.Value, ratio)
-			row[3] = fmtValue(d.Expected.Lower, ratio) + " to " + fmtValue(d.Expected.Upper, ratio)
-			if d.HasObserved {
-				row[4], row[5] = fmtSigned(d.Difference.Value, ratio), signedPct(d.Relative.Value)
-			}
+		return w(*f)
+	}
+	val := func(f float64) string { return fmtValue(f, ratio) }
+	for _, d := range mv.Baseline.Days {
+		row := []string{day(d.Date).Format("Mon 2 Jan 2006"), opt(d.Observed, val), opt(d.Expected, val), "–",
+			opt(d.Difference, func(f float64) string { return fmtSigned(f, ratio) }), opt(d.PctDiff, signedPct)}
+		if d.Lower != nil && d.Upper != nil {
+			row[3] = val(*d.Lower) + " to " + val(*d.Upper)
 		}
 		if !d.Included && d.Note != "" {
 			row[5] = d.Note
 		}
 		b.Table.Rows = append(b.Table.Rows, row)
 	}
-	if mr.Baseline.DaysIncluded > 0 {
-		cu := mr.Baseline.Cumulative
-		b.Table.Rows = append(b.Table.Rows, []string{"Window (" + analysis.Plural(mr.Baseline.DaysIncluded, "day", "days") + ")",
-			fmtValue(cu.Actual, ratio), fmtValue(cu.Expected.Value, ratio), fmtValue(cu.Expected.Lower, ratio) + " to " + fmtValue(cu.Expected.Upper, ratio),
+	if n := mv.Baseline.DaysIncluded; n > 0 {
+		cu := mv.Baseline.Cumulative
+		b.Table.Rows = append(b.Table.Rows, []string{"Window (" + analysis.Plural(n, "day", "days") + ")",
+			val(cu.Actual), val(cu.Expected.Value), val(cu.Expected.Lower) + " to " + val(cu.Expected.Upper),
 			fmtSigned(cu.Absolute.Value, ratio), signedPct(cu.Relative.Value)})
 	}
 	return b
@@ -267,17 +277,19 @@ func baselineChart(res *analysis.Result, mr analysis.MetricResult, measure, area
 // itsChart draws the interrupted time series around the change as weekly
 // means of working days (daily values swing with the weekday far more
 // than the step): observed, the fitted model and the counterfactual.
-func itsChart(mr analysis.MetricResult, measure, area string) chartBlock {
-	r := mr.ITS
-	from := monday(r.InterventionDay).AddDate(0, 0, -7*26)
+func itsChart(mv analysis.MetricView, measure, area string) chartBlock {
+	r := mv.ITS
+	t0 := day(r.InterventionDay)
+	from := monday(t0).AddDate(0, 0, -7*26)
 	type acc struct{ o, f, c, nc, n float64 }
 	var weeks []time.Time
 	sums := map[time.Time]*acc{}
 	for _, d := range r.Days {
-		if d.Day.Before(from) {
+		dd := day(d.Date)
+		if dd.Before(from) {
 			continue
 		}
-		w := monday(d.Day)
+		w := monday(dd)
 		a, ok := sums[w]
 		if !ok {
 			a = &acc{}
@@ -285,11 +297,11 @@ func itsChart(mr analysis.MetricResult, measure, area string) chartBlock {
 			weeks = append(weeks, w)
 		}
 		a.o, a.f, a.n = a.o+d.Observed, a.f+d.Fitted, a.n+1
-		if !d.Day.Before(r.InterventionDay) {
+		if !dd.Before(t0) {
 			a.c, a.nc = a.c+d.Counterfactual, a.nc+1
 		}
 	}
-	ratio := mr.Metric.IsRatio()
+	ratio := mv.Unit == impact.UnitRatio
 	var obs, fit, cf []svgchart.DayValue
 	table := dataTable{Summary: "Weekly means as a table", Caption: "Weekly means of working days: observed, fitted and counterfactual",
 		Head: []string{"Week of", "Observed", "Fitted", "Counterfactual"}}
@@ -304,18 +316,18 @@ func itsChart(mr analysis.MetricResult, measure, area string) chartBlock {
 		}
 		table.Rows = append(table.Rows, []string{w.Format("2 Jan 2006"), fmtValue(a.o/a.n, ratio), fmtValue(a.f/a.n, ratio), cfs})
 	}
-	last := monday(r.InterventionDay)
+	last := monday(t0)
 	if len(weeks) > 0 {
 		last = weeks[len(weeks)-1]
 	}
 	id := "chart-its"
 	c := svgchart.Chart{ID: id, Percent: ratio, Days: weeks,
-		Title:  fmt.Sprintf("%s in %s around the change on %s: observed, fitted and counterfactual, weekly means", measure, area, r.InterventionDay.Format("2 Jan 2006")),
+		Title:  fmt.Sprintf("%s in %s around the change on %s: observed, fitted and counterfactual, weekly means", measure, area, t0.Format("2 Jan 2006")),
 		Desc:   "Weekly means of working days. The fitted line is the interrupted time series; the counterfactual is the same model without the change. The table below gives the same figures.",
-		YLabel: yLabelOf(mr.Metric) + " (weekly mean)",
+		YLabel: yLabelOf(mv) + " (weekly mean)",
 		Lines: []svgchart.Line{{Name: "Observed", Class: "observed-thin", Points: obs}, {Name: "Counterfactual (no change)", Class: "counterfactual", Dashed: true, Points: cf},
 			{Name: "Fitted", Class: "fitted", Points: fit}},
-		Windows: []svgchart.Window{{From: monday(r.InterventionDay), To: last.AddDate(0, 0, 6), Label: "After the change", Class: "window-post"}},
+		Windows: []svgchart.Window{{From: monday(t0), To: last.AddDate(0, 0, 6), Label: "After the change", Class: "window-post"}},
 	}
 	b := chartBlock{ID: id, Heading: "Before and after the change", SVG: template.HTML(svgchart.Both(c)), Table: table,
 		Legend: []legendItem{{"observed-thin", "Observed"}, {"fitted", "Fitted model"}, {"counterfactual", "Counterfactual: no change"}, {"window-post", "After the change"}}}
@@ -330,35 +342,42 @@ func itsChart(mr analysis.MetricResult, measure, area string) chartBlock {
 
 // spcChart draws the XmR chart of weekly means with every logged event in
 // range as a numbered marker, rebasing only at events a planner marked.
-func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis.MetricResult, measure, area string) chartBlock {
-	ch := mr.SPC
-	first, last := ch.Weeks[0], ch.Weeks[len(ch.Weeks)-1].AddDate(0, 0, 6)
+func (s *Server) spcChart(ctx context.Context, v analysis.View, mv analysis.MetricView, measure, area string) chartBlock {
+	ch := mv.SPC
+	var days []time.Time
+	for _, p := range ch.Points {
+		days = append(days, day(p.Period))
+	}
+	// A period runs to the next one; the last is a week, or a month for
+	// monthly data.
+	first, last := days[0], days[len(days)-1].AddDate(0, 0, 6)
+	if len(days) > 1 && days[1].Sub(days[0]) > 8*24*time.Hour {
+		last = days[len(days)-1].AddDate(0, 1, -1)
+	}
 	evs, _, err := s.store.ListEvents(ctx, models.EventFilter{From: &first, To: &last, Limit: 200})
 	if err != nil {
-		s.log.Warn("events for SPC markers unavailable", "event", res.Spec.EventID, "err", err)
+		s.log.Warn("events for SPC markers unavailable", "event", v.EventID, "err", err)
 	}
 	var rebases []analysis.Rebase
 	for _, e := range evs {
-		if e.SPCRebase && e.ID != res.Spec.EventID {
+		if e.SPCRebase && e.ID != v.EventID {
 			d, _ := e.Days()
 			rebases = append(rebases, analysis.Rebase{Day: d, Title: e.Title})
 		}
 	}
-	ch, used := analysis.Rebased(ch, rebases, res.Spec.Window.From, res.Options.SPC)
-	ratio := mr.Metric.IsRatio()
-	var days []time.Time
+	ch, used := analysis.Rebased(ch, rebases, day(v.Window.From), v.Parameters.SPCScreening)
+	ratio := mv.Unit == impact.UnitRatio
 	var val, mean, upl, lpl []svgchart.DayValue
 	var dots []svgchart.Dot
-	for i, p := range ch.Result.Points {
-		w := ch.Weeks[i]
-		days = append(days, w)
+	for i, p := range ch.Points {
+		w := days[i]
 		val = append(val, svgchart.DayValue{Day: w, Value: p.Value})
 		mean = append(mean, svgchart.DayValue{Day: w, Value: p.Mean})
 		upl = append(upl, svgchart.DayValue{Day: w, Value: p.UPL})
 		lpl = append(lpl, svgchart.DayValue{Day: w, Value: p.LPL})
-		if p.Rule != impact.RuleNone {
+		if p.Rule != string(impact.RuleNone) {
 			class := "special-high"
-			if p.RelativeToMean < 0 {
+			if p.Value < p.Mean {
 				class = "special-low"
 			}
 			dots = append(dots, svgchart.Dot{Day: w, Value: p.Value, Class: class, Title: fmt.Sprintf("Week of %s: %s (%s)", w.Format("2 Jan 2006"), fmtValue(p.Value, ratio), p.Label)})
@@ -378,7 +397,7 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 		label := fmt.Sprint(len(notes) + 1)
 		text := fmt.Sprintf("%s: %s (%s)", d.Format("2 Jan 2006"), e.Title, e.Kind.Label())
 		class := "marker"
-		if e.ID == res.Spec.EventID {
+		if e.ID == v.EventID {
 			text += ", this record"
 			selfRebase = e.SPCRebase
 		}
@@ -388,7 +407,7 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 			}
 		}
 		notes = append(notes, markerNote{Label: label, Text: text, URL: eventURL(e.ID)})
-		w := monday(d)
+		w := days[max(0, analysis.PeriodIndex(days, d))]
 		if n := len(marks); n > 0 && marks[n-1].Day.Equal(w) {
 			marks[n-1].Label += "," + label
 			marks[n-1].Title += "; " + text
@@ -403,7 +422,7 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 	c := svgchart.Chart{ID: id, Percent: ratio, Days: days,
 		Title:  fmt.Sprintf("%s in %s: weekly mean of working days, XmR control chart", measure, area),
 		Desc:   "Weekly means with the centre line and process limits; coloured points are special causes; numbered lines are logged events, listed below the chart.",
-		YLabel: yLabelOf(mr.Metric) + " (weekly mean)",
+		YLabel: yLabelOf(mv) + " (weekly mean)",
 		Lines: []svgchart.Line{{Name: "Upper process limit", Class: "limit", Step: true, Dashed: true, Points: upl}, {Name: "Lower process limit", Class: "limit", Step: true, Dashed: true, Points: lpl},
 			{Name: "Centre line (mean)", Class: "mean", Step: true, Points: mean}, {Name: "Weekly mean", Class: "observed", Points: val}},
 		Dots: dots, Markers: marks,
@@ -414,10 +433,10 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 	switch {
 	case len(used) == 0 && selfRebase:
 		b.Words = append(b.Words, fmt.Sprintf("Limits come from the %s before the event. This record is marked as a rebase point: charts after it recalculate their limits from here, while its own chart keeps the limits from before it so that its effect shows.",
-			analysis.Plural(ch.BaselineWeeks, "week", "weeks")))
+			analysis.Plural(ch.BaselinePoint, "week", "weeks")))
 	case len(used) == 0:
 		b.Words = append(b.Words, fmt.Sprintf("Limits come from the %s before the event. They are recalculated only at a logged event a planner marks as a rebase point; none falls in this range.",
-			analysis.Plural(ch.BaselineWeeks, "week", "weeks")))
+			analysis.Plural(ch.BaselinePoint, "week", "weeks")))
 	default:
 		var why []string
 		for _, r := range used {
@@ -428,15 +447,15 @@ func (s *Server) spcChart(ctx context.Context, res *analysis.Result, mr analysis
 	}
 	b.Table = dataTable{Summary: "Weekly means as a table", Caption: "Weekly means with the centre line, limits and signal",
 		Head: []string{"Week of", "Weekly mean", "Centre line", "Lower limit", "Upper limit", "Signal"}}
-	for i, p := range ch.Result.Points {
-		b.Table.Rows = append(b.Table.Rows, []string{ch.Weeks[i].Format("2 Jan 2006"), fmtValue(p.Value, ratio), fmtValue(p.Mean, ratio),
+	for i, p := range ch.Points {
+		b.Table.Rows = append(b.Table.Rows, []string{days[i].Format("2 Jan 2006"), fmtValue(p.Value, ratio), fmtValue(p.Mean, ratio),
 			fmtValue(p.LPL, ratio), fmtValue(p.UPL, ratio), p.Label})
 	}
 	return b
 }
 
 // effectOf is one metric's row in the "every measure" table.
-func effectOf(m analysis.MetricView, mr analysis.MetricResult) effectRow {
+func effectOf(m analysis.MetricView) effectRow {
 	r := effectRow{Measure: analysis.ShortLabel(m.Label), Effect: "–", Interval: "–", Days: "–"}
 	switch {
 	case m.Baseline != nil && m.Baseline.DaysIncluded > 0:
@@ -444,7 +463,7 @@ func effectOf(m analysis.MetricView, mr analysis.MetricResult) effectRow {
 		r.Effect, r.Interval = signedPct(c.Value), "95% interval "+signedPct(c.Lower)+" to "+signedPct(c.Upper)
 		r.Days = analysis.Plural(m.Baseline.DaysIncluded, "day", "days")
 	case m.ITS != nil:
-		ratio := mr.Metric.IsRatio()
+		ratio := m.Unit == impact.UnitRatio
 		r.Effect = signedPct(m.ITS.MeanRelativeChange) + " against the counterfactual"
 		r.Interval = fmt.Sprintf("level change %s a day (95%% interval %s to %s)", fmtSigned(m.ITS.Level.Estimate, ratio),
 			fmtSigned(m.ITS.Level.Lower, ratio), fmtSigned(m.ITS.Level.Upper, ratio))
@@ -455,8 +474,8 @@ func effectOf(m analysis.MetricView, mr analysis.MetricResult) effectRow {
 	return r
 }
 
-func yLabelOf(m impact.Metric) string {
-	if m.IsRatio() {
+func yLabelOf(m analysis.MetricView) string {
+	if m.Unit == impact.UnitRatio {
 		return analysis.ShortLabel(m.Label)
 	}
 	return strings.ToLower(analysis.ShortLabel(m.Label)[:1]) + analysis.ShortLabel(m.Label)[1:]

@@ -23,31 +23,36 @@ func TestRebasedRestartsLimitsAtMarkedEvent(t *testing.T) {
 		values = append(values, v)
 	}
 	event := weeks[20]
-	c := &SPCChart{Weeks: weeks, Result: impact.SPC(values, impact.SPCOptions{BaselinePoints: 20}), BaselineWeeks: 20}
-	c.Signal = signal(c.Result, 20)
+	chart := &SPCChart{Weeks: weeks, Result: impact.SPC(values, impact.SPCOptions{BaselinePoints: 20}), BaselineWeeks: 20}
+	chart.Signal = signal(chart.Result, 20)
+	c := spcView(chart)
 
-	same, used := Rebased(c, nil, event, impact.SPCOptions{})
+	same, used := Rebased(c, nil, event, false)
 	if same != c || used != nil {
 		t.Fatal("no rebase must leave the chart as it is")
 	}
 	change := Rebase{Day: weeks[10].AddDate(0, 0, 2), Title: "New appointment categories"}
 	outside := Rebase{Day: start.AddDate(-1, 0, 0), Title: "Long before"}
-	r, used := Rebased(c, []Rebase{outside, change}, event, impact.SPCOptions{})
+	// Without the rebase the new level is a special cause.
+	if c.Signal == "Common Cause" {
+		t.Fatal("the unrebased chart should flag the shifted weeks")
+	}
+	r, used := Rebased(c, []Rebase{outside, change}, event, false)
 	if len(used) != 1 || used[0].Title != change.Title {
 		t.Fatalf("rebases used = %+v, want only the one in range", used)
 	}
-	if len(r.Result.Groups) != 2 || r.Result.Groups[1].Start != 10 {
-		t.Fatalf("groups = %+v, want a new group at week 10", r.Result.Groups)
+	if m0, m1 := r.Points[9].Mean, r.Points[10].Mean; m0 > 102 || m1 < 140 || m1 > 142 {
+		t.Errorf("centre line %.1f before and %.1f after the rebase, want ~101 and the new level ~141", m0, m1)
 	}
-	if g := r.Result.Groups[1]; g.Mean < 140 || g.Mean > 142 {
-		t.Errorf("second group mean %.1f, want the new level (~141)", g.Mean)
+	if r.BaselinePoint != 10 {
+		t.Errorf("limits from %d weeks, want the 10 of the event's group before it", r.BaselinePoint)
 	}
-	if r.BaselineWeeks != 10 {
-		t.Errorf("limits from %d weeks, want the 10 of the event's group before it", r.BaselineWeeks)
-	}
-	for i, p := range r.Result.Points[10:] {
-		if p.Rule == impact.RuleOutsideLimits {
+	for i, p := range r.Points[10:] {
+		if p.Rule == string(impact.RuleOutsideLimits) {
 			t.Errorf("week %d is outside the rebased limits", i+10)
 		}
+	}
+	if r.Signal != "Common Cause" {
+		t.Errorf("rebased signal %q, want Common Cause", r.Signal)
 	}
 }
