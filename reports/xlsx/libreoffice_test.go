@@ -260,6 +260,9 @@ func TestSummaryPrintsOnOnePage(t *testing.T) {
 		t.Skip("LibreOffice conversion is slow")
 	}
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext not found and CI=true: install poppler-utils")
+		}
 		t.Skip("needs pdftotext (poppler-utils)")
 	}
 	dir := t.TempDir()
