@@ -275,7 +275,7 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 // importDemoActivity imports two years of generated national activity (a
 // few areas, realistic weekday and holiday shape) with a 15% drop during a
 // July 2025 strike and a 5% step from June 2025, and records both events.
-func importDemoActivity(t *testing.T, s *models.Store) (strike, change int64) {
+func importDemoActivity(t testing.TB, s *models.Store) (strike, change int64) {
 	t.Helper()
 	ctx := context.Background()
 	var months []time.Time
