@@ -376,6 +376,9 @@ func TestClientsTimelineJSCrossOrigin(t *testing.T) {
 	mods := clientModules(t)
 	s := testdb.New(t, models.SQLite)
 	f, hostile := newTestAppWith(t, s, fakeActivity{})
+	// Imported activity with a strike in it, so an embed card shows a
+	// measured effect.
+	strike, _ := importDemoActivity(t, s)
 	api := serveLoopback(t, f)
 
 	// The newsroom: another port, so another origin. Its page is its own
@@ -396,7 +399,7 @@ window.addEventListener("error", function (e) { window.tlErrors.push(String(e.me
 <body style="margin:0 auto;max-width:720px;padding:16px;font-family:Georgia,serif;line-height:1.5">
 <h1>Doctors walk out again</h1><p>Resident doctors in England began a five-day strike on Friday. The record below is kept by Strikeline.</p>
 %s
-<p>The rest of the article continues here.</p></body></html>`, embedSnippet(api, hostile.ID))
+<p>The rest of the article continues here.</p></body></html>`, embedSnippet(api, strike))
 	})
 	news := &http.Server{Handler: mux}
 	nln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -452,12 +455,22 @@ window.addEventListener("error", function (e) { window.tlErrors.push(String(e.me
 		if err != nil {
 			t.Fatal(err)
 		}
-		embedURL := fmt.Sprintf("%s/embed/events/%d", api, hostile.ID)
+		embedURL := fmt.Sprintf("%s/embed/events/%d", api, strike)
 		if len(frames) != 1 || frames[0] != embedURL {
 			t.Errorf("the foreign page's iframe shows %v, want %s (blocked from framing?)", frames, embedURL)
 		}
 		shot(fmt.Sprintf("21-embed-in-foreign-page-%d", width))
 	}
+
+	// The card on its own, at the snippet's largest width.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(640, 900), chromedp.Navigate(fmt.Sprintf("%s/embed/events/%d", api, strike)),
+		chromedp.WaitVisible(chromedp.CSS(".card"))); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Math.ceil(document.querySelector(".card").getBoundingClientRect().bottom)`)); err != nil || h > embedHeight {
+		t.Errorf("the card is %d px tall at 640 px, more than the snippet's %d (%v)", h, embedHeight, err)
+	}
+	shot("25-embed-card-640")
 
 	// The timeline card, as a narrow iframe would show it.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 900), chromedp.Navigate(api+"/embed/timeline?kind=strike_round"),

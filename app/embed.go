@@ -1,17 +1,13 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"html/template"
-	"math"
-	"time"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
-	"github.com/strikeline/strikeline/reports/analysis"
-	"github.com/strikeline/strikeline/reports/impact"
 )
 
 // embedCSP lets any site frame the embed pages and nothing else: no
@@ -31,11 +27,16 @@ func embedHeaders(c *fiber.Ctx) {
 
 // embedEventPage is the card of one record.
 type embedEventPage struct {
-	Event     eventView
-	Headline  string
-	Chart     template.HTML
-	ChartNote string
-	Permalink string
+	Event    eventView
+	Headline string
+	// Chart is the effect chart (with its heading, words and legend) or,
+	// without one, the activity around the record with ChartNote.
+	Chart        template.HTML
+	ChartHeading string
+	ChartWords   []string
+	Legend       []legendItem
+	ChartNote    string
+	Permalink    string
 }
 
 // embedEvent is /embed/events/:id: a small self-contained card of one
@@ -48,8 +49,7 @@ func (s *Server) embedEvent(c *fiber.Ctx) error {
 		return err
 	}
 	p := embedEventPage{Event: viewEvent(e, nil), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
-	p.Chart, p.ChartNote = s.activityChart(c.UserContext(), e)
-	p.Headline = s.impactHeadline(c.UserContext(), e)
+	s.embedImpact(c, e, &p)
 	return c.Status(fiber.StatusOK).Render("embed_event", p)
 }
 
@@ -85,48 +85,39 @@ func (s *Server) embedTimeline(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusOK).Render("embed_timeline", p)
 }
 
-// impactHeadline is one sentence on the record's effect on total GP
-// appointments (the weekday-baseline estimate with its 95% interval), or
-// "" when there is none to give. The analysis runs under its own short
-// deadline: a slow estimate costs the sentence, not the card.
-func (s *Server) impactHeadline(ctx context.Context, e *models.Event) string {
-	if e.Kind != models.KindStrikeRound || s.activity == nil {
-		return ""
+// embedImpact is the card's effect: the event page's headline sentence
+// and first chart (eventImpact, so the card says what the page and the API
+// say), or the activity around the record when there is no effect to
+// draw. An embed reader is anonymous, so the computation takes one of the
+// anonymous impact slots; when none is free the card shows the activity
+// chart and says the effect is busy rather than waiting.
+func (s *Server) embedImpact(c *fiber.Ctx, e *models.Event, p *embedEventPage) {
+	ctx := c.UserContext()
+	release, ok := s.anonImpactSlot(c)
+	if !ok {
+		p.Chart, p.ChartNote = s.activityChart(ctx, e)
+		p.ChartNote = strings.TrimSpace(p.ChartNote + " The measured effect is being computed for other readers; reload shortly to see it.")
+		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	res, err := analysis.ForEvent(ctx, s.store, s.activity, e.ID, analysis.Request{Metrics: []string{string(impact.MetricTotal)}})
-	if err != nil {
-		s.log.Warn("embed: impact unavailable", "event", e.ID, "err", err)
-		return ""
+	sec := s.eventImpact(ctx, e, false)
+	release()
+	p.Headline = sec.Headline
+	if len(sec.Charts) > 0 {
+		ch := sec.Charts[0]
+		p.Chart, p.ChartHeading, p.ChartWords, p.Legend = ch.SVG, ch.Heading, ch.Words, ch.Legend
+		return
 	}
-	return headlineSentence(res.View())
+	p.Chart, p.ChartNote = s.activityChart(ctx, e)
+	if sec.Note != "" {
+		p.ChartNote = sec.Note
+	}
 }
 
-// headlineSentence words the total-appointments estimate of v.
-func headlineSentence(v analysis.View) string {
-	for _, m := range v.Metrics {
-		b := m.Baseline
-		if m.Error != "" || b == nil || b.DaysIncluded == 0 {
-			continue
-		}
-		r := b.Cumulative.Relative
-		pct := func(f float64) string { return fmt.Sprintf("%.1f%%", math.Abs(f*100)) }
-		dir := "fewer"
-		if r.Value > 0 {
-			dir = "more"
-		}
-		sentence := fmt.Sprintf("GP practices in England recorded %s %s appointments than expected on the %d working days of this action",
-			pct(r.Value), dir, b.DaysIncluded)
-		if r.Lower <= 0 && r.Upper >= 0 {
-			return sentence + fmt.Sprintf(", a difference too small to tell from normal variation (95%% interval %+.1f%% to %+.1f%%).", r.Lower*100, r.Upper*100)
-		}
-		return sentence + fmt.Sprintf(" (95%% interval %+.1f%% to %+.1f%%).", r.Lower*100, r.Upper*100)
-	}
-	return ""
-}
+// embedHeight is the snippet's iframe height: a card fits it at the
+// snippet's 640 px width (the browser test checks).
+const embedHeight = 800
 
 // embedSnippet is the <iframe> a newsroom pastes to show a record's card.
 func embedSnippet(base string, id int64) string {
-	return fmt.Sprintf(`<iframe src="%s/embed/events/%d" title="Strikeline record" width="100%%" height="560" style="border:0;max-width:640px" loading="lazy"></iframe>`, base, id)
+	return fmt.Sprintf(`<iframe src="%s/embed/events/%d" title="Strikeline record" width="100%%" height="%d" style="border:0;max-width:640px" loading="lazy"></iframe>`, base, id, embedHeight)
 }

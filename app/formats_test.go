@@ -13,7 +13,6 @@ import (
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
-	"github.com/strikeline/strikeline/reports/analysis"
 )
 
 func TestCORS(t *testing.T) {
@@ -147,7 +146,12 @@ func TestICSUIDsIndependentOfBaseURL(t *testing.T) {
 		t.Errorf("UID with STRIKELINE_ICS_DOMAIN: %q", got)
 	}
 	for d, ok := range map[string]bool{"strikes.example.org": true, "localhost": false, "a..b": false, "x y.org": false, "-a.org": false} {
-		if err := (Config{Addr: ":1", MaxUploadMB: 1, MaxJSONKB: 1, ICSDomain: d}).Validate(); (err == nil) != ok {
+		cfg, err := ConfigFromEnv() // the defaults, which are valid
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.ICSDomain = d
+		if err := cfg.Validate(); (err == nil) != ok {
 			t.Errorf("domain %q: Validate %v", d, err)
 		}
 	}
@@ -337,29 +341,6 @@ func TestEmbedCards(t *testing.T) {
 	})
 }
 
-func TestHeadlineSentence(t *testing.T) {
-	view := func(days int, v, lo, hi float64, errMsg string) analysis.View {
-		b := &analysis.BaselineView{DaysIncluded: days}
-		b.Cumulative.Relative = analysis.EstimateView{Value: v, Lower: lo, Upper: hi}
-		return analysis.View{Metrics: []analysis.MetricView{{Key: "total", Error: errMsg, Baseline: b}}}
-	}
-	cases := []struct {
-		v    analysis.View
-		want string
-	}{
-		{view(4, -0.062, -0.081, -0.043, ""), "GP practices in England recorded 6.2% fewer appointments than expected on the 4 working days of this action (95% interval -8.1% to -4.3%)."},
-		{view(3, 0.01, -0.02, 0.04, ""), "GP practices in England recorded 1.0% more appointments than expected on the 3 working days of this action, a difference too small to tell from normal variation (95% interval -2.0% to +4.0%)."},
-		{view(0, 0, 0, 0, ""), ""},
-		{view(4, -0.1, -0.2, -0.05, "no data"), ""},
-		{analysis.View{}, ""},
-	}
-	for _, tc := range cases {
-		if got := headlineSentence(tc.v); got != tc.want {
-			t.Errorf("got %q\nwant %q", got, tc.want)
-		}
-	}
-}
-
 // TestExportDatesInLondon: a round starting 00:30 BST on 1 July is on 1
 // July in every column, with its offset; an all-day record is its day.
 func TestExportDatesInLondon(t *testing.T) {
@@ -393,5 +374,30 @@ func TestExportDatesInLondon(t *testing.T) {
 	}
 	if got := xlsxCell(colDate, "not a date", 1, 2); got != "not a date" {
 		t.Errorf("unparsable date %#v, want the text kept", got)
+	}
+}
+
+// TestEmbedCardShowsTheEffect: with imported activity around a strike, the
+// card carries the event page's headline sentence and effect chart.
+func TestEmbedCardShowsTheEffect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports two years of generated activity")
+	}
+	s := testdb.New(t, models.SQLite)
+	f, _ := newTestApp(t, s)
+	strike, _ := importDemoActivity(t, s)
+	c := newClient(t, f)
+	_, page := c.get("/events/" + itoa(strike))
+	res, card := c.get("/embed/events/" + itoa(strike))
+	if res.StatusCode != 200 {
+		t.Fatalf("card: %d", res.StatusCode)
+	}
+	head := regexp.MustCompile(`<p class="headline">([^<]+)</p>`)
+	ph, ch := head.FindStringSubmatch(page), head.FindStringSubmatch(card)
+	if ph == nil || ch == nil || ph[1] != ch[1] {
+		t.Errorf("headline on the page %q, on the card %q: want the same sentence", ph, ch)
+	}
+	if !strings.Contains(card, `class="chart chart-`) || !strings.Contains(card, `class="legend"`) {
+		t.Error("card lacks the effect chart and its key")
 	}
 }
