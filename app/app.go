@@ -88,6 +88,7 @@ func New(d Deps) (*fiber.App, error) {
 	f.Use(recover.New())
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
+	f.Use(checkQuery)
 	f.Use(s.cache.invalidateOnWrite)
 	s.routes(f)
 	return f, nil
