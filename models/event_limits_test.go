@@ -176,3 +176,25 @@ func TestControlCharacters(t *testing.T) {
 		t.Errorf("line break in body: %v", err)
 	}
 }
+
+// A token's name follows the same rules: 100 characters (the column's
+// width, not 100 bytes), one line of printable text.
+func TestTokenNameLimits(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, "names@example.org", models.RolePlanner, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, tok, err := s.CreateScopedToken(ctx, u.ID, strings.Repeat("é", 100), models.RolePlanner); err != nil || tok.Name != strings.Repeat("é", 100) {
+			t.Fatalf("100-character name: %v", err)
+		}
+		for _, name := range []string{strings.Repeat("é", 101), "a\x00b", "laptop\r\nX", "tab\tbed"} {
+			_, _, err := s.CreateScopedToken(ctx, u.ID, name, models.RolePlanner)
+			var ve *models.ValidationError
+			if !errors.As(err, &ve) || ve.Fields["name"] == "" {
+				t.Errorf("name %q: %v, want a validation error on name", name, err)
+			}
+		}
+	})
+}
