@@ -31,7 +31,8 @@ var (
 
 // Loader takes one file's rows and makes them visible all at once (Merge).
 // Until Merge commits, nothing of the file is visible; a crash leaves only
-// private stg_import_<run>… tables, which the next import drops.
+// private stg_import_<run>… tables, which the next start or import drops
+// (CleanupImports).
 //
 // The two backends load differently. SQLite stages the rows in one table
 // and merges them with INSERT … SELECT (activity_load_sqlite.go).
