@@ -68,6 +68,10 @@ func TestInvalidUTF8Row(t *testing.T) {
 		lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 		lines[1] = strings.Replace(lines[1], "NHS Synthetic", "NHS Synth\xff\xfeetic", 1)
 		lines[4] = strings.Replace(lines[4], "NHS Synthetic", "NHS\x00Synthetic", 1)
+		// A quoted field takes encoding/csv's path.
+		f := strings.Split(lines[7], ",")
+		f[2] = `"NHS, Synth` + "\xff" + `etic"`
+		lines[7] = strings.Join(f, ",")
 		p := filepath.Join(t.TempDir(), "latin1.csv")
 		os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 
@@ -76,10 +80,10 @@ func TestInvalidUTF8Row(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 		got := checkStoredMessage(t, s, runs[0].ID, models.ImportFailed)
-		if got.RowsRejected != 2 || len(got.Errors) != 2 {
+		if got.RowsRejected != 3 || len(got.Errors) != 3 {
 			t.Fatalf("run %+v", got)
 		}
-		for i, line := range []int64{2, 5} {
+		for i, line := range []int64{2, 5, 8} {
 			e := got.Errors[i]
 			if e.Line != line || e.Column != "SUB_ICB_LOCATION_NAME" || !utf8.ValidString(e.Value) || !strings.Contains(e.Reason, "UTF-8") {
 				t.Errorf("error %d: %+v, want line %d, column SUB_ICB_LOCATION_NAME", i, e, line)
@@ -89,7 +93,7 @@ func TestInvalidUTF8Row(t *testing.T) {
 			t.Fatalf("%d rows visible after a rejected file", n)
 		}
 		r := importOK(t, s, importers.Options{Policy: importers.PolicySkip}, p)[0]
-		if r.RowsInserted != st.Rows-2 || r.RowsRejected != 2 {
+		if r.RowsInserted != st.Rows-3 || r.RowsRejected != 3 {
 			t.Fatalf("skip run %+v", r)
 		}
 	})

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -124,9 +123,11 @@ func (r *Reader) Next(row []int64) error {
 	}
 	// Names and labels are stored as text: invalid UTF-8 or a NUL would be
 	// refused by PostgreSQL mid-load, so it is a bad row, found here.
-	for i, f := range rec {
-		if !utf8.ValidString(f) || strings.IndexByte(f, 0) >= 0 {
-			return r.bad(r.head[i], f, "not valid UTF-8 text (the file must be UTF-8)")
+	if !r.cr.Text() {
+		for i, f := range rec {
+			if !isText(f) {
+				return r.bad(r.head[i], f, "not valid UTF-8 text (the file must be UTF-8)")
+			}
 		}
 	}
 	r.fields = rec
