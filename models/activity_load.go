@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
@@ -278,29 +279,28 @@ func runLockKey(id int64) int64 {
 }
 
 // HoldRun marks import run id as alive in this process until release is
-// called: on PostgreSQL, a session advisory lock on a connection of its
-// own, which CleanupImports on any instance tests before dropping the
+// called: on PostgreSQL, a session advisory lock held on a connection of
+// its own, which CleanupImports on any instance tests before dropping the
 // run's staging tables (the lock goes when the process or its connection
-// dies). On SQLite it does nothing; the run's heartbeat tells.
+// dies). The connection is outside the pool, so imports at once cannot
+// use up the connections their own loads need. On SQLite it does nothing;
+// the run's heartbeat tells.
 func (s *Store) HoldRun(ctx context.Context, id int64) (release func(), err error) {
 	if s.Backend != Postgres {
 		return func() {}, nil
 	}
-	conn, err := s.Pool.Acquire(ctx)
+	conn, err := pgx.ConnectConfig(ctx, s.Pool.Config().ConnConfig.Copy())
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to get a connection: %w", err)
+		return nil, fmt.Errorf("store: unable to connect to hold import run %d: %w", id, err)
 	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", runLockKey(id)); err != nil {
-		conn.Release()
+		conn.Close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("store: unable to hold import run %d: %w", id, err)
 	}
 	return func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		// Ending the session ends its lock.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		if _, err := conn.Exec(uctx, "SELECT pg_advisory_unlock($1)", runLockKey(id)); err != nil {
-			// Closing the connection ends the session and its lock.
-			conn.Conn().Close(uctx)
-		}
-		conn.Release()
+		conn.Close(cctx)
 	}, nil
 }
