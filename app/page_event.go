@@ -134,7 +134,7 @@ func eventDetails(d models.EventDoc) []detail {
 	add("Turnout", pct(d.TurnoutPct))
 	add("Voted yes", pct(d.YesPct))
 	for _, f := range d.Figures {
-		add(codeLabel(f.Metric), strconv.FormatInt(f.Value, 10)+" "+f.Note)
+		add(codeLabel(f.Metric), strconv.FormatFloat(f.Value, 'f', -1, 64)+" "+f.Note)
 	}
 	add("Notes", d.Notes)
 	return out

@@ -90,12 +90,14 @@ type Event struct {
 }
 
 // Figure is a published impact figure for a strike round (e.g. NHS England's
-// count of rescheduled appointments), with the source that gave it.
+// count of rescheduled appointments), with the source that gave it. Value is
+// a float because NHS England also publishes shares (94.7% of planned care
+// kept); counts stay whole numbers and encode without a decimal point.
 type Figure struct {
-	Metric    string `json:"metric"`
-	Value     int64  `json:"value"`
-	SourceURL string `json:"source_url,omitempty"`
-	Note      string `json:"note,omitempty"`
+	Metric    string  `json:"metric"`
+	Value     float64 `json:"value"`
+	SourceURL string  `json:"source_url,omitempty"`
+	Note      string  `json:"note,omitempty"`
 }
 
 // Source is a public reference for a record.
