@@ -80,7 +80,10 @@ type Event struct {
 
 	// SeedKey marks a record loaded from the embedded seed; the seed loader
 	// never touches a key it has loaded before, so edits survive restarts.
-	SeedKey   *string `gorm:"size:100"`
+	SeedKey *string `gorm:"size:100"`
+	// ImportKey is the key column of the bulk import that created the
+	// record, so re-importing the same file matches it (see ImportEvents).
+	ImportKey *string `gorm:"size:200"`
 	Version   int     `gorm:"not null;default:1"`
 	CreatedBy string  `gorm:"size:320"`
 	UpdatedBy string  `gorm:"size:320"`
@@ -163,3 +166,16 @@ const (
 	ActionDelete  = "delete"
 	ActionRestore = "restore"
 )
+
+// StableKey is the key a download gives the record and an import matches
+// on: the seed key, else the import key, else empty (an import then matches
+// on kind, title and start).
+func (e *Event) StableKey() string {
+	switch {
+	case e.SeedKey != nil:
+		return *e.SeedKey
+	case e.ImportKey != nil:
+		return *e.ImportKey
+	}
+	return ""
+}
