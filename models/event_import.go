@@ -133,11 +133,10 @@ func (s *Store) ImportEvents(ctx context.Context, rows []ImportRow, opts ImportO
 	})
 	switch {
 	case errors.Is(err, errRollback):
-		if opts.DryRun {
-			for i := range res.Rows {
-				if res.Rows[i].Outcome == ImportAdded {
-					res.Rows[i].EventID = 0
-				}
+		// Rolled back: the ids given to new records no longer exist.
+		for i := range res.Rows {
+			if res.Rows[i].Outcome == ImportAdded {
+				res.Rows[i].EventID = 0
 			}
 		}
 		if res.Bad > 0 && !opts.SkipBad {

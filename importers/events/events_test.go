@@ -187,7 +187,7 @@ func TestTimelineJSLayoutImports(t *testing.T) {
 		if !rep.Rejected || len(rep.Problems) != 1 {
 			t.Fatalf("photo row should reject the file: %+v", rep.Problems)
 		}
-		if p := rep.Problems[0]; p.Line != 6 || p.Column != "Group" || p.Value != "Photos" {
+		if p := rep.Problems[0]; p.Line != 6 || p.Column != "Group" || p.Value != "Photos" || !strings.HasPrefix(p.Reason, "unknown kind") {
 			t.Errorf("problem = %+v", p)
 		}
 		rep, err = events.Import(ctx, s, f, events.Options{Actor: "p", SkipBad: true})
@@ -247,4 +247,34 @@ func TestMissingColumnsRejectTheFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "start, sources") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// TestConcurrentImportsStoreOnce: two imports of the same file at once store
+// what one after the other would: each record once.
+func TestConcurrentImportsStoreOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		reps := make(chan *events.Report, 2)
+		errs := make(chan error, 2)
+		files := []*events.File{parseFile(t, "testdata/new_events.csv"), parseFile(t, "testdata/new_events.csv")}
+		for _, f := range files {
+			go func() {
+				rep, err := events.Import(ctx, s, f, events.Options{Actor: "p"})
+				reps <- rep
+				errs <- err
+			}()
+		}
+		added, unchanged := 0, 0
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			r := (<-reps).Result
+			added += r.Added
+			unchanged += r.Unchanged
+		}
+		if n, _ := count(t, s); n != 3 || added != 3 || unchanged != 3 {
+			t.Errorf("%d events stored, %d added, %d unchanged; want 3, 3, 3", n, added, unchanged)
+		}
+	})
 }

@@ -510,7 +510,7 @@ func (f *File) Describe(line int, p models.ImportProblem) Problem {
 	if p.Field != col && !strings.HasPrefix(p.Reason, p.Field) {
 		out.Reason = p.Field + ": " + p.Reason
 	}
-	if out.Column == "kind" && p.Field == "kind" {
+	if p.Field == "kind" {
 		out.Reason = "unknown kind; " + p.Reason
 	}
 	return out

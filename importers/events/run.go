@@ -50,7 +50,7 @@ func Import(ctx context.Context, s *models.Store, f *File, opts Options) (*Repor
 func (r *Report) Summary() string {
 	res := r.Result
 	counts := fmt.Sprintf("%d added, %d changed, %d unchanged", res.Added, res.Changed, res.Unchanged)
-	if r.DryRun {
+	if r.DryRun || r.Rejected {
 		counts = fmt.Sprintf("would add %d, change %d and leave %d unchanged", res.Added, res.Changed, res.Unchanged)
 	}
 	bad := ""
@@ -107,7 +107,7 @@ func (r *Report) Write(w io.Writer) {
 }
 
 func verb(r *Report, would, did string) string {
-	if r.DryRun {
+	if r.DryRun || r.Rejected {
 		return "would " + would
 	}
 	return did
