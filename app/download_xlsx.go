@@ -51,7 +51,7 @@ func (s *Server) downloadXLSX(c *fiber.Ctx) error {
 		}
 	}
 	for i, h := range names {
-		width := map[string]float64{"title": 60, "summary": 80, "notes": 60, "sources": 80, "figures": 40}[h]
+		width := map[string]float64{"kind": 18, "start": 26, "end": 26, "title": 60, "summary": 80, "notes": 60, "sources": 80, "figures": 40}[h]
 		if width > 0 {
 			col, _ := excelize.ColumnNumberToName(i + 1)
 			_ = f.SetColWidth(sheet, col, col, width)
