@@ -134,7 +134,12 @@ func eventDetails(d models.EventDoc) []detail {
 	add("Turnout", pct(d.TurnoutPct))
 	add("Voted yes", pct(d.YesPct))
 	for _, f := range d.Figures {
-		add(codeLabel(f.Metric), strconv.FormatFloat(f.Value, 'f', -1, 64)+" "+f.Note)
+		// Shares (planned_care_kept_pct) read as "Planned care kept: 94.7%".
+		label, unit := f.Metric, ""
+		if l, ok := strings.CutSuffix(label, "_pct"); ok {
+			label, unit = l, "%"
+		}
+		add(codeLabel(label), strconv.FormatFloat(f.Value, 'f', -1, 64)+unit+" "+f.Note)
 	}
 	add("Notes", d.Notes)
 	return out
