@@ -294,11 +294,8 @@ func (f *File) ignoredColumns(header []string) []string {
 			}
 		case readOnly[name]:
 		default:
-			if col, ok := columnByName(name); ok {
-				if col.Set == nil {
-					continue // our own read-only columns: id, permalink, updated_at
-				}
-				continue
+			if _, ok := columnByName(name); ok {
+				continue // used, or one of our read-only columns (id, permalink, updated_at)
 			}
 			out = append(out, c+" (not a Strikeline column)")
 		}
