@@ -278,3 +278,25 @@ func TestConcurrentImportsStoreOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestNeutralisedCellsReadBack: the quote a download puts before formula
+// text, at the start or after a cell break, is taken off again; a
+// start_time column gives a timed record's instant.
+func TestNeutralisedCellsReadBack(t *testing.T) {
+	csv := "kind,title,start,start_time,sources,summary,milestone_type\n" +
+		"milestone,'=SUM(A1),2026-03-16,2026-03-16T07:00:00Z,https://example.org/a,\"x; '=1+1 and '-2\",ballot_result\n"
+	f, err := events.Parse("n.csv", strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := f.ImportRows()[0].Apply(models.EventDoc{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "=SUM(A1)" || doc.Summary != "x; =1+1 and '-2" || doc.Start != "2026-03-16T07:00:00Z" {
+		t.Errorf("title %q, summary %q, start %q", doc.Title, doc.Summary, doc.Start)
+	}
+	if len(f.Ignored) != 0 {
+		t.Errorf("start_time reported as unused: %v", f.Ignored)
+	}
+}

@@ -200,13 +200,37 @@ func readXLSX(data []byte) ([][]string, error) {
 	return out, rows.Error()
 }
 
-// unneutralise undoes the quote our downloads put before a cell that a
-// spreadsheet would read as a formula.
+// cellBreaks are where a spreadsheet may start a new cell inside a field;
+// a download quotes = + - @ after any of them, not only at the start.
+const cellBreaks = ",;\t|\r\n"
+
+// unneutralise undoes the quote a download puts before text a spreadsheet
+// would read as a formula: before a leading tab, CR or LF, and before
+// = + - @ at the start of the cell or after a cell break (blanks between).
 func unneutralise(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r\n", rune(s[1])) {
-		return s[1:]
+	if !strings.Contains(s, "'") {
+		return s
 	}
-	return s
+	var b strings.Builder
+	i := 0
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte("\t\r\n", s[1]) >= 0 {
+		i = 1
+	}
+	atStart := true
+	for ; i < len(s); i++ {
+		ch := s[i]
+		if atStart && ch != ' ' {
+			atStart = false
+			if ch == '\'' && i+1 < len(s) && strings.IndexByte("=+-@", s[i+1]) >= 0 {
+				continue
+			}
+		}
+		b.WriteByte(ch)
+		if strings.IndexByte(cellBreaks, ch) >= 0 {
+			atStart = true
+		}
+	}
+	return b.String()
 }
 
 func clean(s string) string { return strings.TrimSpace(unneutralise(s)) }
@@ -270,6 +294,13 @@ func (f *File) readTable(table [][]string) error {
 				row.cells[c.Name] = v
 			}
 		}
+		// Downloads that give the London day in start/end and the instant
+		// of a timed record in start_time/end_time: the instant wins.
+		for _, p := range [][2]string{{"start_time", "start"}, {"end_time", "end"}} {
+			if v, _ := cell(p[0]); v != "" {
+				row.cells[p[1]], row.from[p[1]] = v, p[0]
+			}
+		}
 		if f.Layout == LayoutTimelineJS {
 			if skip := f.timelineJS(&row, cell); skip != "" {
 				f.Skipped = append(f.Skipped, Problem{Line: row.Line, Reason: skip})
@@ -292,7 +323,7 @@ func (f *File) ignoredColumns(header []string) []string {
 			case "display date", "media thumbnail", "background":
 				out = append(out, c+" (TimelineJS display only; Strikeline has no such field)")
 			}
-		case readOnly[name]:
+		case readOnly[name], name == "start_time", name == "end_time":
 		default:
 			if _, ok := columnByName(name); ok {
 				continue // used, or one of our read-only columns (id, permalink, updated_at)
