@@ -26,9 +26,3 @@ func SetSwapLockWait(d time.Duration) (restore func()) {
 	swapLockWait = d
 	return func() { swapLockWait = old }
 }
-
-// SyncSeedFrom applies a seed file other than the embedded one, so a test can
-// build a database the way an earlier seed version left it.
-func (s *Store) SyncSeedFrom(ctx context.Context, data []byte) (SeedReport, error) {
-	return s.syncSeed(ctx, data)
-}

@@ -85,6 +85,12 @@ func (s *Store) SyncSeed(ctx context.Context) (SeedReport, error) {
 	return s.syncSeed(ctx, seedJSON)
 }
 
+// SyncSeedFrom is SyncSeed with a seed file other than the embedded one,
+// such as an earlier seed version kept to build an old database in tests.
+func (s *Store) SyncSeedFrom(ctx context.Context, data []byte) (SeedReport, error) {
+	return s.syncSeed(ctx, data)
+}
+
 // seedState is what the database knows about one loaded seed key.
 type seedState struct {
 	id         int64
