@@ -300,3 +300,24 @@ func TestNeutralisedCellsReadBack(t *testing.T) {
 		t.Errorf("start_time reported as unused: %v", f.Ignored)
 	}
 }
+
+// TestJSONArrayImports: a bare JSON array of records is read like our
+// download's {"items": [...]}, lists as arrays, and unknown keys reported.
+func TestJSONArrayImports(t *testing.T) {
+	data := `[{"kind":"milestone","title":"Porters vote","start":"2026-03-09","milestone_type":"ballot_result",
+	  "turnout_pct":61.5,"unions":["Unison","GMB"],"sources":[{"url":"https://example.org/v","publisher":"Trust"}],"colour":"red"}]`
+	f, err := events.Parse("records.json", strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Unit != "item" || len(f.Rows) != 1 || len(f.Ignored) != 1 || !strings.HasPrefix(f.Ignored[0], "colour") {
+		t.Fatalf("unit %q, %d rows, ignored %v", f.Unit, len(f.Rows), f.Ignored)
+	}
+	doc, err := f.ImportRows()[0].Apply(models.EventDoc{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.TurnoutPct == nil || *doc.TurnoutPct != 61.5 || len(doc.Unions) != 2 || doc.Sources[0].Publisher != "Trust" {
+		t.Errorf("doc = %+v", doc)
+	}
+}
