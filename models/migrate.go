@@ -33,6 +33,7 @@ var migrations = []migration{
 	{8, "day ranges of imports", migrateImportRanges},
 	{10, "event text widths, import commit order", migrateLimitsAndCommitOrder},
 	{13, "spc rebase mark on events", migrateSPCRebase},
+	{14, "stable keys of imported events", migrateImportKey},
 }
 
 type schemaMigration struct {
