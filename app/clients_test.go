@@ -284,7 +284,7 @@ func TestClientsLibreOfficeCSV(t *testing.T) {
 	}
 	s := testdb.New(t, models.SQLite)
 	f, _ := newTestApp(t, s)
-	hostile := []string{";=1+1", "x;=2+2", "a,=3+3", "line\n=4+4", "cr\r=5+5", "crlf\r\n+6+6", "tab\t-7+7", "bar|@SUM(8)", " =9+9", "=10+10", "+11", "-12+1", "@SUM(13)", "\t=14"}
+	hostile := []string{";=1+1", "x;=2+2", "a,=3+3", "line\n=4+4", "crlf\r\n+6+6", "tab\t-7+7", "bar|@SUM(8)", " =9+9", "=10+10", "+11", "-12+1", "@SUM(13)", "\t=14"}
 	ctx := t.Context()
 	for i, h := range hostile {
 		if _, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindMilestone, Title: fmt.Sprintf("Hostile %d %s", i, strings.TrimSpace(strings.Map(func(r rune) rune {

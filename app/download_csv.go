@@ -13,7 +13,11 @@ const utf8BOM = "\ufeff"
 // exportColumns; user text is neutralised against formula injection and
 // always quoted.
 func (s *Server) downloadCSV(c *fiber.Ctx) error {
-	recs, err := s.filteredRecords(c, "", false)
+	list, err := s.filteredRecords(c, "", false)
+	if err != nil {
+		return err
+	}
+	recs, err := s.downloadRows(c, list)
 	if err != nil {
 		return err
 	}
@@ -36,7 +40,7 @@ func (s *Server) downloadCSV(c *fiber.Ctx) error {
 		quote[i] = columnFormats[name].Type == colText
 	}
 	for i := range recs {
-		cells := s.exportCells(&recs[i])
+		cells := exportCells(&recs[i])
 		for j := range cells {
 			if quote[j] {
 				cells[j] = neutralise(cells[j])

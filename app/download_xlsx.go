@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/strikeline/strikeline/importers/events"
 	"github.com/strikeline/strikeline/models"
 )
 
@@ -19,11 +20,15 @@ import (
 // with filters, frozen, and the sheet's dimension covers every row, so
 // streaming readers (openpyxl read-only) see them all.
 func (s *Server) downloadXLSX(c *fiber.Ctx) error {
-	recs, err := s.filteredRecords(c, "", false)
+	list, err := s.filteredRecords(c, "", false)
 	if err != nil {
 		return err
 	}
-	buf, err := s.timelineWorkbook(recs)
+	recs, err := s.downloadRows(c, list)
+	if err != nil {
+		return err
+	}
+	buf, err := timelineWorkbook(recs)
 	if err != nil {
 		return fmt.Errorf("xlsx download: %w", err)
 	}
@@ -31,7 +36,7 @@ func (s *Server) downloadXLSX(c *fiber.Ctx) error {
 	return c.Send(buf)
 }
 
-func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
+func timelineWorkbook(recs []events.Record) ([]byte, error) {
 	header := exportHeader()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -83,7 +88,7 @@ func (s *Server) timelineWorkbook(recs []exportRecord) ([]byte, error) {
 		return nil, err
 	}
 	for i := range recs {
-		for j, text := range s.exportCells(&recs[i]) {
+		for j, text := range exportCells(&recs[i]) {
 			row[j] = xlsxCell(columnFormats[header[j]].Type, text, dateStyle, timeStyle)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/strikeline/strikeline/importers/events"
 	"github.com/strikeline/strikeline/models"
 )
 
@@ -62,4 +63,39 @@ func containsKind(ks []models.Kind, k models.Kind) bool {
 func attachment(c *fiber.Ctx, base, ext, mime string) {
 	c.Set(fiber.HeaderContentType, mime)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+base+"-"+time.Now().UTC().Format("20060102")+"."+ext+`"`)
+}
+
+// exportRecords turns events into download records with their stable keys
+// and their disputes' keys; the columns come from importers/events, the
+// same table the event import reads, so a download re-imports losslessly.
+func (s *Server) exportRecords(c *fiber.Ctx, evs []models.Event) ([]events.Record, error) {
+	var ids []int64
+	for i := range evs {
+		if evs[i].DisputeID != nil {
+			ids = append(ids, *evs[i].DisputeID)
+		}
+	}
+	keys, err := s.store.StableKeys(c.UserContext(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]events.Record, len(evs))
+	for i := range evs {
+		e := &evs[i]
+		out[i] = events.Record{EventDoc: e.Doc(), Key: e.StableKey(), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
+		if e.DisputeID != nil {
+			out[i].DisputeKey = keys[*e.DisputeID]
+		}
+	}
+	return out, nil
+}
+
+// downloadRows are a download's records in the column table's terms
+// (exportRecords), for the CSV, XLSX and JSON downloads.
+func (s *Server) downloadRows(c *fiber.Ctx, recs []exportRecord) ([]events.Record, error) {
+	evs := make([]models.Event, len(recs))
+	for i := range recs {
+		evs[i] = *recs[i].Event
+	}
+	return s.exportRecords(c, evs)
 }

@@ -295,7 +295,7 @@ func columnIndex(header []string) map[string]int {
 
 // lastCol is the letter of the downloads' last column.
 func lastCol() string {
-	name, _ := excelize.ColumnNumberToName(len(exportColumns))
+	name, _ := excelize.ColumnNumberToName(len(exportHeader()))
 	return name
 }
 

@@ -1,17 +1,17 @@
 package app
 
 import (
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/strikeline/strikeline/importers/events"
 	"github.com/strikeline/strikeline/models"
 )
 
 // exportRecord is one record as every download writes it. The downloads
 // take a plain list of these, so what the list holds (published versions,
 // withdrawn rounds) is decided in one place, filteredRecords, and the
-// writers only format.
+// writers only format; the CSV, XLSX and JSON downloads turn them into
+// the column table's records (downloadRows).
 type exportRecord struct {
 	*models.Event
 	// Withdrawn marks a record kept in a download only to say it was
@@ -35,109 +35,36 @@ const (
 	colTime                  // RFC 3339 with an offset: a London date-time cell
 )
 
-// exportColumn is one column of the CSV and XLSX downloads: its name and
-// its cell as text, in the form the CSV carries (dates YYYY-MM-DD,
-// instants RFC 3339 with the London offset, numbers in decimal).
-type exportColumn struct {
-	Name string
-	Get  func(s *Server, r *exportRecord) string
-}
-
-// exportColumns is the one column table of the CSV and XLSX downloads;
-// append new fields here (and their type to columnFormats) and both formats
-// carry them. Dates come in one form per column: start and end are the
-// London calendar days (the last day for end), start_time and end_time the
-// instants of timed records (empty for all-day ones). docs/formats.md
-// lists the columns.
-var exportColumns = []exportColumn{
-	{"id", func(_ *Server, r *exportRecord) string { return strconv.FormatInt(r.ID, 10) }},
-	{"kind", func(_ *Server, r *exportRecord) string { return string(r.Kind) }},
-	{"title", func(_ *Server, r *exportRecord) string { return r.Title }},
-	{"start", func(_ *Server, r *exportRecord) string { return londonDay(r.StartAt, r.AllDay) }},
-	{"end", func(_ *Server, r *exportRecord) string {
-		if r.EndAt == nil {
-			return ""
-		}
-		return londonDay(*r.EndAt, r.AllDay)
-	}},
-	{"start_time", func(_ *Server, r *exportRecord) string {
-		if r.AllDay {
-			return ""
-		}
-		return londonTime(r.StartAt)
-	}},
-	{"end_time", func(_ *Server, r *exportRecord) string {
-		if r.AllDay || r.EndAt == nil {
-			return ""
-		}
-		return londonTime(*r.EndAt)
-	}},
-	{"staff_group", func(_ *Server, r *exportRecord) string { return r.StaffGroup }},
-	{"unions", func(_ *Server, r *exportRecord) string { return strings.Join(r.Unions, "; ") }},
-	{"dispute_id", func(_ *Server, r *exportRecord) string {
-		if r.DisputeID == nil {
-			return ""
-		}
-		return strconv.FormatInt(*r.DisputeID, 10)
-	}},
-	{"summary", func(_ *Server, r *exportRecord) string { return r.Summary }},
-	{"sources", func(_ *Server, r *exportRecord) string {
-		urls := make([]string, len(r.Sources))
-		for i, src := range r.Sources {
-			urls[i] = src.URL
-		}
-		return strings.Join(urls, " ")
-	}},
-	{"permalink", func(s *Server, r *exportRecord) string { return s.cfg.BaseURL + eventURL(r.ID) }},
-	{"version", func(_ *Server, r *exportRecord) string { return strconv.Itoa(r.Version) }},
-	{"updated_at", func(_ *Server, r *exportRecord) string { return londonTime(r.UpdatedAt) }},
-}
-
 // columnFormat is how a column is typed and how wide it is in a workbook.
 type columnFormat struct {
 	Type  colType
 	Width float64 // 0 for the default
 }
 
-// columnFormats are the columns that are not plain user text, by name, so
-// the table of columns can grow without touching the writers: a column
-// missing here is text.
+// columnFormats type and size the columns of importers/events.Columns by
+// name, so the column table can grow without touching the writers: a
+// column missing here is text. Dates come in one form per column: start
+// and end are London calendar days, start_time, end_time and updated_at
+// instants with an offset.
 var columnFormats = map[string]columnFormat{
 	"id": {colInt, 0}, "kind": {colCode, 18}, "title": {colText, 60},
 	"start": {colDate, 12}, "end": {colDate, 12}, "start_time": {colTime, 19}, "end_time": {colTime, 19},
 	"staff_group": {colCode, 18}, "unions": {colText, 16}, "dispute_id": {colInt, 0}, "summary": {colText, 80},
-	"sources": {colText, 40}, "permalink": {colCode, 36}, "version": {colInt, 0}, "updated_at": {colTime, 19},
+	"sources": {colText, 80}, "permalink": {colCode, 36}, "version": {colInt, 0}, "updated_at": {colTime, 19},
+	"key": {colCode, 0}, "dispute_key": {colCode, 0}, "round_number": {colInt, 0},
+	"headline_pct": {colNumber, 0}, "average_pct": {colNumber, 0}, "turnout_pct": {colNumber, 0}, "yes_pct": {colNumber, 0},
+	"effective_date": {colDate, 12}, "impact_window_start": {colDate, 12}, "impact_window_end": {colDate, 12},
+	"notes": {colText, 60}, "figures": {colText, 40},
 }
 
-// exportHeader is the header row of the downloads.
-func exportHeader() []string {
-	h := make([]string, len(exportColumns))
-	for i, c := range exportColumns {
-		h[i] = c.Name
-	}
-	return h
-}
+// exportHeader is the header row of the CSV and XLSX downloads: the one
+// column table, importers/events.Columns, which the event import also
+// reads, so a download re-imports losslessly.
+func exportHeader() []string { return events.Header() }
 
-// exportCells is r in exportHeader order, as text, not yet neutralised.
-func (s *Server) exportCells(r *exportRecord) []string {
-	out := make([]string, len(exportColumns))
-	for i, c := range exportColumns {
-		out[i] = c.Get(s, r)
-	}
-	return out
-}
-
-// londonDay is the calendar day a record's date falls on: all-day dates
-// are stored as UTC midnights, timed ones are read in London.
-func londonDay(t time.Time, allDay bool) string {
-	if allDay {
-		return t.UTC().Format(time.DateOnly)
-	}
-	return t.In(models.London).Format(time.DateOnly)
-}
-
-// londonTime is an instant in RFC 3339 with the London offset.
-func londonTime(t time.Time) string { return t.In(models.London).Format(time.RFC3339) }
+// exportCells is r in exportHeader order, as text in the CSV's form, not
+// yet neutralised.
+func exportCells(r *events.Record) []string { return events.Cells(r) }
 
 // formulaStart reports whether a spreadsheet could read s as a formula:
 // after optional blanks, it starts with = + - @ (or a tab, CR or LF that

@@ -11,6 +11,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/strikeline/strikeline/importers/events"
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
 )
@@ -344,7 +345,6 @@ func TestEmbedCards(t *testing.T) {
 // TestExportDatesInLondon: a round starting 00:30 BST on 1 July is on 1
 // July in every column, with its offset; an all-day record is its day.
 func TestExportDatesInLondon(t *testing.T) {
-	s := &Server{cfg: Config{BaseURL: "https://x.example"}}
 	start := time.Date(2025, 6, 30, 23, 30, 0, 0, time.UTC)
 	end := start.Add(48 * time.Hour)
 	day := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
@@ -352,13 +352,13 @@ func TestExportDatesInLondon(t *testing.T) {
 		e    models.Event
 		want map[string]string
 	}{
-		{models.Event{ID: 1, Kind: models.KindStrikeRound, StartAt: start, EndAt: &end, Version: 3, UpdatedAt: start},
+		{models.Event{ID: 1, Kind: models.KindStrikeRound, StartAt: start, EndAt: &end, Version: 3, CreatedAt: start, UpdatedAt: start},
 			map[string]string{"start": "2025-07-01", "end": "2025-07-03", "start_time": "2025-07-01T00:30:00+01:00", "end_time": "2025-07-03T00:30:00+01:00", "version": "3"}},
-		{models.Event{ID: 2, Kind: models.KindMilestone, StartAt: day, AllDay: true, Version: 1, UpdatedAt: start},
-			map[string]string{"start": "2025-07-01", "end": "", "start_time": "", "end_time": "", "updated_at": "2025-07-01T00:30:00+01:00"}},
+		{models.Event{ID: 2, Kind: models.KindMilestone, StartAt: day, AllDay: true, Version: 1, CreatedAt: start, UpdatedAt: start},
+			map[string]string{"start": "2025-07-01", "end": "", "start_time": "", "end_time": "", "updated_at": "2025-06-30T23:30:00Z"}},
 	}
 	for _, tc := range cases {
-		cells := s.exportCells(&exportRecord{Event: &tc.e})
+		cells := exportCells(&events.Record{EventDoc: tc.e.Doc()})
 		col := columnIndex(exportHeader())
 		for name, want := range tc.want {
 			if got := cells[col[name]]; got != want {
