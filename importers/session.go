@@ -450,6 +450,11 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 	if im.Opt.OnProgress != nil {
 		im.Opt.OnProgress(progress(true))
 	}
+	// Like the areas themselves, their months are recorded before the
+	// figures; recording them again changes nothing.
+	if err := im.Store.RecordAreaMonths(ctx, rd.Parents()); err != nil {
+		return err
+	}
 	err = ld.Merge(ctx, run, models.MergeOptions{SkipBad: im.Opt.Policy == PolicySkip, MaxErrors: im.Opt.MaxErrors})
 	var de *models.DuplicateError
 	if errors.As(err, &de) {

@@ -25,6 +25,9 @@ type ActivityQuery struct {
 	Status, HCP, Mode, Lead []string
 	// GroupBy lists any of status, hcp, mode, lead.
 	GroupBy []string
+	// Boundaries is a month whose ICB boundaries an ICB series uses; zero
+	// means the latest published.
+	Boundaries time.Time
 }
 
 // ActivityPoint is one value of a series: the period's first day, the group
@@ -150,10 +153,15 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 		args = append(args, area.Level, id)
 	case LevelICB:
 		// No ICB rollup: an ICB is two or three sub-ICB locations, read
-		// through the sub-ICB table's (area_id, day) key prefix.
+		// through the sub-ICB table's (area_id, day) key prefix, under one
+		// set of boundaries (nhs_geography.go).
 		table = "appt_subicb_daily"
-		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND icb_id = ?)")
-		args = append(args, LevelSubICB, area.ID)
+		w, a, err := s.scopeSQL(ctx, area, "area_id", q.Boundaries)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, w)
+		args = append(args, a...)
 	case LevelSubICB:
 		table = "appt_subicb_daily"
 		where = append(where, "area_id = ?")
