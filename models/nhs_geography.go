@@ -51,7 +51,7 @@ func (s *Store) icbMembers(ctx context.Context, icb Area, at time.Time) (ICBMemb
 	// Not an ICB under these boundaries: one that merged, or one no file
 	// gave months for (older imports).
 	var last []int64
-	if err := db.Raw(`SELECT MAX(day) FROM area_months WHERE parent_id = ? AND day <= ?`, icb.ID, limit).Scan(&last).Error; err != nil {
+	if err := db.Raw(`SELECT COALESCE(MAX(day), 0) FROM area_months WHERE parent_id = ? AND day <= ?`, icb.ID, limit).Scan(&last).Error; err != nil {
 		return m, fmt.Errorf("store: unable to read ICB boundaries: %w", err)
 	}
 	if len(last) == 0 || last[0] == 0 {
