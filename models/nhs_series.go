@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -438,4 +439,30 @@ func weekdayIndex(n string) int {
 		}
 	}
 	return 0
+}
+
+// CoverageMethod states how ?adjust=coverage changes counts.
+const CoverageMethod = "counts scaled to every open practice: each month's count × patients registered at open practices ÷ patients registered at practices whose data was included (GP coverage file, summed over the area's sub-ICB locations); months without coverage figures are left as published"
+
+// AdjustForCoverage scales each point by its month's coverage factor
+// (CoverageMonth.Factor), rounding to whole appointments, and lists the
+// months it had no coverage for (left unscaled).
+func AdjustForCoverage(pts []ActivityPoint, cov []CoverageMonth) ([]ActivityPoint, []string) {
+	byMonth := map[int64]CoverageMonth{}
+	for _, c := range cov {
+		byMonth[DayNumber(c.Month)] = c
+	}
+	out := make([]ActivityPoint, len(pts))
+	missing := map[int64]bool{}
+	for i, p := range pts {
+		out[i] = p
+		m, _ := monthBounds(DayNumber(p.Period))
+		c, ok := byMonth[m]
+		if !ok || c.IncludedPatients <= 0 {
+			missing[m] = true
+			continue
+		}
+		out[i].Count = int64(math.Round(float64(p.Count) * c.Factor()))
+	}
+	return out, monthList(missing)
 }
