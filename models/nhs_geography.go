@@ -55,6 +55,14 @@ func (s *Store) icbMembers(ctx context.Context, icb Area, at time.Time) (ICBMemb
 		return m, fmt.Errorf("store: unable to read ICB boundaries: %w", err)
 	}
 	if len(last) == 0 || last[0] == 0 {
+		var later []int64
+		if err := db.Raw(`SELECT COALESCE(MIN(day), 0) FROM area_months WHERE parent_id = ?`, icb.ID).Scan(&later).Error; err != nil {
+			return m, fmt.Errorf("store: unable to read ICB boundaries: %w", err)
+		}
+		if len(later) > 0 && later[0] > 0 {
+			m.Note = fmt.Sprintf("%s did not exist under the boundaries of %s (first published for %s)", icb.Code, at.Format("January 2006"), DayTime(later[0]).Format("January 2006"))
+			return m, nil
+		}
 		if err := db.Raw(`SELECT id FROM areas WHERE level = ? AND icb_id = ? ORDER BY id`, LevelSubICB, icb.ID).Scan(&m.IDs).Error; err != nil {
 			return m, fmt.Errorf("store: unable to read ICB members: %w", err)
 		}
