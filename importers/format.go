@@ -85,7 +85,7 @@ func (e *HeaderError) Error() string {
 		if s := recognise(normHeader(e.Header)); s != "" {
 			b.WriteString(s)
 		} else {
-			fmt.Fprintf(&b, "This file is not one Strikeline reads: its header (%s) matches none of the NHS files below.", clip(strings.Join(e.Header, ","), 120))
+			fmt.Fprintf(&b, "This file is not one Strikeline reads: its header (%s) matches none of the NHS files below.", clip(strings.Join(e.Header, ","), 100))
 		}
 	}
 	b.WriteString(" Accepted files:")
@@ -93,7 +93,7 @@ func (e *HeaderError) Error() string {
 		if e.Kind != "" && f.kind != e.Kind {
 			continue
 		}
-		fmt.Fprintf(&b, "\n  - %s (%s)", formatTitle(f.format), f.format)
+		fmt.Fprintf(&b, "\n  - %s: %s", f.format, formatTitle(f.format))
 	}
 	return clip(b.String(), maxMessage)
 }

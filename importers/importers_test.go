@@ -473,7 +473,7 @@ func TestBadHeader(t *testing.T) {
 		// One plain sentence first, then the short list of what is taken.
 		if !errors.As(err, &he) || !strings.HasPrefix(he.Error(), "This file is not one Strikeline reads") ||
 			!strings.Contains(err.Error(), "Accepted files:") || !strings.Contains(err.Error(), string(importers.FormatOC)) ||
-			!strings.Contains(err.Error(), string(importers.FormatCoverage)) || len(he.Error()) > 1300 {
+			!strings.Contains(err.Error(), string(importers.FormatCoverage)) || !strings.Contains(err.Error(), string(importers.FormatOCDaily)) || len(he.Error()) > 1300 {
 			t.Fatalf("err = %v", err)
 		}
 		if runs[0].Status != models.ImportFailed {
@@ -482,7 +482,7 @@ func TestBadHeader(t *testing.T) {
 		// The OC command refuses a GPAD file, naming only the OC layout.
 		runs, err = importers.New(s, importers.Options{Kind: importers.KindOC}).ImportPaths(ctx, []string{"testdata/natcat_06H_dec2024.csv"}, importers.DefaultLimits)
 		if !errors.As(err, &he) || strings.Contains(err.Error(), string(importers.FormatSubICBDaily)) ||
-			!strings.HasPrefix(he.Error(), "This is the GPAD national categories, daily (National_Categories_CSV_*.csv) file, not online consultation submissions") {
+			!strings.HasPrefix(he.Error(), "This is the GPAD national categories daily file, not online consultation submissions") {
 			t.Fatalf("kind mismatch: %v", err)
 		}
 		// A header of thousands of columns still gives a short message.

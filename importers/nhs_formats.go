@@ -42,17 +42,17 @@ func init() {
 		extraReaders[f] = r
 	}
 	for f, t := range map[Format]string{
-		FormatSubICBDaily:      "GPAD sub-ICB daily appointments (SUB_ICB_LOCATION_CSV_<Mon>_<YY>.csv)",
-		FormatNatCatDaily:      "GPAD national categories, daily (National_Categories_CSV_*.csv)",
-		FormatPracticeMonthly:  "GPAD practice-level crosstab, monthly (Practice_Level_Crosstab_*.csv)",
-		FormatOC:               "online consultation submissions, monthly long format (METRIC, VALUE)",
-		FormatRegionalMonthly:  "GPAD monthly regional appointments (Regional_CSV_<ICB>.csv, current or CCG-era)",
-		FormatCoverage:         "GPAD GP coverage (APPOINTMENTS_GP_COVERAGE.csv)",
-		FormatNationalOverview: "GPAD National Overview, monthly (National_Overview.csv)",
-		FormatSDSRoleDaily:     "GPAD SDS role group, daily (SDS_ROLE_GROUP)",
-		FormatDurationDaily:    "GPAD actual duration, daily (ACTUAL_DURATION)",
-		FormatOCDayTime:        "online consultation submissions by day and time (WEEKDAY, SUBMISSION_TIME)",
-		FormatOCDaily:          "online consultation submissions, daily wide layout (DATE, CLINICAL, ADMIN, UNKNOWN_OTHER, TOTAL)",
+		FormatSubICBDaily:      "GPAD sub-ICB daily (SUB_ICB_LOCATION_CSV)",
+		FormatNatCatDaily:      "GPAD national categories daily",
+		FormatPracticeMonthly:  "GPAD practice-level crosstab",
+		FormatOC:               "OC submissions monthly (METRIC, VALUE)",
+		FormatRegionalMonthly:  "GPAD monthly regional (Regional_CSV, also CCG-era)",
+		FormatCoverage:         "GPAD GP coverage (APPOINTMENTS_GP_COVERAGE)",
+		FormatNationalOverview: "GPAD National Overview",
+		FormatSDSRoleDaily:     "GPAD SDS role group daily",
+		FormatDurationDaily:    "GPAD actual duration daily",
+		FormatOCDayTime:        "OC submissions by day and time",
+		FormatOCDaily:          "OC submissions daily (DATE, CLINICAL, ADMIN, …)",
 	} {
 		formatTitles[f] = t
 	}
