@@ -186,7 +186,7 @@ func Detect(header []string, kind string) (formatSpec, map[string]int, error) {
 				break
 			}
 		}
-		if ok {
+		if ok && !figureless(f.format, idx) {
 			return f, idx, nil
 		}
 	}

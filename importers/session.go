@@ -227,6 +227,8 @@ func (c *countingReader) SHA256() string {
 type storeResolver struct {
 	s     *models.Store
 	areas map[areaKey]models.Area
+	// upserts counts the areas written (new or changed).
+	upserts int
 }
 
 type areaKey struct {
@@ -253,6 +255,7 @@ func (r *storeResolver) AreaID(ctx context.Context, a models.Area) (int64, error
 	if err != nil {
 		return 0, err
 	}
+	r.upserts++
 	// The reader asks once per area and file; what the upsert merged is
 	// not needed again.
 	delete(r.areas, k)
@@ -312,11 +315,15 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 			cr.SHA256() // ends the hashing goroutine
 		}
 	}()
-	rd, err := NewReader(ctx, cr, im.Opt.Kind, &storeResolver{s: im.Store})
+	res := &storeResolver{s: im.Store}
+	rd, err := NewReader(ctx, cr, im.Opt.Kind, res)
 	if err != nil {
 		return err
 	}
 	run.Format = string(rd.Format())
+	if rd.Target().Table == "" { // a reference file: areas only (reference.go)
+		return im.loadReference(ctx, rd, res, run, func() string { hashed = true; return cr.SHA256() }, func() int64 { return cr.n.Load() })
+	}
 	ld, err := im.Store.NewLoader(ctx, rd.Target(), run.ID)
 	if err != nil {
 		return err
