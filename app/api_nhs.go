@@ -185,5 +185,46 @@ func (s *Server) apiOCDayTime(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"area": c.Query("area"), "points": pts})
+	return c.JSON(fiber.Map{"area": c.Query("area"), "points": pts, "shares": models.OCBandShares(pts)})
+}
+
+// ocDayTimeTable is the by-time-of-day view on a regulatory change's page:
+// each band's share of England's submissions in the months around it.
+type ocDayTimeTable struct {
+	Months []string
+	Rows   []ocBandRow
+	Link   string
+}
+
+type ocBandRow struct {
+	Band   string
+	Shares []string
+}
+
+// ocDayTimeView reads the three months before and after start; nil when
+// no by-day-and-time file covers them.
+func (s *Server) ocDayTimeView(ctx context.Context, start time.Time) *ocDayTimeTable {
+	m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC)
+	from, to := m.AddDate(0, -3, 0), m.AddDate(0, 4, -1)
+	pts, err := s.store.OCDayTime(ctx, "", from, to)
+	if err != nil {
+		s.log.Warn("online consultations by time of day", "err", err)
+		return nil
+	}
+	bs := models.OCBandShares(pts)
+	if len(bs.Months) == 0 {
+		return nil
+	}
+	t := &ocDayTimeTable{Link: "/api/v1/online-consultations/day-time?from=" + from.Format("2006-01-02") + "&to=" + to.Format("2006-01-02")}
+	for _, mo := range bs.Months {
+		t.Months = append(t.Months, mo.Format("Jan 2006"))
+	}
+	for b, band := range bs.Bands {
+		r := ocBandRow{Band: band}
+		for _, p := range bs.Percent[b] {
+			r.Shares = append(r.Shares, fmt.Sprintf("%.1f%%", p))
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	return t
 }

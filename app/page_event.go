@@ -27,6 +27,9 @@ type eventPage struct {
 	Chart     template.HTML
 	ChartNote string
 	CanEdit   bool
+	// OCDayTime shows, for a regulatory change, when in the day online
+	// consultations were submitted in the months around it.
+	OCDayTime *ocDayTimeTable
 	// Permalink is the full address to cite.
 	Permalink string
 }
@@ -55,6 +58,9 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
 		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
 	p.Chart, p.ChartNote = s.activityChart(ctx, e)
+	if e.Kind == models.KindRegulatoryChange {
+		p.OCDayTime = s.ocDayTimeView(ctx, e.StartAt)
+	}
 	return s.render(c, fiber.StatusOK, "event", p)
 }
 

@@ -19,9 +19,10 @@ import (
 )
 
 // TestImportPagesFitTheScreen opens the import list and a failed import's
-// page, holding long file names, a long refusal message and a SHA-256, at
-// 1280 and 390 px: neither may be wider than the screen (the list was
-// 2,384 px wide). It needs chromium only; screenshots go to
+// page, holding long file names, a long refusal message and a SHA-256,
+// and the 1 October 2025 change's page with its online consultations by
+// time of day, at 1280 and 390 px: none may be wider than the screen (the
+// import list was 2,384 px wide). It needs chromium only; screenshots go to
 // artifacts/screenshots.
 func TestImportPagesFitTheScreen(t *testing.T) {
 	if testing.Short() {
@@ -51,6 +52,15 @@ func TestImportPagesFitTheScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	failed := runs[0].ID - 1
+	// The regulatory change's page with its by-time-of-day table.
+	loadOCAroundOctober(t, s)
+	evs, _, _ := s.ListEvents(context.Background(), models.EventFilter{Kinds: []models.Kind{models.KindRegulatoryChange}, Limit: 50})
+	var reg int64
+	for _, e := range evs {
+		if e.StartAt.Format("2006-01") == "2025-10" {
+			reg = e.ID
+		}
+	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -84,7 +94,7 @@ func TestImportPagesFitTheScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, width := range []int{1280, 390} {
-		for name, path := range map[string]string{"imports": "/imports", "import-failed": fmt.Sprintf("/imports/%d", failed), "import-ok": fmt.Sprintf("/imports/%d", failed+1)} {
+		for name, path := range map[string]string{"imports": "/imports", "import-failed": fmt.Sprintf("/imports/%d", failed), "import-ok": fmt.Sprintf("/imports/%d", failed+1), "regulatory-change": fmt.Sprintf("/events/%d", reg)} {
 			do(name, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("h1")))
 			w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 			if err != nil || w > width {

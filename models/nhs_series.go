@@ -466,3 +466,71 @@ func AdjustForCoverage(pts []ActivityPoint, cov []CoverageMonth) ([]ActivityPoin
 	}
 	return out, monthList(missing)
 }
+
+// BandShares is, for each month, the share of online-consultation
+// submissions made in each time band of the day (all weekdays summed):
+// did requests spread through the day?
+type BandShares struct {
+	Months []time.Time `json:"months"`
+	Bands  []string    `json:"bands"`
+	// Percent[b][m] is band b's share of month m's submissions.
+	Percent [][]float64 `json:"percent"`
+	Totals  []int64     `json:"totals"`
+}
+
+// OCBandShares computes BandShares from OCDayTime points (bands in the
+// order of the day; "All day" rows of the daily files carry no band and
+// are left out).
+func OCBandShares(pts []OCDayTimePoint) BandShares {
+	var bs BandShares
+	mi, bi := map[time.Time]int{}, map[string]int{}
+	for _, p := range pts {
+		if p.Band == "All day" {
+			continue
+		}
+		if _, ok := mi[p.Month]; !ok {
+			mi[p.Month] = len(bs.Months)
+			bs.Months = append(bs.Months, p.Month)
+		}
+		if _, ok := bi[p.Band]; !ok {
+			bi[p.Band] = len(bs.Bands)
+			bs.Bands = append(bs.Bands, p.Band)
+		}
+	}
+	sort.Slice(bs.Months, func(i, j int) bool { return bs.Months[i].Before(bs.Months[j]) })
+	// "00:00 - 05:59" … "18:00 - 23:59" sort by their text; Unknown last.
+	sort.Slice(bs.Bands, func(i, j int) bool {
+		if (bs.Bands[i] == "Unknown") != (bs.Bands[j] == "Unknown") {
+			return bs.Bands[j] == "Unknown"
+		}
+		return bs.Bands[i] < bs.Bands[j]
+	})
+	for i, m := range bs.Months {
+		mi[m] = i
+	}
+	for i, b := range bs.Bands {
+		bi[b] = i
+	}
+	counts := make([][]int64, len(bs.Bands))
+	for i := range counts {
+		counts[i] = make([]int64, len(bs.Months))
+	}
+	bs.Totals = make([]int64, len(bs.Months))
+	for _, p := range pts {
+		if p.Band == "All day" {
+			continue
+		}
+		counts[bi[p.Band]][mi[p.Month]] += p.Count
+		bs.Totals[mi[p.Month]] += p.Count
+	}
+	bs.Percent = make([][]float64, len(bs.Bands))
+	for b := range counts {
+		bs.Percent[b] = make([]float64, len(bs.Months))
+		for m, n := range counts[b] {
+			if bs.Totals[m] > 0 {
+				bs.Percent[b][m] = 100 * float64(n) / float64(bs.Totals[m])
+			}
+		}
+	}
+	return bs
+}
