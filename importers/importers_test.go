@@ -485,6 +485,9 @@ func TestBadHeader(t *testing.T) {
 			!strings.HasPrefix(he.Error(), "This is the GPAD national categories daily file, not online consultation submissions") {
 			t.Fatalf("kind mismatch: %v", err)
 		}
+		if len(runs) != 1 || runs[0].Status != models.ImportFailed {
+			t.Fatalf("kind mismatch run %+v", runs)
+		}
 		// A header of thousands of columns still gives a short message.
 		long := filepath.Join(t.TempDir(), "long.csv")
 		os.WriteFile(long, []byte(strings.Repeat("COLUMN_WITH_A_LONG_NAME,", 2000)+"X\n1\n"), 0o644)
