@@ -181,13 +181,33 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query activity: %w", err)
 	}
+	return s.points(ctx, sums, cols[1:])
+}
+
+// points turns period sums into series points, naming each group value:
+// a coded dimension (status, hcp, mode, lead) by its published label, any
+// other from the label table.
+func (s *Store) points(ctx context.Context, sums []periodSum, group []string) ([]ActivityPoint, error) {
+	var names map[int64]string
+	for _, g := range group {
+		if !slices.Contains(Dimensions, Dimension(g)) && names == nil {
+			var err error
+			if names, err = s.labelNames(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
 	out := make([]ActivityPoint, 0, len(sums))
 	for _, ps := range sums {
 		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
 		if len(group) > 0 {
 			p.Group = map[string]string{}
 			for i, g := range group {
-				p.Group[string(g)] = CodeLabel(g, Code(ps.group[i]))
+				if slices.Contains(Dimensions, Dimension(g)) {
+					p.Group[g] = CodeLabel(Dimension(g), Code(ps.group[i]))
+				} else {
+					p.Group[g] = names[ps.group[i]]
+				}
 			}
 		}
 		out = append(out, p)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -56,14 +57,25 @@ func (s *Store) ActivityMonthly(ctx context.Context, q ActivityQuery) (MonthlyAc
 		dailyMonths[DayNumber(p.Period)] = true
 	}
 	{
-		w := []string{"day >= ?", "day < ?"}
-		args := []any{ms, me}
-		if scope != "" {
-			w = append(w, scope)
-			args = append(args, sargs...)
+		// England and regions read their rollup (one row per day and
+		// category combination), not every sub-ICB row of the years asked.
+		table, w, args := "appt_subicb_daily", []string{"day >= ?", "day < ?"}, []any{ms, me}
+		switch area.Level {
+		case LevelNational:
+			table = "appt_rollup_daily"
+			w = append(w, "level = 0", "area_id = 0")
+		case LevelRegion:
+			table = "appt_rollup_daily"
+			w = append(w, "level = ?", "area_id = ?")
+			args = append(args, LevelRegion, area.ID)
+		default:
+			if scope != "" {
+				w = append(w, scope)
+				args = append(args, sargs...)
+			}
 		}
 		var days []int64
-		if err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT day FROM appt_subicb_daily WHERE `+strings.Join(w, " AND "), args...).Scan(&days).Error; err != nil {
+		if err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT day FROM `+table+` WHERE `+strings.Join(w, " AND "), args...).Scan(&days).Error; err != nil {
 			return out, fmt.Errorf("store: unable to read daily months: %w", err)
 		}
 		for _, d := range days {
@@ -97,21 +109,18 @@ func (s *Store) ActivityMonthly(ctx context.Context, q ActivityQuery) (MonthlyAc
 		return out, fmt.Errorf("store: unable to query monthly activity: %w", err)
 	}
 	monthlyMonths := map[int64]bool{}
-	pts := append([]ActivityPoint{}, daily...)
+	kept := sums[:0]
 	for _, ps := range sums {
-		if dailyMonths[ps.period] {
-			continue
+		if !dailyMonths[ps.period] {
+			monthlyMonths[ps.period] = true
+			kept = append(kept, ps)
 		}
-		monthlyMonths[ps.period] = true
-		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
-		if len(group) > 0 {
-			p.Group = map[string]string{}
-			for i, g := range group {
-				p.Group[string(g)] = CodeLabel(g, Code(ps.group[i]))
-			}
-		}
-		pts = append(pts, p)
 	}
+	monthlyPts, err := s.points(ctx, kept, cols[1:])
+	if err != nil {
+		return out, err
+	}
+	pts := append(append([]ActivityPoint{}, daily...), monthlyPts...)
 	sort.SliceStable(pts, func(i, j int) bool { return pts[i].Period.Before(pts[j].Period) })
 	out.Points = pts
 	for _, src := range []struct {
@@ -281,19 +290,11 @@ func (s *Store) LabelSeries(ctx context.Context, dim string, q LabelQuery) ([]Ac
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query %s series: %w", dim, err)
 	}
-	names, err := s.labelNames(ctx)
-	if err != nil {
-		return nil, err
+	group := []string{}
+	if q.Group {
+		group = []string{dim}
 	}
-	out := make([]ActivityPoint, 0, len(sums))
-	for _, ps := range sums {
-		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
-		if q.Group {
-			p.Group = map[string]string{dim: names[ps.group[0]]}
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return s.points(ctx, sums, group)
 }
 
 // OverviewSeries returns monthly England totals from the National
@@ -318,27 +319,7 @@ func (s *Store) OverviewSeries(ctx context.Context, from, to time.Time, groupNam
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query the national overview: %w", err)
 	}
-	names, err := s.labelNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ActivityPoint, 0, len(sums))
-	for _, ps := range sums {
-		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
-		if len(group) > 0 {
-			p.Group = map[string]string{}
-			for i, g := range group {
-				switch g {
-				case "status", "hcp", "mode":
-					p.Group[g] = CodeLabel(Dimension(g), Code(ps.group[i]))
-				default:
-					p.Group[g] = names[ps.group[i]]
-				}
-			}
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return s.points(ctx, sums, group)
 }
 
 // OCDayTimePoint is online-consultation submissions in one month, on one
@@ -396,6 +377,9 @@ func (s *Store) OCDayTime(ctx context.Context, area string, from, to time.Time) 
 	}
 	// Daily wide files: TOTAL per day, summed by month and weekday.
 	total, err := s.lookupLabel(ctx, LabelOCKind, "TOTAL")
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
 	if err == nil {
 		var drows []struct{ Day, N int64 }
 		q := `SELECT o.day, SUM(o.n) AS n FROM oc_practice_daily o JOIN areas p ON p.id = o.practice_id
