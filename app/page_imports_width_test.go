@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,18 +21,16 @@ import (
 // page, holding long file names, a long refusal message and a SHA-256,
 // and the 1 October 2025 change's page with its online consultations by
 // time of day, at 1280 and 390 px: none may be wider than the screen (the
-// import list was 2,384 px wide). It needs chromium only; screenshots go to
-// artifacts/screenshots.
+// import list was 2,384 px wide), and axe finds no serious violation.
+// Screenshots go to artifacts/screenshots.
 func TestImportPagesFitTheScreen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	chrome, err := exec.LookPath("chromium")
+	chrome, axePath := browserPrereqs(t)
+	axeJS, err := os.ReadFile(axePath)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("needs chromium")
-		}
-		t.Skip("needs Debian's chromium (apt-get install chromium)")
+		t.Fatal(err)
 	}
 	shots := filepath.Join("..", "artifacts", "screenshots")
 	os.MkdirAll(shots, 0o755)
@@ -99,6 +96,12 @@ func TestImportPagesFitTheScreen(t *testing.T) {
 			w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 			if err != nil || w > width {
 				t.Errorf("%s at %d px is %d px wide (%v)", path, width, w, err)
+			}
+			script := string(axeJS) + `;
+axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.help))`
+			if bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](script, chromedp.EvalAwaitPromise)); err != nil || len(bad) > 0 {
+				t.Errorf("axe on %s at %d px: %v %v", path, width, bad, err)
 			}
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err == nil {
