@@ -92,3 +92,30 @@ func TestICBMerger(t *testing.T) {
 		}
 	})
 }
+
+// Importing an older file after a newer one keeps each area in the ICB
+// and region of its latest published month: 71E stays in Midlands
+// E40000011 (the CCG-era file says E40000008), so a region series over
+// 2019 counts it under today's regions.
+func TestOlderFileKeepsCurrentParents(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		importOK(t, s, importers.Options{}, nhsPath("Regional_CSV_Lincolnshire__Oct25pub__datawarp.csv"))
+		importOK(t, s, importers.Options{}, nhsPath("Regional_CSV_Lincolnshire__CCG_era_2019-2021__raw.csv"))
+		sub, _ := s.ResolveArea(ctx, "71E")
+		icb, _ := s.ResolveArea(ctx, "E54000013")
+		reg, _ := s.ResolveArea(ctx, "E40000011")
+		if sub.RegionID == nil || *sub.RegionID != reg.ID || icb.RegionID == nil || *icb.RegionID != reg.ID || sub.ICBID == nil || *sub.ICBID != icb.ID {
+			t.Fatalf("71E %+v, ICB %+v, region %d", sub, icb, reg.ID)
+		}
+		var want int64
+		for _, r := range readSample(t, "Regional_CSV_Lincolnshire__CCG_era_2019-2021__raw.csv") {
+			if r["APPOINTMENT_MONTH"] == "MAR2019" {
+				want += num(t, r["COUNT_OF_APPOINTMENTS"])
+			}
+		}
+		ans, err := s.ActivityMonthly(ctx, models.ActivityQuery{Area: "E40000011", From: month(2019, 3), To: time.Date(2019, 3, 31, 0, 0, 0, 0, time.UTC)})
+		if err != nil || len(ans.Points) != 1 || ans.Points[0].Count != want {
+			t.Fatalf("Midlands March 2019: %+v %v, want %d", ans.Points, err, want)
+		}
+	})
+}

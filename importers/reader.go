@@ -55,7 +55,8 @@ type Reader struct {
 	// gives one location two ICBs).
 	lastSubICB string
 	curICB     int64
-	icbOf      map[string]int64
+	curRegion  int64
+	icbOf      map[string][2]int64 // ICB and region
 	// parents collects (area, month) → ICB for models.RecordAreaMonths.
 	parents    map[[2]int64]int64
 	lastParent [2]int64
@@ -88,7 +89,7 @@ func NewReader(ctx context.Context, r io.Reader, kind string, res Resolver) (*Re
 		return nil, err
 	}
 	rd := &Reader{ctx: ctx, cr: cr, spec: spec, col: col, nhead: len(h), res: res,
-		cache: map[string]int64{}, dates: map[string]int64{}, icbOf: map[string]int64{}, parents: map[[2]int64]int64{}}
+		cache: map[string]int64{}, dates: map[string]int64{}, icbOf: map[string][2]int64{}, parents: map[[2]int64]int64{}}
 	rd.isName = make([]bool, len(h))
 	for i, c := range normHeader(h) {
 		rd.isName[i] = strings.HasSuffix(c, "_NAME") || c == "STPNM"
@@ -219,7 +220,7 @@ func (r *Reader) subICBLookup(raw, icbRaw string) (int64, error) {
 	}
 	key := "3|" + code + "|" + strings.ToUpper(icbRaw)
 	if id, ok := r.cache[key]; ok {
-		r.curICB = r.icbOf[key]
+		r.curICB, r.curRegion = r.icbOf[key][0], r.icbOf[key][1]
 		return id, nil
 	}
 	a := models.Area{Level: models.LevelSubICB, Code: code, ONSCode: r.get("SUB_ICB_LOCATION_ONS_CODE"), Name: r.get("SUB_ICB_LOCATION_NAME")}
@@ -234,7 +235,10 @@ func (r *Reader) subICBLookup(raw, icbRaw string) (int64, error) {
 		}
 		a.RegionID = &id
 	}
-	r.curICB = 0
+	r.curICB, r.curRegion = 0, 0
+	if a.RegionID != nil {
+		r.curRegion = *a.RegionID
+	}
 	if icb := strings.ToUpper(icbRaw); icb != "" {
 		id, err := r.area(models.Area{Level: models.LevelICB, Code: icb, ONSCode: icb, Name: r.get("ICB_NAME"), RegionID: a.RegionID})
 		if err != nil {
@@ -247,12 +251,12 @@ func (r *Reader) subICBLookup(raw, icbRaw string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	r.cache[key], r.icbOf[key] = id, r.curICB
+	r.cache[key], r.icbOf[key] = id, [2]int64{r.curICB, r.curRegion}
 	return id, nil
 }
 
 // noteParent records that the current record places sub-ICB location sub
-// under its ICB in the month of day.
+// under its ICB in the month of day, and that ICB under its region.
 func (r *Reader) noteParent(sub, day int64) {
 	if r.curICB == 0 || (r.lastParent == [2]int64{sub, day}) {
 		return
@@ -261,9 +265,13 @@ func (r *Reader) noteParent(sub, day int64) {
 	t := models.DayTime(day)
 	ms := models.DayNumber(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC))
 	r.parents[[2]int64{sub, ms}] = r.curICB
+	if r.curRegion != 0 {
+		r.parents[[2]int64{r.curICB, ms}] = r.curRegion
+	}
 }
 
-// Parents lists the (area, month, ICB) placements the file made.
+// Parents lists the (area, month, parent) placements the file made: each
+// sub-ICB location's ICB and each ICB's region.
 func (r *Reader) Parents() []models.AreaMonth {
 	out := make([]models.AreaMonth, 0, len(r.parents))
 	for k, p := range r.parents {

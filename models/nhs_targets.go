@@ -62,13 +62,16 @@ func WeekdayName(n int64) string {
 }
 
 // AreaMonth says that a file gave area AreaID the parent ParentID (a
-// sub-ICB location's ICB) for the month starting Day.
+// sub-ICB location's ICB, an ICB's region) for the month starting Day.
 type AreaMonth struct {
 	AreaID, Day, ParentID int64
 }
 
 // RecordAreaMonths stores the parents a file gave its areas, month by
-// month; a later file's word for a month replaces an earlier one's.
+// month (a later file's word for a month replaces an earlier one's), then
+// sets each area's ICB and region to those of its latest published month:
+// importing a 2019 file after a 2025 one must not move a location back
+// into a region that no longer exists.
 func (s *Store) RecordAreaMonths(ctx context.Context, ms []AreaMonth) error {
 	if len(ms) == 0 {
 		return nil
@@ -92,6 +95,27 @@ func (s *Store) RecordAreaMonths(ctx context.Context, ms []AreaMonth) error {
 			` ON CONFLICT (area_id, day) DO UPDATE SET parent_id = excluded.parent_id`
 		if err := db.Exec(q, args...).Error; err != nil {
 			return fmt.Errorf("store: unable to record area months: %w", err)
+		}
+	}
+	ids := map[int64]bool{}
+	for _, m := range ms {
+		ids[m.AreaID] = true
+	}
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	latest := `(SELECT am.parent_id FROM area_months am WHERE am.area_id = areas.id ORDER BY am.day DESC LIMIT 1)`
+	for i := 0; i < len(list); i += chunk {
+		part := int64Args(list[i:min(i+chunk, len(list))])
+		in := ` AND id IN (` + placeholders(len(part)) + `)`
+		err := execAllArgs(db,
+			stmt{`UPDATE areas SET region_id = ` + latest + ` WHERE level = ?` + in, append([]any{LevelICB}, part...)},
+			stmt{`UPDATE areas SET icb_id = ` + latest + ` WHERE level = ?` + in, append([]any{LevelSubICB}, part...)},
+			stmt{`UPDATE areas SET region_id = COALESCE((SELECT i.region_id FROM areas i WHERE i.id = areas.icb_id), region_id) WHERE level = ?` + in, append([]any{LevelSubICB}, part...)},
+		)
+		if err != nil {
+			return fmt.Errorf("store: unable to update area parents: %w", err)
 		}
 	}
 	return nil
