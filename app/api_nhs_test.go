@@ -107,3 +107,74 @@ func TestMonthlyActivityAndCoverageAPI(t *testing.T) {
 		}
 	})
 }
+
+// The SDS role, actual duration, National Overview and OC day-and-time
+// series over HTTP, from the real sample files.
+func TestRoleDurationOverviewDayTimeAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newApp(t, s)
+		for _, p := range []string{"SDS_Role_CSV_Oct_25__00L_Oct2025_only__datawarp.csv", "Actual_Duration_CSV_Oct_25__00L_Oct2025_only__datawarp.csv",
+			"National_Overview__Oct25pub__datawarp.csv", "OC_Submissions_By_Day_and_Time__Aug25__00L_only__datawarp.csv"} {
+			if _, err := importers.New(s, importers.Options{}).ImportPaths(context.Background(), []string{nhsData + p}, importers.DefaultLimits); err != nil {
+				t.Fatalf("import %s: %v", p, err)
+			}
+		}
+		total := func(url string) (int64, int) {
+			code, b := get(t, f, "", url)
+			var a struct {
+				Points []models.ActivityPoint `json:"points"`
+			}
+			json.Unmarshal(b, &a)
+			var n int64
+			for _, p := range a.Points {
+				n += p.Count
+			}
+			return n, code
+		}
+		for table, url := range map[string]string{
+			"appt_sds_role_daily":    "/api/v1/activity/roles?from=2025-10-01&to=2025-10-31&area=00L&granularity=month&group_by=role",
+			"appt_duration_daily":    "/api/v1/activity/durations?from=2025-10-01&to=2025-10-31&area=00L",
+			"appt_national_overview": "/api/v1/activity/overview?from=2023-05-01&to=2025-10-31&group_by=hcp,mode",
+		} {
+			var stored int64
+			s.DB.Raw("SELECT SUM(n) FROM " + table).Scan(&stored)
+			if n, code := total(url); code != 200 || n != stored || n == 0 {
+				t.Fatalf("%s: %d, total %d, stored %d", url, code, n, stored)
+			}
+		}
+		nurses, _ := total("/api/v1/activity/roles?from=2025-10-01&to=2025-10-31&area=00L&role=Nurses")
+		all, _ := total("/api/v1/activity/roles?from=2025-10-01&to=2025-10-31&area=00L")
+		if nurses <= 0 || nurses >= all {
+			t.Fatalf("nurses %d of %d", nurses, all)
+		}
+		code, b := get(t, f, "", "/api/v1/activity/roles.csv?from=2025-10-01&to=2025-10-31&area=00L&granularity=month&group_by=role")
+		if code != 200 || !strings.HasPrefix(string(b), "period,role,count\n2025-10-01,") || !strings.Contains(string(b), ",Unknown,") {
+			t.Fatalf("roles csv: %d %s", code, b)
+		}
+		for _, bad := range []string{"/api/v1/activity/roles?from=2025-10-01&to=2025-10-31&group_by=hcp",
+			"/api/v1/activity/durations?from=2025-10-01&to=2025-10-31&duration=Forever",
+			"/api/v1/activity/overview?from=2023-05-01&to=2025-10-31&group_by=status,hcp,mode,setting,context",
+			"/api/v1/coverage?from=2025-10-01&to=2025-10-31&area=A84009",
+			"/api/v1/online-consultations/day-time?from=2025-10-01"} {
+			if code, b := get(t, f, "", bad); code != 422 {
+				t.Fatalf("%s: %d %s", bad, code, b)
+			}
+		}
+		code, b = get(t, f, "", "/api/v1/online-consultations/day-time?from=2025-08-01&to=2025-08-31&area=00L")
+		var dt struct {
+			Points []models.OCDayTimePoint `json:"points"`
+			Shares models.BandShares       `json:"shares"`
+		}
+		json.Unmarshal(b, &dt)
+		if code != 200 || len(dt.Points) == 0 || len(dt.Shares.Bands) != 8 || len(dt.Shares.Months) != 1 {
+			t.Fatalf("day-time: %d %s", code, b)
+		}
+		var sum float64
+		for _, p := range dt.Shares.Percent {
+			sum += p[0]
+		}
+		if sum < 99.999 || sum > 100.001 {
+			t.Fatalf("band shares add up to %v", sum)
+		}
+	})
+}
