@@ -4,16 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strikeline/strikeline/importers"
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
+	"github.com/strikeline/strikeline/reports/impact"
 )
 
 const ocDayTimeSample = "../importers/testdata/nhs/OC_Submissions_By_Day_and_Time__Aug25__00L_only__datawarp.csv"
@@ -92,4 +95,44 @@ func TestRegulatoryChangeShowsOCByTimeOfDay(t *testing.T) {
 			t.Fatalf("page lacks %s", want)
 		}
 	})
+}
+
+// coveredSource adds GP coverage to droppedSource: June fully covered,
+// July at julyPercent of patients.
+type coveredSource struct {
+	droppedSource
+	julyPercent int64
+}
+
+func (c coveredSource) Coverage(_ context.Context, _ string, from, to time.Time) ([]models.CoverageMonth, error) {
+	return []models.CoverageMonth{
+		{Month: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), IncludedPatients: 1000, OpenPatients: 1000},
+		{Month: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), IncludedPatients: c.julyPercent * 10, OpenPatients: 1000},
+	}, nil
+}
+
+// A strike round's page warns when the GP coverage of its baseline and
+// window differ by more than a point, and only then.
+func TestEventPageWarnsOfCoverage(t *testing.T) {
+	s := testdb.New(t, models.SQLite)
+	ctx := context.Background()
+	strike := impact.Range(impact.Date(2025, 7, 25), impact.Date(2025, 7, 29))
+	e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: "July strike",
+		Start: "2025-07-25T07:00", End: "2025-07-30T07:00", StaffGroup: "resident_doctors", ActionType: "full_walkout",
+		Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "BMA"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pct, warn := range map[int64]bool{95: true, 100: false} {
+		f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Activity: coveredSource{droppedSource{drop: strike, dropBy: 0.15}, pct}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := newClient(t, f).get(fmt.Sprintf("/events/%d", e.ID))
+		has := strings.Contains(body, `<p class="notice">GP coverage differs between the baseline`)
+		if has != warn {
+			t.Errorf("July coverage %d%%: warning shown %v, want %v", pct, has, warn)
+		}
+	}
 }

@@ -31,6 +31,7 @@ var migrations = []migration{
 	{6, "impact overrides on events", migrateImpactOverrides},
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 	{8, "day ranges of imports", migrateImportRanges},
+	{13, "spc rebase mark on events", migrateSPCRebase},
 	{15, "monthly, coverage, overview, role, duration and OC day-time tables; area months", migrateNHSFiles},
 }
 
