@@ -3,7 +3,6 @@ package importers
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -63,6 +62,11 @@ var headerAliases = map[string]string{
 	"STPNM":        "ICB_NAME",
 }
 
+// maxHeaderQuote is how much of an unrecognised header a message quotes
+// (the header is the file's first line, whatever it holds: one 50 MB line
+// once).
+const maxHeaderQuote = 100
+
 // HeaderError says a header matched no format that may be imported here.
 type HeaderError struct {
 	Header []string
@@ -85,7 +89,7 @@ func (e *HeaderError) Error() string {
 		if s := recognise(normHeader(e.Header)); s != "" {
 			b.WriteString(s)
 		} else {
-			fmt.Fprintf(&b, "This file is not one Strikeline reads: its header (%s) matches none of the NHS files below.", clip(strings.Join(e.Header, ","), 100))
+			fmt.Fprintf(&b, "This file is not one Strikeline reads: its header (%s) matches none of the NHS files below.", models.SafeText(strings.Join(e.Header, ","), maxHeaderQuote))
 		}
 	}
 	b.WriteString(" Accepted files:")
@@ -95,7 +99,7 @@ func (e *HeaderError) Error() string {
 		}
 		fmt.Fprintf(&b, "\n  - %s: %s", f.format, formatTitle(f.format))
 	}
-	return clip(b.String(), maxMessage)
+	return models.SafeText(b.String(), maxMessage)
 }
 
 func kindNoun(kind string) string {
@@ -110,17 +114,6 @@ func formatTitle(f Format) string {
 		return t
 	}
 	return string(f)
-}
-
-// clip cuts s to at most n bytes (on a rune boundary), marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // recognised are NHS files that are known but not stored, each with the
