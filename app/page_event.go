@@ -31,6 +31,9 @@ type eventPage struct {
 	Impact    impactSection
 	Figures   []hospitalFigure
 	CanEdit   bool
+	// OCDayTime shows, for a regulatory change, when in the day online
+	// consultations were submitted in the months around it.
+	OCDayTime *ocDayTimeTable
 	// Permalink is the full address to cite.
 	Permalink string
 	// Embed is the <iframe> snippet for the record's embed card.
@@ -70,6 +73,9 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 		}
 	}
 	p.Figures = hospitalFigures(doc)
+	if e.Kind == models.KindRegulatoryChange {
+		p.OCDayTime = s.ocDayTimeView(ctx, e.StartAt)
+	}
 	return s.render(c, fiber.StatusOK, "event", p)
 }
 

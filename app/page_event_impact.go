@@ -19,6 +19,9 @@ import (
 // headline first, then the charts, each with its words and a table.
 type impactSection struct {
 	Headline string
+	// CoverageWarning says the GP coverage of baseline and window differ
+	// by more than a point (analysis.CompareCoverage).
+	CoverageWarning string
 	// Slice says what was measured and where, e.g. "Attended appointments,
 	// England".
 	Slice   string
@@ -96,6 +99,9 @@ func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool)
 		return sec
 	}
 	area := analysis.AreaNames(v.Areas)
+	if v.Coverage != nil && v.Coverage.Differs {
+		sec.CoverageWarning = v.Coverage.Warning
+	}
 	primary := -1
 	for i, m := range v.Metrics {
 		if m.Baseline != nil || m.ITS != nil || m.SPC != nil {

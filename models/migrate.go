@@ -34,6 +34,7 @@ var migrations = []migration{
 	{10, "event text widths, import commit order", migrateLimitsAndCommitOrder},
 	{13, "spc rebase mark on events", migrateSPCRebase},
 	{14, "stable keys of imported events", migrateImportKey},
+	{15, "monthly, coverage, overview, role, duration and OC day-time tables; area months", migrateNHSFiles},
 }
 
 type schemaMigration struct {

@@ -42,7 +42,14 @@ type Options struct {
 	// bank holidays, injected strike drops); nil means flat uniform noise,
 	// which is all the import benchmark needs.
 	Profile func(day time.Time) float64
+	// MergeFrom, if set, moves every sub-ICB location to a merged ICB from
+	// that month on (MergedICB), as the ICB mergers of April 2026 did.
+	MergeFrom time.Time
 }
+
+// MergedICB is the ICB that sub-ICB location i belongs to from
+// Options.MergeFrom: two of the old ICBs (three locations each) per new one.
+func MergedICB(i int) string { return fmt.Sprintf("E54%06d", 950000+i/6) }
 
 // Stats summarise what was written.
 type Stats struct {
@@ -111,6 +118,9 @@ func Write(w io.Writer, o Options) (Stats, error) {
 			date := fmt.Sprintf("%02d%s%d", d.Day(), months[d.Month()-1], d.Year())
 			for a := 0; a < o.SubICBs; a++ {
 				code, ons, name, icb, region := Area(a)
+				if !o.MergeFrom.IsZero() && !d.Before(o.MergeFrom) {
+					icb = MergedICB(a)
+				}
 				if o.CCG && a == 0 {
 					name = "NHS Synthetic, Comma CCG" // unquoted, as published
 				}

@@ -50,6 +50,9 @@ type Result struct {
 	Spec    Spec
 	Options Options
 	Metrics []MetricResult
+	// Coverage compares the GP coverage of the baseline and the window
+	// (nil when no coverage file is imported for the areas).
+	Coverage *CoverageCheck
 }
 
 // MetricResult is one metric's analysis. Err is set (and the method results
@@ -91,6 +94,10 @@ func Run(ctx context.Context, src Source, spec Spec, opt Options) (*Result, erro
 		return res, nil
 	}
 	from, to := fetchRange(spec, opt)
+	var err error
+	if res.Coverage, err = coverageFor(ctx, src, spec, opt); err != nil {
+		return nil, err
+	}
 	for _, m := range spec.Metrics {
 		mr := MetricResult{Metric: m}
 		s, err := metricSeries(ctx, src, spec.Areas, from, to, m)

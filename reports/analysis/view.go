@@ -23,6 +23,9 @@ type View struct {
 	Areas      []string     `json:"areas"`
 	Overridden []string     `json:"overridden,omitempty"`
 	Metrics    []MetricView `json:"metrics"`
+	// Coverage is the GP coverage of the baseline and the window, with a
+	// warning when they differ by more than CoverageTolerance points.
+	Coverage *CoverageCheck `json:"coverage,omitempty"`
 }
 
 // ParamsView echoes the method parameters.
@@ -173,7 +176,7 @@ func ptr(f float64) *float64 { f = finite(f); return &f }
 func (r *Result) View() View {
 	o := r.Options
 	v := View{EventID: r.Spec.EventID, Kind: string(r.Spec.Kind), Title: r.Spec.Title, Method: r.Spec.Method,
-		Window: window(r.Spec.Window), Areas: r.Spec.Areas, Overridden: r.Spec.Overridden, Metrics: []MetricView{}}
+		Window: window(r.Spec.Window), Areas: r.Spec.Areas, Overridden: r.Spec.Overridden, Metrics: []MetricView{}, Coverage: r.Coverage}
 	v.Parameters = ParamsView{SPCBaseline: fmt.Sprintf("weekly means of working days, limits from the %d weeks before the event (months for monthly data)", o.SPCWeeksBefore),
 		SPCScreening: o.SPC.ScreenMovingRanges, Confidence: impact.Confidence}
 	switch r.Spec.Method {

@@ -5,6 +5,7 @@
 //	gpadgen -from 2023-11 > nov23.csv                  # one national month, ≈0.7 M rows
 //	gpadgen -from 2022-01 -count 24 -dir months/       # one file per month
 //	gpadgen -from 2022-01 -count 6 > six-months.csv    # several months in one file
+//	gpadgen -from 2026-02 -count 4 -subicbs 6 -merge-from 2026-04 > merger.csv
 //	gpadgen -from 2024-01 -count 23 -realistic -drop 2025-07-25:2025-07-29:0.15 -dir demo/
 package main
 
@@ -32,6 +33,7 @@ func main() {
 	realistic := flag.Bool("realistic", false, "shape days like national activity (weekdays, seasons, bank holidays) instead of flat noise")
 	var drops dropFlags
 	flag.Var(&drops, "drop", "with -realistic: FROM:TO:FRACTION, e.g. 2025-07-25:2025-07-29:0.15 (repeatable)")
+	merge := flag.String("merge-from", "", "move every sub-ICB location to a merged ICB from this month on (YYYY-MM), like the April 2026 ICB mergers")
 	flag.Parse()
 	start, err := time.Parse("2006-01", *from)
 	if err != nil || *count < 1 {
@@ -43,6 +45,12 @@ func main() {
 		months = append(months, start.AddDate(0, i, 0))
 	}
 	opt := gpadgen.Options{SubICBs: *subs, Combos: *combos, Seed: *seed}
+	if *merge != "" {
+		if opt.MergeFrom, err = time.Parse("2006-01", *merge); err != nil {
+			fmt.Fprintln(os.Stderr, "gpadgen: -merge-from must be YYYY-MM")
+			os.Exit(2)
+		}
+	}
 	if *realistic {
 		opt.Profile = gpadgen.Realistic(holidays.IsBankHoliday, drops...)
 	}
