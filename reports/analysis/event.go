@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -21,6 +22,13 @@ type Events interface {
 type Request struct {
 	Metrics []string
 	Areas   []string
+	// Slice, when not zero, replaces the event's slice (published labels,
+	// checked as /api/v1/activity checks them). AllAppointments drops the
+	// event's slice instead: every appointment is counted.
+	Slice           models.ActivitySlice
+	AllAppointments bool
+	// Detail keeps the per-day rows in the View (?detail=days).
+	Detail  bool
 	Options Options
 }
 
@@ -66,6 +74,19 @@ func windowedEvents(ctx context.Context, events Events) ([]models.Event, error) 
 
 func (sp *Spec) narrow(req Request) error {
 	v := &models.ValidationError{Fields: map[string]string{}}
+	switch {
+	case !req.Slice.IsZero():
+		sl, err := models.ParseActivitySlice("", req.Slice)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			for k, m := range ve.Fields {
+				v.Fields[k] = m
+			}
+		}
+		sp.Slice, sp.SliceFrom = sl, SliceRequest
+	case req.AllAppointments:
+		sp.Slice, sp.SliceFrom = models.ActivitySlice{}, SliceRequest
+	}
 	if len(req.Metrics) > 0 {
 		sp.Metrics = nil
 		for _, k := range req.Metrics {

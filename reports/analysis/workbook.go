@@ -201,10 +201,14 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 	for _, s := range e.Sources {
 		ei.Sources = append(ei.Sources, xlsx.Link{Title: firstNonEmpty(s.Title, s.Publisher, s.URL), URL: s.URL})
 	}
+	den := map[time.Time]float64{}
+	for _, p := range mr.Denominator {
+		den[impact.Civil(p.Day)] = p.Value
+	}
 	var rows []xlsx.DataRow
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 		v, has := obs[d]
-		di := xlsx.DayImpact{Date: d, Observed: v, HasObserved: has, InWindow: b.Window.Contains(d)}
+		di := xlsx.DayImpact{Date: d, Observed: v, HasObserved: has, InWindow: b.Window.Contains(d), Denominator: den[d]}
 		if bd, ok := byDay[d]; ok {
 			di.Included, di.Note = bd.Included, bd.Note
 			if bd.Included {
@@ -217,11 +221,9 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 			rows = append(rows, xlsx.DataRow{Date: d, Dataset: string(mr.Metric.Numerator.Dataset), Area: scope, Metric: mr.Metric.Key, Value: v})
 		}
 	}
+	// For a ratio the engine's Cumulative row is already the window rate
+	// Σnum/Σden; the sheet rebuilds it from the denominators below.
 	c := b.Cumulative
-	if ei.Ratio {
-		// Rates are compared as window means, not sums.
-		c = b.Average
-	}
 	ei.Total = xlsx.Totals{Observed: c.Actual, Expected: c.Expected.Value, Lower: c.Expected.Lower, Upper: c.Expected.Upper,
 		Diff: c.Absolute.Value, Pct: c.Relative.Value}
 	ei.SPC = "Common Cause"

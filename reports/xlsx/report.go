@@ -104,6 +104,10 @@ type DayImpact struct {
 	// engine by more than 1e-9 relative.
 	Expected, Lower, Upper float64
 	Note                   string // why a window day is excluded, or short
+	// Denominator is a ratio metric's denominator on the day (e.g. attended
+	// + DNA for the DNA rate). The window rate weights each day by it, so
+	// it is Σnumerator / Σdenominator, never a mean or sum of daily rates.
+	Denominator float64
 }
 
 // Totals are an event window's cumulative figures from the engine.
