@@ -15,14 +15,14 @@ import (
 // View is the JSON shape of a Result: plain numbers and dates, with the
 // method and its parameters echoed so a reader can reproduce it.
 type View struct {
-	EventID    int64        `json:"event_id"`
-	Kind       string       `json:"kind"`
-	Title      string       `json:"title"`
-	Method     Method       `json:"method"`
-	Parameters ParamsView   `json:"parameters"`
-	Window     WindowView   `json:"window"`
-	Areas      []string     `json:"areas"`
-	Overridden []string     `json:"overridden,omitempty"`
+	EventID    int64      `json:"event_id"`
+	Kind       string     `json:"kind"`
+	Title      string     `json:"title"`
+	Method     Method     `json:"method"`
+	Parameters ParamsView `json:"parameters"`
+	Window     WindowView `json:"window"`
+	Areas      []string   `json:"areas"`
+	Overridden []string   `json:"overridden,omitempty"`
 	// Slice is what the figures count, in words and as filters.
 	Slice   SliceView    `json:"slice"`
 	Metrics []MetricView `json:"metrics"`
@@ -109,13 +109,13 @@ type MetricView struct {
 	// OverlapNote says when other events' windows made a baseline thinner;
 	// WidenedNote when the look-back had to be widened; SliceNote when a
 	// ratio ignores part of the slice. Empty when there is nothing to say.
-	OverlapNote string `json:"overlap_note,omitempty"`
-	WidenedNote string `json:"widened_note,omitempty"`
-	SliceNote   string `json:"slice_note,omitempty"`
-	Baseline *BaselineView `json:"baseline,omitempty"`
-	Net      *BaselineView `json:"net_effect,omitempty"`
-	ITS      *ITSView      `json:"its,omitempty"`
-	SPC      *SPCView      `json:"spc,omitempty"`
+	OverlapNote string        `json:"overlap_note,omitempty"`
+	WidenedNote string        `json:"widened_note,omitempty"`
+	SliceNote   string        `json:"slice_note,omitempty"`
+	Baseline    *BaselineView `json:"baseline,omitempty"`
+	Net         *BaselineView `json:"net_effect,omitempty"`
+	ITS         *ITSView      `json:"its,omitempty"`
+	SPC         *SPCView      `json:"spc,omitempty"`
 }
 
 // EstimateView is a value with its 95% interval.
