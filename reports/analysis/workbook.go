@@ -24,6 +24,9 @@ type WorkbookRequest struct {
 	From, To  *time.Time
 	Areas     []string
 	Metrics   []string
+	// Slice and AllAppointments replace each event's slice as in Request.
+	Slice           models.ActivitySlice
+	AllAppointments bool
 	// BaseURL prefixes permalinks (/events/ID).
 	BaseURL string
 	Version string
@@ -75,7 +78,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 		if err != nil {
 			return nil, err
 		}
-		if err := spec.narrow(Request{Metrics: req.Metrics, Areas: req.Areas}); err != nil {
+		if err := spec.narrow(Request{Metrics: req.Metrics, Areas: req.Areas, Slice: req.Slice, AllAppointments: req.AllAppointments}); err != nil {
 			return nil, err
 		}
 		if spec.Method == MethodNone {
