@@ -58,7 +58,7 @@ type Spec struct {
 	// the ITS fit.
 	Exclude []impact.DateRange
 	// Overridden names the fields a planner set (window, scope, metrics,
-	// slice, recovery, announced).
+	// slice, recovery).
 	Overridden []string
 
 	// Slice narrows the appointments every metric counts; SliceFrom says
@@ -161,27 +161,6 @@ func Link(e *models.Event, others []models.Event) (Spec, error) {
 		sp.Overridden = append(sp.Overridden, "scope")
 	}
 	if contains(sp.Areas, England) {
-		sp.Slice, sp.SliceFrom = DefaultSlice(e), SliceDefault
-		if !e.ImpactSlice.IsZero() {
-			sp.Slice, sp.SliceFrom = e.ImpactSlice, SliceEvent
-			sp.Overridden = append(sp.Overridden, "slice")
-		}
-		if sp.Method == MethodBaseline {
-			recovery := DefaultRecoveryDays
-			if e.ImpactRecoveryDays != nil {
-				recovery = *e.ImpactRecoveryDays
-				sp.Overridden = append(sp.Overridden, "recovery")
-			}
-			if recovery > 0 {
-				sp.After = impact.Range(sp.Window.To.AddDate(0, 0, 1), sp.Window.To.AddDate(0, 0, recovery))
-			}
-			sp.Before, sp.BeforeFrom = impact.Range(sp.Window.From.AddDate(0, 0, -NoticeDays), sp.Window.From.AddDate(0, 0, -1)), "notice"
-			if e.AnnouncedOn != nil {
-				if a := impact.Civil(*e.AnnouncedOn); a.Before(sp.Window.From) {
-					sp.Before, sp.BeforeFrom = impact.Range(a, sp.Window.From.AddDate(0, 0, -1)), "announced_on"
-				}
-			}
-		}
 		sp.Areas = []string{England}
 	}
 
