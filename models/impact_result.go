@@ -79,3 +79,18 @@ func (s *Store) ImportState(ctx context.Context, from, to time.Time) (int64, err
 	}
 	return *id, nil
 }
+
+// WindowedEvents lists the events whose windows other events' baselines
+// leave out (every strike round, and anything with an impact window
+// override), with only the fields a window needs: the impact engine reads
+// it on every answer, so it skips the sources and the count a listing
+// carries.
+func (s *Store) WindowedEvents(ctx context.Context) ([]Event, error) {
+	var out []Event
+	err := s.DB.WithContext(ctx).Select("id", "kind", "title", "start_at", "end_at", "all_day", "impact_from", "impact_to").
+		Where("kind = ? OR impact_from IS NOT NULL", KindStrikeRound).Order("start_at, id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list event windows: %w", err)
+	}
+	return out, nil
+}

@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/strikeline/strikeline/models"
@@ -14,6 +13,8 @@ import (
 type Events interface {
 	GetEvent(ctx context.Context, id int64) (*models.Event, error)
 	ListEvents(ctx context.Context, f models.EventFilter) ([]models.Event, int64, error)
+	// WindowedEvents lists just the windows other baselines leave out.
+	WindowedEvents(ctx context.Context) ([]models.Event, error)
 }
 
 // Request narrows an analysis: metric keys and area codes replace the
@@ -55,21 +56,7 @@ func ForEvent(ctx context.Context, events Events, src Source, id int64, req Requ
 // windowedEvents lists the events whose windows other baselines avoid:
 // every strike round, and anything with an override window.
 func windowedEvents(ctx context.Context, events Events) ([]models.Event, error) {
-	var out []models.Event
-	for offset := 0; ; offset += 1000 {
-		page, total, err := events.ListEvents(ctx, models.EventFilter{Limit: 1000, Offset: offset})
-		if err != nil {
-			return nil, fmt.Errorf("analysis: listing events: %w", err)
-		}
-		for _, e := range page {
-			if e.Kind == models.KindStrikeRound || e.ImpactFrom != nil {
-				out = append(out, e)
-			}
-		}
-		if int64(offset+len(page)) >= total || len(page) == 0 {
-			return out, nil
-		}
-	}
+	return events.WindowedEvents(ctx)
 }
 
 func (sp *Spec) narrow(req Request) error {
