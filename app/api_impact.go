@@ -17,9 +17,10 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := analysis.Stored(c.UserContext(), s.store, s.activity, id, impactRequest(c))
+	body, err := analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, impactRequest(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(v)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }

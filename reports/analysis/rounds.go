@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -97,13 +98,17 @@ func CompareRounds(ctx context.Context, rs ResultStore, src Source, req RoundsRe
 	ir := Request{Metrics: []string{m.Key}, Areas: req.Areas, Slice: req.Slice, AllAppointments: req.AllAppointments}
 	for i := range list {
 		e := &list[i]
-		v, err := storedFor(ctx, rs, src, e, others, ir)
+		body, err := storedFor(ctx, rs, src, e, others, ir)
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			return nil, err
 		}
 		if err != nil {
 			return nil, fmt.Errorf("analysis: event %d: %w", e.ID, err)
+		}
+		var v View
+		if err := json.Unmarshal(body, &v); err != nil {
+			return nil, fmt.Errorf("analysis: event %d: decoding a stored result: %w", e.ID, err)
 		}
 		if len(v.Metrics) == 0 {
 			continue

@@ -38,41 +38,51 @@ const engineVersion = "e12"
 // import touching its period or a change to an overlapping event's window
 // replaces it.
 func Stored(ctx context.Context, rs ResultStore, src Source, id int64, req Request) (View, error) {
-	e, err := rs.GetEvent(ctx, id)
+	body, err := StoredJSON(ctx, rs, src, id, req)
 	if err != nil {
 		return View{}, err
 	}
+	var v View
+	if err := json.Unmarshal(body, &v); err != nil {
+		return View{}, fmt.Errorf("analysis: decoding a stored result: %w", err)
+	}
+	return v, nil
+}
+
+// StoredJSON is Stored for callers that send the answer on as it is (the
+// API): the stored JSON, not decoded and encoded again.
+func StoredJSON(ctx context.Context, rs ResultStore, src Source, id int64, req Request) ([]byte, error) {
+	e, err := rs.GetEvent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	others, err := windowedEvents(ctx, rs)
 	if err != nil {
-		return View{}, err
+		return nil, err
 	}
 	return storedFor(ctx, rs, src, e, others, req)
 }
 
-func storedFor(ctx context.Context, rs ResultStore, src Source, e *models.Event, others []models.Event, req Request) (View, error) {
+func storedFor(ctx context.Context, rs ResultStore, src Source, e *models.Event, others []models.Event, req Request) ([]byte, error) {
 	spec, err := Link(e, others)
 	if err != nil {
-		return View{}, err
+		return nil, err
 	}
 	if err := spec.narrow(req); err != nil {
-		return View{}, err
+		return nil, err
 	}
 	sliceKey, dataState, err := resultKey(ctx, rs, spec, req)
 	if err != nil {
-		return View{}, err
+		return nil, err
 	}
 	if body, ok, err := rs.ImpactResult(ctx, e.ID, e.Version, sliceKey, dataState); err != nil {
-		return View{}, err
-	} else if ok {
-		var v View
-		if err := json.Unmarshal(body, &v); err == nil {
-			return v, nil
-		}
-		// An unreadable row is recomputed and replaced below.
+		return nil, err
+	} else if ok && json.Valid(body) {
+		return body, nil
 	}
 	res, err := Run(ctx, src, spec, req.Options)
 	if err != nil {
-		return View{}, err
+		return nil, err
 	}
 	v := res.View()
 	if !req.Detail {
@@ -81,13 +91,13 @@ func storedFor(ctx context.Context, rs ResultStore, src Source, e *models.Event,
 	v.DataState = dataState
 	body, err := json.Marshal(v)
 	if err != nil {
-		return View{}, fmt.Errorf("analysis: encoding the result: %w", err)
+		return nil, fmt.Errorf("analysis: encoding the result: %w", err)
 	}
 	if err := rs.PutImpactResult(ctx, models.ImpactResult{EventID: e.ID, EventVersion: e.Version,
 		SliceKey: sliceKey, DataState: dataState, Body: string(body)}); err != nil {
-		return View{}, err
+		return nil, err
 	}
-	return v, nil
+	return body, nil
 }
 
 // resultKey returns the slice key (what is asked) and the data state (what
