@@ -19,7 +19,7 @@ go build -o "$tmp/strikeline" .
 go build -o "$tmp/gpadgen" ./importers/cmd/gpadgen
 export STRIKELINE_DB="$tmp/bench.db" DATABASE_URL="${BENCH_DATABASE_URL:-}" STRIKELINE_PAGE_CACHE_SECONDS=0
 if [ -n "$DATABASE_URL" ]; then
-  psql "$DATABASE_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;'
+  psql "$DATABASE_URL" -qc 'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;'
 fi
 "$tmp/strikeline" migrate >/dev/null
 "$tmp/gpadgen" -from 2025-01 -count 9 -subicbs 10 -realistic -drop 2025-07-25:2025-07-29:0.15:GP:Attended -dir "$tmp/gpad" 2>/dev/null
@@ -33,7 +33,7 @@ id=$(curl -fs "http://127.0.0.1:$port/api/v1/strike-rounds?from=2025-07-20&to=20
 curl -fs "http://127.0.0.1:$port/events/$id" >/dev/null
 size=$(curl -fs "http://127.0.0.1:$port/api/v1/events/$id/impact?metric=attended" | wc -c)
 curl -fs "http://127.0.0.1:$port/impact" >/dev/null
-echo "strikeline $(git rev-parse --short HEAD 2>/dev/null || echo dev), ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}, July 2025 round = event $id, impact answer $size bytes, $(nproc) CPUs"
+echo "strikeline $(git rev-parse --short HEAD 2>/dev/null || echo dev), $([ -n "$DATABASE_URL" ] && echo PostgreSQL || echo SQLite), July 2025 round = event $id, impact answer $size bytes, $(nproc) CPUs"
 run() {
   local name=$1 path=$2 out
   out=$(wrk -t2 -c16 -d"$dur" --latency "http://127.0.0.1:$port$path")

@@ -65,7 +65,7 @@ func DotWhisker(s DotSpec) string {
 	}
 	var b strings.Builder
 	id := "d" + strconv.Itoa(len(s.Rows)) + strconv.Itoa(int(math.Abs(lo*1000)))
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart dot-chart">`, dotWidth, h, id, id)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" style="max-width:%dpx" role="img" aria-labelledby="%s-t %s-d" class="chart dot-chart">`, dotWidth, h, dotWidth*3/2, id, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(s.Title), id, esc(s.Desc))
 	for v := lo; v <= hi+step/2; v += step {
 		stroke, width := "#d0d4d9", 1
@@ -110,7 +110,11 @@ func niceStep(v float64) float64 {
 
 func axisLabel(v float64, percent bool) string {
 	if percent {
-		return strconv.FormatFloat(math.Round(v*1000)/10, 'f', -1, 64) + "%"
+		r := math.Round(v*1000) / 10
+		if r == 0 {
+			r = 0 // no "−0%"
+		}
+		return strings.Replace(strconv.FormatFloat(r, 'f', -1, 64), "-", "−", 1) + "%"
 	}
 	return formatNum(v)
 }
