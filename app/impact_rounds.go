@@ -233,7 +233,7 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 	dated.Sort("date", false)
 	spec := svgchart.DotSpec{Title: "Effect of each strike round on " + strings.ToLower(r.MetricLabel),
 		Desc:   fmt.Sprintf("Relative effect during each of %d strike rounds, with its 95%% interval, in date order; the same figures are in the table below.", len(r.Items)),
-		XLabel: "Effect during the action (observed vs expected)", Percent: true}
+		XLabel: "Effect during the action (vs expected)", Percent: true}
 	for _, x := range dated.Items {
 		label := x.From
 		if x.Round != nil {

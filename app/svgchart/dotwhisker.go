@@ -26,13 +26,13 @@ type DotSpec struct {
 }
 
 // Dot-and-whisker geometry. The view box is narrow on purpose: scaled to a
-// 390 px phone screen its 14-unit text is still about 11 px.
+// 390 px phone screen its 16-unit text is still about 12 px.
 const (
 	dotWidth  = 480
-	dotLabelW = 150
-	dotRight  = 16
+	dotLabelW = 165
+	dotRight  = 30
 	dotTop    = 10
-	dotRowH   = 26
+	dotRowH   = 28
 	dotBottom = 46
 )
 
@@ -73,10 +73,10 @@ func DotWhisker(s DotSpec) string {
 			stroke, width = "#52606d", 2
 		}
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%.1f" stroke="%s" stroke-width="%d"/>`, x(v), x(v), dotTop, plotBottom, stroke, width)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="14" fill="#1f2933">%s</text>`, x(v), plotBottom+18, axisLabel(v, s.Percent))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="16" fill="#1f2933">%s</text>`, x(v), plotBottom+18, axisLabel(v, s.Percent))
 	}
 	if s.XLabel != "" {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="14" fill="#1f2933">%s</text>`, dotLabelW+plotW/2, plotBottom+38, esc(s.XLabel))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="16" fill="#1f2933">%s</text>`, dotLabelW+plotW/2, plotBottom+38, esc(s.XLabel))
 	}
 	for i, r := range s.Rows {
 		cy := float64(dotTop + dotRowH*i + dotRowH/2)
@@ -88,7 +88,7 @@ func DotWhisker(s DotSpec) string {
 		if r.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, esc(r.Href))
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="14" fill="#1f2933">%s</text>`, 4, cy+5, esc(truncate(r.Label, 20)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="16" fill="#1f2933">%s</text>`, 4, cy+5, esc(truncate(r.Label, 20)))
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#1d4f91" stroke-width="2"/>`, x(r.Lower), x(r.Upper), cy, cy)
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s" stroke="#1d4f91" stroke-width="2"><title>%s: %s (95%% interval %s to %s)</title></circle>`,
 			x(r.Value), cy, fill, esc(r.Label), axisLabel(r.Value, s.Percent), axisLabel(r.Lower, s.Percent), axisLabel(r.Upper, s.Percent))
