@@ -41,10 +41,15 @@ func (s *Store) ImpactResult(ctx context.Context, eventID int64, version int, sl
 	return []byte(rows[0].Body), true, nil
 }
 
+// MaxImpactResultsPerEvent bounds the stored answers of one event: any
+// visitor can ask for a new slice, and each is stored, so the oldest go
+// first beyond this many (they are recomputed if asked for again).
+const MaxImpactResultsPerEvent = 200
+
 // PutImpactResult stores a body under its key and removes the rows it
-// supersedes (the same event and slice at another version or data state).
-// Two instances storing the same key at once keep one row: the second
-// insert does nothing.
+// supersedes (the same event and slice at another version or data state),
+// and the oldest beyond MaxImpactResultsPerEvent. Two instances storing the
+// same key at once keep one row: the second insert does nothing.
 func (s *Store) PutImpactResult(ctx context.Context, r ImpactResult) error {
 	r.ID = 0
 	r.CreatedAt = time.Now().UTC()
@@ -56,6 +61,18 @@ func (s *Store) PutImpactResult(ctx context.Context, r ImpactResult) error {
 		r.EventID, r.SliceKey, r.EventVersion, r.DataState).Delete(&ImpactResult{}).Error
 	if err != nil {
 		return fmt.Errorf("store: unable to remove superseded impact results: %w", err)
+	}
+	var n int64
+	if err := db.Model(&ImpactResult{}).Where("event_id = ?", r.EventID).Count(&n).Error; err != nil {
+		return fmt.Errorf("store: unable to count impact results: %w", err)
+	}
+	if n > MaxImpactResultsPerEvent {
+		err = db.Where("event_id = ? AND id NOT IN (?)", r.EventID,
+			db.Model(&ImpactResult{}).Select("id").Where("event_id = ?", r.EventID).Order("id DESC").Limit(MaxImpactResultsPerEvent)).
+			Delete(&ImpactResult{}).Error
+		if err != nil {
+			return fmt.Errorf("store: unable to trim impact results: %w", err)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,19 @@ func TestImpactResultStore(t *testing.T) {
 		}
 		if _, ok, _ := s.ImpactResult(ctx, 1, 1, "other", "a"); !ok {
 			t.Error("another slice's row was removed")
+		}
+		// Visitors asking for ever new slices cannot grow the table
+		// without bound: the oldest go first.
+		for i := 0; i < models.MaxImpactResultsPerEvent+5; i++ {
+			if err := s.PutImpactResult(ctx, models.ImpactResult{EventID: 2, EventVersion: 1, SliceKey: fmt.Sprint("s", i), DataState: "a", Body: "{}"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.DB.Model(&models.ImpactResult{}).Where("event_id = 2").Count(&n)
+		_, oldest, _ := s.ImpactResult(ctx, 2, 1, "s0", "a")
+		_, newest, _ := s.ImpactResult(ctx, 2, 1, fmt.Sprint("s", models.MaxImpactResultsPerEvent+4), "a")
+		if n != models.MaxImpactResultsPerEvent || oldest || !newest {
+			t.Errorf("%d rows kept (oldest kept %v, newest %v), want the newest %d", n, oldest, newest, models.MaxImpactResultsPerEvent)
 		}
 	})
 }
