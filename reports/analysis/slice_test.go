@@ -74,3 +74,16 @@ func TestLinkWindowsAndOverridesOnce(t *testing.T) {
 		t.Errorf("%d phases, want before, during, after, net", got)
 	}
 }
+
+func TestLeftOutInWords(t *testing.T) {
+	got := leftOut([]impact.ExcludedDay{
+		{Day: impact.Date(2023, 12, 25), Reason: impact.ReasonBankHoliday},
+		{Day: impact.Date(2023, 12, 27), Reason: impact.ChristmasNewYear.Reason},
+		{Day: impact.Date(2023, 12, 26), Reason: impact.ReasonBankHoliday},
+		{Day: impact.Date(2023, 12, 20), Reason: impact.ReasonNoData},
+	})
+	want := "bank holiday: 25 Dec 2023, 26 Dec 2023; Christmas to New Year (24 Dec – 2 Jan): 27 Dec 2023"
+	if got != want {
+		t.Errorf("leftOut = %q, want %q", got, want)
+	}
+}

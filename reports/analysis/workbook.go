@@ -229,6 +229,7 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 	c := b.Cumulative
 	ei.Total = xlsx.Totals{Observed: c.Actual, Expected: c.Expected.Value, Lower: c.Expected.Lower, Upper: c.Expected.Upper,
 		Diff: c.Absolute.Value, Pct: c.Relative.Value}
+	ei.LeftOut = leftOut(b.Excluded)
 	ei.SPC = "Common Cause"
 	if mr.SPC != nil {
 		ei.SPC = mr.SPC.Signal
@@ -263,6 +264,28 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 		}
 	}
 	return ei, rows, nil
+}
+
+// leftOut lists the days the baselines skipped by reason, in words:
+// "bank holiday: 25 Dec 2023, 26 Dec 2023; Christmas to New Year …: 27 Dec
+// 2023". Missing days and the event's own days are not listed.
+func leftOut(days []impact.ExcludedDay) string {
+	var reasons []string
+	by := map[string][]string{}
+	for _, d := range days {
+		if d.Reason == impact.ReasonNoData || d.Reason == impact.ReasonOwnWindow {
+			continue
+		}
+		if _, ok := by[d.Reason]; !ok {
+			reasons = append(reasons, d.Reason)
+		}
+		by[d.Reason] = append(by[d.Reason], d.Day.Format("2 Jan 2006"))
+	}
+	var parts []string
+	for _, r := range reasons {
+		parts = append(parts, r+": "+strings.Join(by[r], ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func fmtNum(v float64, ratio bool) string {

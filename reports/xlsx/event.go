@@ -401,6 +401,11 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		if err := sw.SetRow(axis(1, p.totalRow+1), []any{cell(st.subtitle, note)}); err != nil {
 			return fmt.Errorf("totals note: %w", err)
 		}
+		if ev.LeftOut != "" {
+			if err := sw.SetRow(axis(1, p.totalRow+2), []any{text(st.subtitle, "Left out of the baselines: "+ev.LeftOut)}); err != nil {
+				return fmt.Errorf("left-out note: %w", err)
+			}
+		}
 	}
 
 	if err := sw.Flush(); err != nil {

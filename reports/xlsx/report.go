@@ -77,6 +77,10 @@ type EventImpact struct {
 	// formulas whose cached values must agree with these.
 	Total Totals
 	SPC   string // SPC signal label, e.g. "Special cause: shift (low)"
+	// LeftOut says which days the baselines left out and why (bank
+	// holidays, Christmas to New Year, other events' windows), written
+	// below the totals; "" for none.
+	LeftOut string
 
 	// Modes names the series of the activity-by-mode chart; each ByMode
 	// row has one count per mode, in this order.

@@ -548,9 +548,28 @@ func TestRatioWindowRateFormula(t *testing.T) {
 	if h, _ := f.GetCellValue(sh, axis(colModes, headerRow)); h != "Denominator" {
 		t.Errorf("denominator header %q", h)
 	}
+	if note, _ := f.GetCellValue(sh, axis(1, totalRow+2)); note != "" {
+		t.Errorf("left-out note %q without any left-out days", note)
+	}
 	// A mean of daily rates is not what the sheet computes: refused.
 	ev.Total.Observed *= 1.01
 	if err := Write(io.Discard, r); err == nil {
 		t.Error("a window rate that is not Σnum/Σden was accepted")
 	}
+}
+
+// TestLeftOutDaysNote: the event sheet says which days the baselines left
+// out and why, below the totals.
+func TestLeftOutDaysNote(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].LeftOut = "Christmas to New Year (24 Dec – 2 Jan): 27 Dec 2023"
+	f, _ := writeFixture(t, r)
+	sh := f.GetSheetList()[1]
+	rows, _ := f.GetRows(sh)
+	for _, row := range rows {
+		if len(row) > 0 && strings.HasPrefix(row[0], "Left out of the baselines: Christmas") {
+			return
+		}
+	}
+	t.Error("no left-out note on the event sheet")
 }
