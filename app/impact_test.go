@@ -133,7 +133,7 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 		}
 
 		// Ratio metrics: a window rate, never a sum of daily rates.
-		for _, key := range []string{"dna_rate", "gp_share", "same_day_share"} {
+		for _, key := range []string{"dna_rate", "gp_share", "same_day_share", "share_face_to_face", "share_telephone", "share_video_online", "share_home_visit"} {
 			rv := get("?metric=" + key + "&detail=days")
 			m := rv.Metrics[0]
 			if m.Error != "" || !m.Ratio || m.Baseline == nil {

@@ -540,7 +540,8 @@ func atoi(s string) int {
 // ImpactMetricKeys are the metric keys the impact engine knows
 // (reports/impact registers the same list; a test there keeps them equal).
 var ImpactMetricKeys = []string{"total", "attended", "dna_rate", "gp_share", "same_day_share",
-	"mode_face_to_face", "mode_telephone", "mode_video_online", "mode_home_visit", "oc_submissions"}
+	"mode_face_to_face", "mode_telephone", "mode_video_online", "mode_home_visit",
+	"share_face_to_face", "share_telephone", "share_video_online", "share_home_visit", "oc_submissions"}
 
 func validateImpact(v *ValidationError, d EventDoc, e *Event) {
 	for _, f := range []struct {

@@ -447,7 +447,11 @@ func (r *Result) WriteTable(w io.Writer) error {
 					interval(d.Lower, d.Upper, m.Unit), num(d.Difference, m.Unit), pct(d.PctDiff))
 			}
 			c := b.Cumulative
-			fmt.Fprintf(tw, "window total\t%s\t%s\t%s\t%s\t%s\t\n", num(&c.Actual, m.Unit), num(&c.Expected.Value, m.Unit),
+			total := "window total"
+			if m.Ratio {
+				total = "window rate"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", total, num(&c.Actual, m.Unit), num(&c.Expected.Value, m.Unit),
 				interval(&c.Expected.Lower, &c.Expected.Upper, m.Unit), num(&c.Absolute.Value, m.Unit), pct(&c.Relative.Value))
 			tw.Flush()
 			fmt.Fprintf(w, "  relative effect %s (95%% interval %s to %s)\n", pct(&c.Relative.Value), pct(&c.Relative.Lower), pct(&c.Relative.Upper))
