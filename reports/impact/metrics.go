@@ -146,12 +146,15 @@ const (
 	MetricTelephone     = "mode_telephone"
 	MetricVideoOnline   = "mode_video_online"
 	MetricHomeVisit     = "mode_home_visit"
-	// Mode shares: one mode over all appointments with a known mode.
+	MetricOCSubmissions = "oc_submissions"
+)
+
+// Mode share keys: one mode over all appointments with a known mode.
+const (
 	MetricShareFaceToFace  = "share_face_to_face"
 	MetricShareTelephone   = "share_telephone"
 	MetricShareVideoOnline = "share_video_online"
 	MetricShareHomeVisit   = "share_home_visit"
-	MetricOCSubmissions = "oc_submissions"
 )
 
 // Metric units.
