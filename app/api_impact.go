@@ -17,7 +17,7 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, impactRequest(c))
+	body, err := analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, s.impactRequest(c))
 	if err != nil {
 		return err
 	}

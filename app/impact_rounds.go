@@ -18,9 +18,9 @@ import (
 )
 
 // roundsRequest reads ?metric=&area=&status=&hcp=&mode=&lead=[&slice=all].
-func roundsRequest(c *fiber.Ctx) analysis.RoundsRequest {
-	ir := impactRequest(c)
-	r := analysis.RoundsRequest{Areas: ir.Areas, Slice: ir.Slice, AllAppointments: ir.AllAppointments}
+func (s *Server) roundsRequest(c *fiber.Ctx) analysis.RoundsRequest {
+	ir := s.impactRequest(c)
+	r := analysis.RoundsRequest{Areas: ir.Areas, Slice: ir.Slice, AllAppointments: ir.AllAppointments, BeforeCompute: ir.BeforeCompute}
 	if len(ir.Metrics) > 0 {
 		r.Metric = ir.Metrics[0]
 	}
@@ -29,7 +29,7 @@ func roundsRequest(c *fiber.Ctx) analysis.RoundsRequest {
 
 // compareRounds runs the comparison and sorts it by ?sort=&order=.
 func (s *Server) compareRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
-	r, err := analysis.CompareRounds(c.UserContext(), s.store, s.activity, roundsRequest(c))
+	r, err := analysis.CompareRounds(c.UserContext(), s.store, s.activity, s.roundsRequest(c))
 	if err != nil {
 		return nil, err
 	}

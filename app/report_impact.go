@@ -23,7 +23,7 @@ func (s *Server) reportImpactXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	// The report builder's multi-selects repeat their parameters.
-	ir := impactRequest(c)
+	ir := s.impactRequest(c)
 	req.Areas, req.Metrics, req.Slice, req.AllAppointments = ir.Areas, ir.Metrics, ir.Slice, ir.AllAppointments
 	if len(c.Context().QueryArgs().PeekMulti("event")) > 1 {
 		req.EventIDs = nil

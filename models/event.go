@@ -53,7 +53,7 @@ type Event struct {
 	LumpSum       string `gorm:"size:200"`
 	Outcome       string `gorm:"size:20"`
 	EffectiveDate *time.Time
-	Body          string `gorm:"size:100"`
+	Body          string `gorm:"size:200"`
 
 	// Regulatory change.
 	Instrument  string `gorm:"size:40"`
@@ -84,6 +84,10 @@ type Event struct {
 	// AnnouncedOn is the day the action was announced: the pre-strike
 	// window runs from it to the day before the action.
 	AnnouncedOn *time.Time
+	// SPCRebase marks an event after which SPC charts recalculate their
+	// centre line and limits (a change in how the figure is counted or
+	// delivered), so the chart compares like with like.
+	SPCRebase bool `gorm:"column:spc_rebase;not null;default:false"`
 
 	Sources []Source `gorm:"foreignKey:EventID;constraint:OnDelete:CASCADE"`
 

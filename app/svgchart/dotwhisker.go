@@ -51,7 +51,10 @@ func DotWhisker(s DotSpec) string {
 			}
 		}
 	}
-	step := niceStep((hi - lo) / 4)
+	step := 0.01
+	if hi > lo {
+		step = niceStep((hi - lo) / 4)
+	}
 	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
 	if hi == lo {
 		hi = lo + step
@@ -100,14 +103,6 @@ func DotWhisker(s DotSpec) string {
 	return b.String()
 }
 
-// niceStep rounds v up to 1, 2 or 5 times a power of ten.
-func niceStep(v float64) float64 {
-	if v <= 0 {
-		return 0.01
-	}
-	return niceCeil(v)
-}
-
 func axisLabel(v float64, percent bool) string {
 	if percent {
 		r := math.Round(v*1000) / 10
@@ -116,7 +111,7 @@ func axisLabel(v float64, percent bool) string {
 		}
 		return strings.Replace(strconv.FormatFloat(r, 'f', -1, 64), "-", "−", 1) + "%"
 	}
-	return formatNum(v)
+	return yLabel(v, 1, false)
 }
 
 func truncate(s string, n int) string {

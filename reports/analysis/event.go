@@ -31,6 +31,11 @@ type Request struct {
 	// Detail keeps the per-day rows in the View (?detail=days).
 	Detail  bool
 	Options Options
+	// BeforeCompute, if set, is called by Stored when the answer is not
+	// stored and must be computed; an error is returned as it is (the web
+	// layer bounds anonymous computations this way), and release is called
+	// when the computation ends. Stored answers never call it.
+	BeforeCompute func() (release func(), err error)
 }
 
 // ForEvent links event id to the activity data and analyses it.

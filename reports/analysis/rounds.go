@@ -21,6 +21,8 @@ type RoundsRequest struct {
 	Areas           []string
 	Slice           models.ActivitySlice
 	AllAppointments bool
+	// BeforeCompute is passed on to each round's Request (see Request).
+	BeforeCompute func() (release func(), err error)
 }
 
 // RoundRow is one strike round in the comparison. Value, Lower and Upper
@@ -95,7 +97,8 @@ func CompareRounds(ctx context.Context, rs ResultStore, src Source, req RoundsRe
 	if err != nil {
 		return nil, err
 	}
-	ir := Request{Metrics: []string{m.Key}, Areas: req.Areas, Slice: req.Slice, AllAppointments: req.AllAppointments}
+	ir := Request{Metrics: []string{m.Key}, Areas: req.Areas, Slice: req.Slice, AllAppointments: req.AllAppointments,
+		BeforeCompute: req.BeforeCompute}
 	for i := range list {
 		e := &list[i]
 		body, err := storedFor(ctx, rs, src, e, others, ir)

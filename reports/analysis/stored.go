@@ -80,6 +80,13 @@ func storedFor(ctx context.Context, rs ResultStore, src Source, e *models.Event,
 	} else if ok && json.Valid(body) {
 		return body, nil
 	}
+	if req.BeforeCompute != nil {
+		release, err := req.BeforeCompute()
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	res, err := Run(ctx, src, spec, req.Options)
 	if err != nil {
 		return nil, err

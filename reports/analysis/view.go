@@ -263,8 +263,9 @@ func (r *Result) View() View {
 			mv.Baseline = baselineView(m.Baseline)
 		}
 		if m.Net != nil {
+			// Its days give the page's chart expected values either side
+			// of the window.
 			mv.Net = baselineView(m.Net)
-			mv.Net.Days = nil
 		}
 		if m.ITS != nil {
 			mv.ITS = itsView(m.ITS)
@@ -287,6 +288,11 @@ func (v View) Compact() View {
 			b := *m.Baseline
 			b.Days = nil
 			m.Baseline = &b
+		}
+		if m.Net != nil {
+			n := *m.Net
+			n.Days = nil
+			m.Net = &n
 		}
 		if m.ITS != nil {
 			it := *m.ITS
