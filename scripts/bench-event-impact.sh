@@ -32,6 +32,7 @@ id=$(curl -fs "http://127.0.0.1:$port/api/v1/strike-rounds?from=2025-07-20&to=20
 # First answers compute and store the results; wrk then measures reuse.
 curl -fs "http://127.0.0.1:$port/events/$id" >/dev/null
 size=$(curl -fs "http://127.0.0.1:$port/api/v1/events/$id/impact?metric=attended" | wc -c)
+curl -fs "http://127.0.0.1:$port/api/v1/events/$id/impact?metric=attended,dna_rate&hcp=GP" >/dev/null
 curl -fs "http://127.0.0.1:$port/impact" >/dev/null
 echo "strikeline $(git rev-parse --short HEAD 2>/dev/null || echo dev), $([ -n "$DATABASE_URL" ] && echo PostgreSQL || echo SQLite), July 2025 round = event $id, impact answer $size bytes, $(nproc) CPUs"
 run() {
