@@ -100,6 +100,8 @@ var authzTable = map[string]access{
 	"GET /imports/:id":                          analyst,
 	"GET /reports":                              analyst,
 	"GET /reports/impact.xlsx":                  analyst,
+	"GET /events/import":                        planner,
+	"POST /events/import":                       planner,
 }
 
 // isPage reports whether a route is a browser page, authenticated by a

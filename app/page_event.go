@@ -119,7 +119,11 @@ type hospitalFigure struct{ Label, Value, Note, SourceURL, SourceHost string }
 func hospitalFigures(d models.EventDoc) []hospitalFigure {
 	var out []hospitalFigure
 	for _, f := range d.Figures {
-		h := hospitalFigure{Label: codeLabel(f.Metric), Value: analysis.Thousands(float64(f.Value)), Note: f.Note, SourceURL: f.SourceURL}
+		h := hospitalFigure{Label: codeLabel(f.Metric), Value: analysis.Thousands(f.Value), Note: f.Note, SourceURL: f.SourceURL}
+		// Shares (planned_care_kept_pct) read as "Planned care kept: 94.7%".
+		if l, ok := strings.CutSuffix(f.Metric, "_pct"); ok {
+			h.Label, h.Value = codeLabel(l), strconv.FormatFloat(f.Value, 'f', -1, 64)+"%"
+		}
 		if u, err := url.Parse(f.SourceURL); err == nil {
 			h.SourceHost = u.Host
 		}

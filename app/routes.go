@@ -36,6 +36,8 @@ func (s *Server) routes(f *fiber.App) {
 	page("GET", "/", s.cache.serve, s.pageTimeline)
 	page("GET", "/events/new", s.requirePlannerPage, s.pageEventNew)
 	page("POST", "/events/new", s.requirePlannerPage, s.postEventNew)
+	page("GET", "/events/import", s.requirePlannerPage, s.pageEventsImport)
+	page("POST", "/events/import", s.requirePlannerPage, s.postEventsImport)
 	page("GET", "/events/:id", s.pageEvent)
 	page("GET", "/events/:id/edit", s.requirePlannerPage, s.pageEventEdit)
 	page("POST", "/events/:id/edit", s.requirePlannerPage, s.postEventEdit)

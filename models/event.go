@@ -93,7 +93,10 @@ type Event struct {
 
 	// SeedKey marks a record loaded from the embedded seed; the seed loader
 	// never touches a key it has loaded before, so edits survive restarts.
-	SeedKey   *string `gorm:"size:100"`
+	SeedKey *string `gorm:"size:100"`
+	// ImportKey is the key column of the bulk import that created the
+	// record, so re-importing the same file matches it (see ImportEvents).
+	ImportKey *string `gorm:"size:200"`
 	Version   int     `gorm:"not null;default:1"`
 	CreatedBy string  `gorm:"size:320"`
 	UpdatedBy string  `gorm:"size:320"`
@@ -103,12 +106,14 @@ type Event struct {
 }
 
 // Figure is a published impact figure for a strike round (e.g. NHS England's
-// count of rescheduled appointments), with the source that gave it.
+// count of rescheduled appointments), with the source that gave it. Value is
+// a float because NHS England also publishes shares (94.7% of planned care
+// kept); counts stay whole numbers and encode without a decimal point.
 type Figure struct {
-	Metric    string `json:"metric"`
-	Value     int64  `json:"value"`
-	SourceURL string `json:"source_url,omitempty"`
-	Note      string `json:"note,omitempty"`
+	Metric    string  `json:"metric"`
+	Value     float64 `json:"value"`
+	SourceURL string  `json:"source_url,omitempty"`
+	Note      string  `json:"note,omitempty"`
 }
 
 // Source is a public reference for a record.
@@ -174,3 +179,16 @@ const (
 	ActionDelete  = "delete"
 	ActionRestore = "restore"
 )
+
+// StableKey is the key a download gives the record and an import matches
+// on: the seed key, else the import key, else empty (an import then matches
+// on kind, title and start).
+func (e *Event) StableKey() string {
+	switch {
+	case e.SeedKey != nil:
+		return *e.SeedKey
+	case e.ImportKey != nil:
+		return *e.ImportKey
+	}
+	return ""
+}

@@ -320,8 +320,13 @@ func (d EventDoc) ToEvent() (*Event, error) {
 			if !contains(FigureMetrics, f.Metric) {
 				v.add(fmt.Sprintf("figures[%d].metric", i), "must be one of "+strings.Join(FigureMetrics, ", "))
 			}
-			if f.Value < 0 {
+			switch {
+			case f.Value < 0 || math.IsNaN(f.Value) || math.IsInf(f.Value, 0):
 				v.add(fmt.Sprintf("figures[%d].value", i), "must not be negative")
+			case strings.HasSuffix(f.Metric, "_pct") && f.Value > 100:
+				v.add(fmt.Sprintf("figures[%d].value", i), "is a percentage: at most 100")
+			case !strings.HasSuffix(f.Metric, "_pct") && f.Value != math.Trunc(f.Value):
+				v.add(fmt.Sprintf("figures[%d].value", i), "is a count: must be a whole number")
 			}
 			if f.SourceURL != "" {
 				checkURL(v, fmt.Sprintf("figures[%d].source_url", i), f.SourceURL)

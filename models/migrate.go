@@ -34,6 +34,7 @@ var migrations = []migration{
 	{10, "event text widths, import commit order", migrateLimitsAndCommitOrder},
 	{12, "announcement, recovery and slice on events; stored impact results", migrateImpactSlices},
 	{13, "spc rebase mark on events", migrateSPCRebase},
+	{14, "stable keys of imported events", migrateImportKey},
 }
 
 type schemaMigration struct {
