@@ -78,6 +78,9 @@ var authzTable = map[string]access{
 	"GET /api/v1/imports/:id":                          analyst,
 	"POST /api/v1/imports":                             analyst,
 	"GET /api/v1/events/:id/impact":                    public,
+	"GET /api/v1/impact/rounds":                        public,
+	"GET /api/v1/impact/rounds.csv":                    public,
+	"GET /api/v1/impact/rounds.xlsx":                   public,
 
 	// Pages (browser sessions; the test signs in with a session cookie and
 	// sends the form's CSRF token).
@@ -85,6 +88,7 @@ var authzTable = map[string]access{
 	"GET /events/:id":         public,
 	"GET /events/:id/history": public,
 	"GET /disputes/:id":       public,
+	"GET /impact":             public,
 	"GET /login":              public,
 	"POST /login":             credentials,
 	"POST /logout":            anyUser,

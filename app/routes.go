@@ -45,6 +45,7 @@ func (s *Server) routes(f *fiber.App) {
 	page("GET", "/events/:id/history", s.pageHistory)
 	page("POST", "/events/:id/history/:version/restore", s.requirePlannerPage, s.postRestore)
 	page("GET", "/disputes/:id", s.pageDispute)
+	page("GET", "/impact", s.pageRounds)
 	page("GET", "/reports", s.requireAnalystPage, s.pageReports)
 	page("GET", "/imports", s.requireAnalystPage, s.pageImports)
 	// The upload page checks the session and role before its (large) body
@@ -80,7 +81,12 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))
 	api.Get("/events/:id/history", s.apiHistory(""))
-	api.Get("/events/:id/impact", s.anonImpactGate, s.apiImpact)
+	// Impact answers are stored; only computing one takes an anonymous
+	// slot (computeGate), so stored answers are not queued behind it.
+	api.Get("/events/:id/impact", s.apiImpact)
+	api.Get("/impact/rounds", s.apiRounds("json"))
+	api.Get("/impact/rounds.csv", s.apiRounds("csv"))
+	api.Get("/impact/rounds.xlsx", s.apiRounds("xlsx"))
 	api.Get("/activity", s.apiActivity(false))
 	api.Get("/activity.csv", s.apiActivity(true))
 	api.Get("/activity/categories", s.apiCategories(false))

@@ -75,6 +75,15 @@ type Event struct {
 	ImpactTo      *time.Time
 	ImpactScope   []string `gorm:"serializer:json;type:text"`
 	ImpactMetrics []string `gorm:"serializer:json;type:text"`
+	// ImpactSlice narrows the appointments analysed (e.g. HCP type GP);
+	// empty means the default slice of the event's staff group.
+	ImpactSlice ActivitySlice `gorm:"serializer:json;type:text"`
+	// ImpactRecoveryDays is the length of the recovery window after the
+	// action (nil: the default, 14 days).
+	ImpactRecoveryDays *int
+	// AnnouncedOn is the day the action was announced: the pre-strike
+	// window runs from it to the day before the action.
+	AnnouncedOn *time.Time
 	// SPCRebase marks an event after which SPC charts recalculate their
 	// centre line and limits (a change in how the figure is counted or
 	// delivered), so the chart compares like with like.
