@@ -80,10 +80,19 @@ type Event struct {
 
 	// SeedKey marks a record loaded from the embedded seed; the seed loader
 	// never touches a key it has loaded before, so edits survive restarts.
-	SeedKey   *string `gorm:"size:100"`
-	Version   int     `gorm:"not null;default:1"`
-	CreatedBy string  `gorm:"size:320"`
-	UpdatedBy string  `gorm:"size:320"`
+	SeedKey *string `gorm:"size:100"`
+	// PubState is the record's editorial state (draft, published or
+	// withdrawn; see publish.go), named apart from Status, which is a
+	// dispute's own status. PublishedVersion is the version the public
+	// sees (0: never published); a higher Version is a pending revision.
+	PubState         string `gorm:"size:20;not null;default:draft"`
+	PublishedVersion int    `gorm:"not null;default:0"`
+	// Pub is set on records read from the published register: which
+	// publication the reader sees. Nil on working copies.
+	Pub       *Publication `gorm:"-"`
+	Version   int          `gorm:"not null;default:1"`
+	CreatedBy string       `gorm:"size:320"`
+	UpdatedBy string       `gorm:"size:320"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	DeletedAt gorm.DeletedAt `gorm:"index"`
@@ -156,8 +165,10 @@ func (HistoryEntry) TableName() string { return "event_history" }
 
 // History actions.
 const (
-	ActionCreate  = "create"
-	ActionUpdate  = "update"
-	ActionDelete  = "delete"
-	ActionRestore = "restore"
+	ActionCreate   = "create"
+	ActionUpdate   = "update"
+	ActionDelete   = "delete"
+	ActionRestore  = "restore"
+	ActionPublish  = "publish"
+	ActionWithdraw = "withdraw"
 )

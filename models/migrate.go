@@ -31,6 +31,7 @@ var migrations = []migration{
 	{6, "impact overrides on events", migrateImpactOverrides},
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 	{8, "day ranges of imports", migrateImportRanges},
+	{11, "editorial states and the published register", migratePublication},
 }
 
 type schemaMigration struct {

@@ -47,6 +47,7 @@ func (s *Store) LoadSeed(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	added := 0
+	var fresh []*Event
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		type row struct {
 			ID      int64
@@ -83,15 +84,19 @@ func (s *Store) LoadSeed(ctx context.Context) (int, error) {
 				}
 				key := r.Key
 				e.SeedKey = &key
-				e.CreatedBy, e.UpdatedBy, e.Version = SeedActor, SeedActor, 1
+				e.CreatedBy, e.UpdatedBy, e.Version, e.PubState = SeedActor, SeedActor, 1, PubDraft
 				if err := createEventTx(tx, SeedActor, e); err != nil {
 					return fmt.Errorf("seed: record %q: %w", r.Key, err)
 				}
 				ids[key] = e.ID
 				added++
+				fresh = append(fresh, e)
 			}
 		}
-		return nil
+		// Seed records are curated and sourced: they are published at
+		// once, together as one register version (version 1 on a new
+		// database).
+		return publishNewTx(tx, s.Backend, SeedActor, "seed records", fresh)
 	})
 	if err != nil {
 		return 0, err
