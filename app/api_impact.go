@@ -13,6 +13,14 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Only a record the caller may read has an impact to show.
+	e, err := s.recordFor(c, "")
+	if err != nil {
+		return err
+	}
+	if withdrawn(e) {
+		return c.Status(fiber.StatusGone).JSON(s.gone(e))
+	}
 	req := analysis.Request{Metrics: splitList(c.Query("metric")), Areas: splitList(c.Query("area"))}
 	res, err := analysis.ForEvent(c.UserContext(), s.store, s.activity, id, req)
 	if err != nil {

@@ -21,5 +21,7 @@ func (s *Server) downloadJSON(c *fiber.Ctx) error {
 		items[i] = item{EventDoc: events[i].Doc(), URL: s.cfg.BaseURL + eventURL(events[i].ID)}
 	}
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="strikeline-timeline.json"`)
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	reg := s.registerLine(c)
+	return c.JSON(fiber.Map{"items": items, "total": len(items),
+		"register": fiber.Map{"version": reg.Version, "data_as_of": reg.DataAsOf, "statement": reg.Text()}})
 }

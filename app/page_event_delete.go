@@ -11,7 +11,11 @@ func (s *Server) postEventDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteEvent(c.UserContext(), actor(c), id, ""); err != nil {
+	want, err := formVersion(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteEventIf(c.UserContext(), actor(c), id, "", want); err != nil {
 		return err
 	}
 	return c.Redirect(eventURL(id)+"/history", fiber.StatusSeeOther)

@@ -381,6 +381,16 @@ func currentPublication(tx *gorm.DB, id int64) (*Publication, error) {
 	return &ps[0], nil
 }
 
+// SnapshotJSON is the record's editable content as history and the
+// register store it, for diffs against a published version.
+func (e *Event) SnapshotJSON() string {
+	b, err := json.Marshal(snapshot(e.Doc()))
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
 // sameDoc compares two snapshots by content, so a change in how a
 // document is serialised never counts as a change of facts.
 func sameDoc(a, b string) bool {
