@@ -7,8 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/feeds"
-
-	"github.com/strikeline/strikeline/models"
 )
 
 // feedSize is how many recent changes the feed carries.
@@ -43,12 +41,10 @@ func (s *Server) downloadAtom(c *fiber.Ctx) error {
 			what = "Updated (version " + strconv.Itoa(e.Version) + ")"
 		}
 		title := e.Kind.Label() + ": " + e.Title
-		if e.Pub != nil {
-			switch {
-			case withdrawn(e):
-				what, title = "Withdrawn on "+e.Pub.At.In(models.London).Format("2 Jan 2006")+": "+e.Pub.Note, "Withdrawn: "+title
-			case e.Pub.IsCorrection():
-				what = "Corrected on " + e.Pub.At.In(models.London).Format("2 Jan 2006") + ": " + e.Pub.Note
+		if e.Pub != nil && (withdrawn(e) || e.Pub.IsCorrection()) {
+			what = correctionLine(e.Pub)
+			if withdrawn(e) {
+				title = "Withdrawn: " + title
 			}
 		}
 		feed.Items = append(feed.Items, &feeds.Item{

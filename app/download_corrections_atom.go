@@ -30,11 +30,10 @@ func (s *Server) downloadCorrectionsAtom(c *fiber.Ctx) error {
 	for _, p := range ps {
 		v := viewCorrection(p)
 		title, link := "Corrected: "+p.Title, s.cfg.BaseURL+v.After
-		desc := "Corrected on " + v.At + ": " + p.Note
 		if v.Withdrawn {
 			title, link = "Withdrawn: "+p.Title, s.cfg.BaseURL+eventURL(p.EventID)
-			desc = "Withdrawn on " + v.At + ": " + p.Note
 		}
+		desc := correctionLine(&p)
 		feed.Items = append(feed.Items, &feeds.Item{
 			Id:          "tag:" + host + ",2025:register-" + strconv.Itoa(p.RegisterVersion) + "-event-" + strconv.FormatInt(p.EventID, 10),
 			Title:       title,

@@ -27,6 +27,16 @@ func viewCorrection(p models.Publication) correctionView {
 		Before: asOfURL(p.EventID, p.RegisterVersion-1), After: asOfURL(p.EventID, p.RegisterVersion)}
 }
 
+// correctionLine is the public sentence of a correction or withdrawal:
+// "Corrected on 1 December 2026: <note>".
+func correctionLine(p *models.Publication) string {
+	what := "Corrected"
+	if p.State == models.PubWithdrawn {
+		what = "Withdrawn"
+	}
+	return what + " on " + p.At.In(models.London).Format("2 January 2006") + ": " + p.Note
+}
+
 type correctionsPage struct {
 	pageBase
 	Items []correctionView

@@ -7,11 +7,7 @@ import (
 // postEventDelete soft-deletes a record and shows its history, where it can
 // be restored.
 func (s *Server) postEventDelete(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	want, err := formVersion(c)
+	id, want, err := stateForm(c)
 	if err != nil {
 		return err
 	}

@@ -61,11 +61,7 @@ func (s *Server) pageReview(c *fiber.Ctx) error {
 
 // postPublish is the publish button of the review queue and record page.
 func (s *Server) postPublish(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	want, err := formVersion(c)
+	id, want, err := stateForm(c)
 	if err != nil {
 		return err
 	}
@@ -79,11 +75,7 @@ func (s *Server) postPublish(c *fiber.Ctx) error {
 
 // postWithdraw is the withdraw button of the review queue and record page.
 func (s *Server) postWithdraw(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	want, err := formVersion(c)
+	id, want, err := stateForm(c)
 	if err != nil {
 		return err
 	}
@@ -92,6 +84,16 @@ func (s *Server) postWithdraw(c *fiber.Ctx) error {
 		return labelFields(err, map[string]string{"reason": "Reason for withdrawal"})
 	}
 	return c.Redirect(backTo(c, id), fiber.StatusSeeOther)
+}
+
+// stateForm reads the record id and the form's version of a state change.
+func stateForm(c *fiber.Ctx) (int64, models.Expect, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return 0, models.Expect{}, err
+	}
+	want, err := formVersion(c)
+	return id, want, err
 }
 
 // formVersion reads the hidden version the form was rendered with.

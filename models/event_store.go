@@ -332,22 +332,28 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 	case PubPublished, PubWithdrawn:
 		q = q.Where("pub_state = ?", f.Status)
 	}
-	q = eventWhere(q, f, "id")
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count events: %w", err)
-	}
-	order := "start_at ASC, id ASC"
-	if f.Descending {
-		order = "start_at DESC, id DESC"
-	}
 	var events []Event
-	err := q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
-		Order(order).Limit(listLimit(f.Limit)).Offset(max(f.Offset, 0)).Find(&events).Error
+	total, err := listPage(eventWhere(q, f, "id"), f, "id", func(q *gorm.DB) error {
+		return q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Find(&events).Error
+	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list events: %w", err)
 	}
 	return events, total, nil
+}
+
+// listPage counts what q matches and finds one page of it in timeline
+// order (idCol breaks ties).
+func listPage(q *gorm.DB, f EventFilter, idCol string, find func(*gorm.DB) error) (int64, error) {
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return 0, err
+	}
+	order := "start_at ASC, " + idCol + " ASC"
+	if f.Descending {
+		order = "start_at DESC, " + idCol + " DESC"
+	}
+	return total, find(q.Order(order).Limit(listLimit(f.Limit)).Offset(max(f.Offset, 0)))
 }
 
 // listLimit applies the default (100) and the cap (1000) of a page size.

@@ -180,21 +180,9 @@ func (s *Store) Publish(ctx context.Context, actor string, id int64, in PublishI
 	if err := v.orNil(); err != nil {
 		return nil, err
 	}
-	var out *Event
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockEvent(tx, s.Backend, id, false)
-		if err != nil {
-			return err
-		}
-		if err := in.check(cur.Version); err != nil {
-			return err
-		}
+	return s.editorialTx(ctx, id, in.Expect, func(tx *gorm.DB, cur *Event, prev *Publication) error {
 		if cur.PubState == PubPublished && cur.Version == cur.PublishedVersion {
 			return ErrNothingToPublish
-		}
-		prev, err := currentPublication(tx, id)
-		if err != nil {
-			return err
 		}
 		doc, err := json.Marshal(snapshot(cur.Doc()))
 		if err != nil {
@@ -225,7 +213,29 @@ func (s *Store) Publish(ctx context.Context, actor string, id int64, in PublishI
 		if prev != nil {
 			p.FirstPublishedAt = prev.FirstPublishedAt
 		}
-		if err := addPublication(tx, p); err != nil {
+		return addPublication(tx, p)
+	})
+}
+
+// editorialTx runs a publish or withdrawal of id in one transaction: the
+// record locked and checked against the writer's version, fn given it and
+// its current publication (nil if never published); it returns the record
+// as fn left it.
+func (s *Store) editorialTx(ctx context.Context, id int64, want Expect, fn func(tx *gorm.DB, cur *Event, prev *Publication) error) (*Event, error) {
+	var out *Event
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockEvent(tx, s.Backend, id, false)
+		if err != nil {
+			return err
+		}
+		if err := want.check(cur.Version); err != nil {
+			return err
+		}
+		prev, err := currentPublication(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, cur, prev); err != nil {
 			return err
 		}
 		out, err = getEvent(tx, id, false)
@@ -243,19 +253,7 @@ func (s *Store) Withdraw(ctx context.Context, actor string, id int64, in Withdra
 	if err := v.orNil(); err != nil {
 		return nil, err
 	}
-	var out *Event
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockEvent(tx, s.Backend, id, false)
-		if err != nil {
-			return err
-		}
-		if err := in.check(cur.Version); err != nil {
-			return err
-		}
-		prev, err := currentPublication(tx, id)
-		if err != nil {
-			return err
-		}
+	return s.editorialTx(ctx, id, in.Expect, func(tx *gorm.DB, cur *Event, prev *Publication) error {
 		if prev == nil || prev.State != PubPublished {
 			return ErrNotPublished
 		}
@@ -270,13 +268,8 @@ func (s *Store) Withdraw(ctx context.Context, actor string, id int64, in Withdra
 		p := *prev
 		p.ID, p.SupersededIn, p.EventVersion, p.RegisterVersion = 0, nil, cur.Version, reg
 		p.State, p.Minor, p.Note, p.Actor, p.At = PubWithdrawn, false, reason, actor, now
-		if err := addPublication(tx, &p); err != nil {
-			return err
-		}
-		out, err = getEvent(tx, id, false)
-		return err
+		return addPublication(tx, &p)
 	})
-	return out, err
 }
 
 // bumpEvent records a state change as a new version of the record (so
@@ -415,17 +408,9 @@ func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int6
 	if !f.WithWithdrawn {
 		q = q.Where("state = ?", PubPublished)
 	}
-	q = eventWhere(q, f, "event_id")
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count published events: %w", err)
-	}
-	order := "start_at ASC, event_id ASC"
-	if f.Descending {
-		order = "start_at DESC, event_id DESC"
-	}
 	var ps []Publication
-	if err := q.Order(order).Limit(listLimit(f.Limit)).Offset(max(f.Offset, 0)).Find(&ps).Error; err != nil {
+	total, err := listPage(eventWhere(q, f, "event_id"), f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
+	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list published events: %w", err)
 	}
 	out := make([]Event, len(ps))
