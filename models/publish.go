@@ -507,6 +507,10 @@ func (s *Store) Changes(ctx context.Context, since int) ([]Change, error) {
 	return out, nil
 }
 
+// gpadTargets are the tables of GP appointment data (GPAD), whose latest
+// imported month the register states.
+var gpadTargets = []string{TargetSubICBDaily.Table, TargetNatCatDaily.Table, TargetPracticeMonthly.Table}
+
 // RegisterState returns the register's current version and data month.
 func (s *Store) RegisterState(ctx context.Context) (Register, error) {
 	var r Register
@@ -520,7 +524,7 @@ func (s *Store) RegisterState(ctx context.Context) (Register, error) {
 		r.Version, r.PublishedAt = rows[0].Version, &at
 	}
 	var last *int64
-	if err := db.Model(&ImportRun{}).Select("MAX(day_to)").Where("status = ? AND target LIKE ?", ImportSucceeded, "appt\\_%").
+	if err := db.Model(&ImportRun{}).Select("MAX(day_to)").Where("status = ? AND target IN ?", ImportSucceeded, gpadTargets).
 		Scan(&last).Error; err != nil {
 		return r, fmt.Errorf("store: unable to read the latest import: %w", err)
 	}

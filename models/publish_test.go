@@ -362,3 +362,37 @@ func TestPublicationMigrationKeepsRecords(t *testing.T) {
 		})
 	}
 }
+
+// The register's data month is the last day of the latest successful
+// appointment import, not of online-consultation or failed runs.
+func TestRegisterDataAsOf(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		if r, err := s.RegisterState(ctx); err != nil || r.Version != 0 || r.DataAsOf != "" || r.PublishedAt != nil {
+			t.Fatalf("empty register: %+v %v", r, err)
+		}
+		day := func(y int, m time.Month, d int) *int64 {
+			n := models.DayNumber(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+			return &n
+		}
+		for _, r := range []struct {
+			target, status string
+			to             *int64
+		}{
+			{"appt_subicb_daily", models.ImportSucceeded, day(2025, 11, 1)}, // through 31 October
+			{"oc_practice_monthly", models.ImportSucceeded, day(2026, 1, 1)},
+			{"appt_practice_monthly", models.ImportFailed, day(2026, 2, 1)},
+		} {
+			run := &models.ImportRun{FileName: "f.csv", Status: models.ImportRunning, StartedAt: time.Now(), HeartbeatAt: time.Now()}
+			if err := s.CreateImportRun(ctx, run); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DB.Model(run).Updates(map[string]any{"status": r.status, "target": r.target, "day_to": *r.to}).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r, err := s.RegisterState(ctx); err != nil || r.DataAsOf != "2025-10" {
+			t.Fatalf("data as of %+v %v, want 2025-10", r, err)
+		}
+	})
+}
