@@ -481,6 +481,9 @@ func TestBadHeader(t *testing.T) {
 		if !errors.As(err, &he) || strings.Contains(err.Error(), string(importers.FormatSubICBDaily)) {
 			t.Fatalf("kind mismatch: %v", err)
 		}
+		if len(runs) != 1 || runs[0].Status != models.ImportFailed {
+			t.Fatalf("kind mismatch run %+v", runs)
+		}
 	})
 }
 

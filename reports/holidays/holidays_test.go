@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// govUK is the England & Wales list for 2022–2026 from GOV.UK
-// (/work/shared/DOMAIN.md §4.4), including the one-off days.
+// govUK is the England & Wales list for 2022–2026 as GOV.UK publishes it
+// (gov.uk/bank-holidays), including the one-off days.
 var govUK = map[int][]string{
 	2022: {"01-03", "04-15", "04-18", "05-02", "06-02", "06-03", "08-29", "09-19", "12-26", "12-27"},
 	2023: {"01-02", "04-07", "04-10", "05-01", "05-08", "05-29", "08-28", "12-25", "12-26"},
@@ -123,17 +123,29 @@ func TestBetween(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	// The per-year cache must be safe under -race.
-	done := make(chan bool)
+	// The per-year cache is filled lazily; goroutines asking at once must
+	// all get the answers a single caller gets (and stay clean under -race).
+	var want []bool
+	for y := 2000; y < 2040; y++ {
+		want = append(want, IsBankHoliday(time.Date(y, 12, 25, 0, 0, 0, 0, time.UTC)), IsBankHoliday(time.Date(y, 12, 26, 0, 0, 0, 0, time.UTC)))
+	}
+	resetCache()
+	errs := make(chan error, 8)
 	for g := 0; g < 8; g++ {
 		go func(g int) {
-			for y := 2000; y < 2040; y++ {
-				IsBankHoliday(time.Date(y, 12, 25+g%2, 0, 0, 0, 0, time.UTC))
+			for i, y := 0, 2000; y < 2040; i, y = i+1, y+1 {
+				day := 25 + g%2
+				if got := IsBankHoliday(time.Date(y, 12, day, 0, 0, 0, 0, time.UTC)); got != want[2*i+g%2] {
+					errs <- fmt.Errorf("%d-12-%d: got %v, want %v", y, day, got, want[2*i+g%2])
+					return
+				}
 			}
-			done <- true
+			errs <- nil
 		}(g)
 	}
 	for g := 0; g < 8; g++ {
-		<-done
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

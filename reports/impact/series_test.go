@@ -14,9 +14,10 @@ func TestDayArithmetic(t *testing.T) {
 			t.Fatalf("%s: weekday %v time %v", d, dd.weekday(), dd.time())
 		}
 	}
+	// The binary embeds time/tzdata, so the zone always loads.
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	// Midnight in London in summer is 23:00 UTC the day before; the civil
 	// date is what counts.
