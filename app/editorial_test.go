@@ -176,6 +176,14 @@ func TestEditorialFlow(t *testing.T) {
 		if !strings.Contains(page, "as_of="+strconv.Itoa(reg2)) || !strings.Contains(page, "(Register version "+strconv.Itoa(reg2)+")") || !strings.Contains(page, "@misc{") {
 			t.Error("record page lacks an as-of citation")
 		}
+		// Every download states the register version it holds.
+		for _, p := range publicDownloads[3:] {
+			if res, body := anon.get(p); res.Header.Get("X-Register-Version") != strconv.Itoa(reg2) {
+				t.Errorf("%s: X-Register-Version %q, want %d", p, res.Header.Get("X-Register-Version"), reg2)
+			} else if (p == "/timeline.json" || p == "/timeline-js.json") && !strings.Contains(body, "Register version "+strconv.Itoa(reg2)) {
+				t.Errorf("%s does not state the register version in its body", p)
+			}
+		}
 		for _, p := range []string{"/corrections", "/corrections.atom", "/feed.atom"} {
 			if _, body := anon.get(p); !strings.Contains(body, note) {
 				t.Errorf("%s lacks the correction", p)

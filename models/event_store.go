@@ -327,8 +327,9 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 	}
 	switch f.Status {
 	case PubDraft:
-		// Everything awaiting an editor: new drafts and pending revisions.
-		q = q.Where("pub_state = ? OR (pub_state = ? AND version > published_version)", PubDraft, PubPublished)
+		// Everything awaiting an editor: new drafts and revisions of
+		// published or withdrawn records.
+		q = q.Where("pub_state = ? OR version > published_version", PubDraft)
 	case PubPublished, PubWithdrawn:
 		q = q.Where("pub_state = ?", f.Status)
 	}

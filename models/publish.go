@@ -134,7 +134,7 @@ func (e *Event) PubInfo() PubInfo {
 		st = PubDraft
 	}
 	return PubInfo{Status: st, PublishedVersion: e.PublishedVersion,
-		PendingRevision: st == PubPublished && e.Version > e.PublishedVersion}
+		PendingRevision: st != PubDraft && e.Version > e.PublishedVersion}
 }
 
 // PublishInput is an editor's publish request.

@@ -174,6 +174,24 @@ func TestEditorialFlowStore(t *testing.T) {
 		if len(actions) != 5 || actions[1] != models.ActionPublish || actions[4] != models.ActionWithdraw {
 			t.Fatalf("history actions %v", actions)
 		}
+
+		// A withdrawn record edited again waits in the queue; publishing it
+		// again needs a note and is listed as republished.
+		if _, err := s.PatchEvent(ctx, "planner", e.ID, "", []byte(`{"summary":"Called off after talks."}`)); err != nil {
+			t.Fatal(err)
+		}
+		if q := publicTitles(t, s, models.EventFilter{Working: true, Status: models.PubDraft}); q[e.ID] == "" {
+			t.Fatal("revised withdrawn record missing from the review queue")
+		}
+		if _, err := s.Publish(ctx, "editor", e.ID, models.PublishInput{Minor: true}); !isField(err, "correction_note") {
+			t.Fatalf("republish without a note: %v", err)
+		}
+		if _, err := s.Publish(ctx, "editor", e.ID, models.PublishInput{CorrectionNote: "Reinstated: the round went ahead."}); err != nil {
+			t.Fatal(err)
+		}
+		if ch, _ := s.Changes(ctx, 4); len(ch) != 1 || ch[0].What() != "republished" || ch[0].Previous != 4 {
+			t.Fatalf("republication: %+v", ch)
+		}
 	})
 }
 
