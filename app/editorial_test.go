@@ -386,3 +386,55 @@ func regexpFind(t *testing.T, s, re string) string {
 	}
 	return m[1]
 }
+
+// Bad editorial requests are refused with a 4xx naming the problem, and
+// change nothing.
+func TestEditorialBadInput(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		fx := newFixture(t, s)
+		status, body := fx.as(models.RolePlanner, "POST", "/api/v1/strike-rounds", roundJSON)
+		if status != http.StatusCreated {
+			t.Fatalf("create: %d %s", status, body)
+		}
+		id := itoa(decode[models.EventDoc](t, body).ID)
+		pub := "/api/v1/events/" + id + "/publish"
+		wd := "/api/v1/events/" + id + "/withdraw"
+		steps := []struct {
+			role         models.Role
+			method, path string
+			body         string
+			want         int
+			contains     string
+		}{
+			{models.RoleEditor, "POST", wd, `{"reason":"x"}`, 409, "only a published record"},
+			{models.RoleEditor, "POST", pub, `{"minor":"yes"}`, 422, `"minor"`},
+			{models.RoleEditor, "POST", pub, `[1]`, 422, ""},
+			{models.RoleEditor, "POST", pub, `{"version":`, 400, "malformed"},
+			{models.RoleEditor, "POST", pub, `{"version":0}`, 422, `"version"`},
+			{models.RoleEditor, "POST", pub, `{"version":7}`, 409, "changed by someone else"},
+			{models.RoleEditor, "POST", "/api/v1/events/999999/publish", `{}`, 404, ""},
+			{models.RoleEditor, "POST", pub, `{}`, 200, `"status":"published"`},
+			{models.RoleEditor, "POST", pub, `{}`, 409, "nothing to publish"},
+			{models.RoleEditor, "POST", wd, `{"reason":"bad\u0000reason"}`, 422, `"reason"`},
+			{models.RoleEditor, "POST", wd, `{"reason":"split\rline"}`, 422, `"reason"`},
+			{models.RoleEditor, "POST", wd, `{"reason":"` + strings.Repeat("x", 2001) + `"}`, 422, "at most 2000"},
+			{models.RoleEditor, "POST", wd, `{"reason":"x","why":"y"}`, 422, `"why":"unknown field"`},
+			{models.RoleAnalyst, "POST", wd, `{"reason":"x"}`, 403, ""},
+			{"", "POST", wd, `{"reason":"x"}`, 401, ""},
+			{"", "GET", "/api/v1/events?as_of=-1", "", 422, `"as_of"`},
+			{"", "GET", "/api/v1/events?as_of=99999999999999999999", "", 422, `"as_of"`},
+			{"", "GET", "/timeline.csv?as_of=1.5", "", 422, "as_of"},
+			{"", "GET", "/changes?since=x", "", 422, "since"},
+			{models.RoleEditor, "GET", "/api/v1/events/" + id, "", 200, `"version":2`},
+		}
+		for _, st := range steps {
+			status, body := fx.as(st.role, st.method, st.path, st.body)
+			if status != st.want || !strings.Contains(body, st.contains) {
+				t.Errorf("%s %s %.60s as %q: %d %.300s; want %d containing %q", st.method, st.path, st.body, st.role, status, body, st.want, st.contains)
+			}
+		}
+		if r, err := s.RegisterState(t.Context()); err != nil || r.Version != 1 {
+			t.Errorf("register version %d after one publish (%v)", r.Version, err)
+		}
+	})
+}

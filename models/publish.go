@@ -155,13 +155,15 @@ const maxNote = 2000
 // cleanNote validates a correction note or reason: printable text (new
 // lines allowed), at most maxNote characters.
 func cleanNote(v *ValidationError, field, s string, required bool) string {
-	s = strings.TrimSpace(s)
+	// Browsers send a textarea's line breaks as CRLF; a bare CR is refused
+	// below, since some calendar and feed parsers split lines on it.
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	switch {
 	case s == "" && required:
 		v.add(field, "is required")
 	case len([]rune(s)) > maxNote:
 		v.add(field, fmt.Sprintf("must be at most %d characters", maxNote))
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }):
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
 		v.add(field, "must not contain control characters")
 	}
 	return s
