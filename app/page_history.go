@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -146,12 +147,26 @@ func diffDocs(before, after string) []fieldChange {
 			continue
 		}
 		x, y := showJSON(a[k]), showJSON(b[k])
+		if k == "start" || k == "end" {
+			// Instants are stored in UTC offsets; people read London time.
+			x, y = showWhen(x), showWhen(y)
+		}
 		if x != y {
 			out = append(out, fieldChange{Field: codeLabel(k), Before: x, After: y})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
+}
+
+// showWhen shows a stored date-time as London wall-clock time, as the
+// record page does; dates stay as they are.
+func showWhen(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.In(models.London).Format("15:04 Mon 2 Jan 2006") + " (UK time)"
 }
 
 // showJSON renders a snapshot value for people: strings bare, lists one
