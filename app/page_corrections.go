@@ -2,6 +2,7 @@ package app
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,7 +24,7 @@ type correctionView struct {
 
 func viewCorrection(p models.Publication) correctionView {
 	return correctionView{ID: p.EventID, Title: p.Title, Withdrawn: p.State == models.PubWithdrawn, Note: p.Note,
-		At: p.At.In(models.London).Format("2 Jan 2006"), AtISO: isoTime(p.At), Register: p.RegisterVersion,
+		At: londonDate(p.At), AtISO: isoTime(p.At), Register: p.RegisterVersion,
 		Before: asOfURL(p.EventID, p.RegisterVersion-1), After: asOfURL(p.EventID, p.RegisterVersion)}
 }
 
@@ -34,8 +35,11 @@ func correctionLine(p *models.Publication) string {
 	if p.State == models.PubWithdrawn {
 		what = "Withdrawn"
 	}
-	return what + " on " + p.At.In(models.London).Format("2 January 2006") + ": " + p.Note
+	return what + " on " + londonDate(p.At) + ": " + p.Note
 }
+
+// londonDate is a day as the correction lines write it: 1 December 2026.
+func londonDate(t time.Time) string { return t.In(models.London).Format("2 January 2006") }
 
 type correctionsPage struct {
 	pageBase
