@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"time"
@@ -35,6 +36,14 @@ type Config struct {
 	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
 	// load balancer); STRIKELINE_TRUST_PROXY=1.
 	TrustProxy bool
+	// TrustedProxies (STRIKELINE_TRUSTED_PROXIES, CIDRs; default loopback
+	// and the private ranges) are the proxies whose X-Forwarded-For entry
+	// is believed; the client is the right-most address not among them.
+	TrustedProxies []netip.Prefix
+	// AnonImpactConcurrency (STRIKELINE_ANON_IMPACT_CONCURRENCY, default
+	// 2) is how many impact computations anonymous callers may run at once
+	// per process; more get 429.
+	AnonImpactConcurrency int
 	// PageCacheTTL is how long anonymous timeline pages are served from
 	// memory (STRIKELINE_PAGE_CACHE_SECONDS, default 5; 0 turns it off).
 	// Writes through this instance clear the cache at once.
@@ -70,7 +79,13 @@ func ConfigFromEnv() (Config, error) {
 	if c.MaxJSONKB, err = envInt("STRIKELINE_MAX_JSON_KB", 1024); err != nil {
 		return c, err
 	}
+	if c.AnonImpactConcurrency, err = envInt("STRIKELINE_ANON_IMPACT_CONCURRENCY", 2); err != nil {
+		return c, err
+	}
 	c.TrustProxy = os.Getenv("STRIKELINE_TRUST_PROXY") == "1"
+	if c.TrustedProxies, err = parseProxies(env("STRIKELINE_TRUSTED_PROXIES", defaultTrustedProxies)); err != nil {
+		return c, err
+	}
 	secs, err := envInt("STRIKELINE_PAGE_CACHE_SECONDS", 5)
 	if err != nil {
 		return c, err
@@ -91,6 +106,9 @@ func (c Config) Validate() error {
 	}
 	if c.PageCacheTTL < 0 {
 		errs = append(errs, errors.New("STRIKELINE_PAGE_CACHE_SECONDS must not be negative"))
+	}
+	if c.AnonImpactConcurrency < 1 {
+		errs = append(errs, errors.New("STRIKELINE_ANON_IMPACT_CONCURRENCY must be at least 1"))
 	}
 	if c.MaxJSONKB < 1 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))

@@ -3,7 +3,9 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -159,6 +161,72 @@ func TestHostileInput(t *testing.T) {
 		// The version never moved: every bad patch was refused whole.
 		if e, err := s.GetEvent(t.Context(), id); err != nil || e.Version != 1 {
 			t.Errorf("event after refused patches: %+v %v", e, err)
+		}
+	})
+}
+
+// TestHostileAuthInput throws hostile input at login, uploads and the
+// client address on both backends: never a 5xx, never an off-site
+// redirect, JSON errors under /api.
+func TestHostileAuthInput(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		_, f := loginApp(t, s)
+		l := newLoginForm(t, f)
+		for i, email := range []string{"a\x00b@example.org", "\xff\xfe@example.org", strings.Repeat("x", 5000) + "@example.org", "' OR 1=1 --", ""} {
+			if st, _ := l.post(t, fmt.Sprintf("203.0.113.%d", i), email, "wrong password"); st != http.StatusUnauthorized {
+				t.Errorf("login as %.40q: %d, want 401", email, st)
+			}
+		}
+		if st, _ := l.post(t, "203.0.113.50", plannerEmail, strings.Repeat("p", 100<<10)); st != http.StatusUnauthorized {
+			t.Errorf("100 KB password: %d, want 401", st)
+		}
+		for _, xff := range []string{"not-an-ip", "999.1.1.1", strings.Repeat("1.2.3.4,", 400), "[::1]:80", "\x00"} {
+			if st, _ := l.post(t, xff, "nobody@example.org", "wrong password"); st >= 500 || st == 0 {
+				t.Errorf("X-Forwarded-For %.40q: %d", xff, st)
+			}
+		}
+		for _, next := range []string{"/%09/evil.example", "/\\evil.example", "//evil.example", "/%2F%2Fevil.example", "https://evil.example", "/\t/evil.example"} {
+			form := url.Values{"csrf_token": {l.csrf}, "email": {plannerEmail}, "password": {plannerPassword}, "next": {next}}
+			req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", "198.51.100.200")
+			req.AddCookie(&http.Cookie{Name: csrfCookie, Value: l.cookie})
+			res, err := f.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/" {
+				t.Errorf("next=%q: %d Location %q, want / ", next, res.StatusCode, loc)
+			}
+		}
+
+		analyst, err := s.CreateUser(t.Context(), "analyst@example.org", models.RoleAnalyst, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := s.CreateToken(t.Context(), analyst.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ name, ctype, body string }{
+			{"no boundary", "multipart/form-data", "--b\r\n"},
+			{"truncated part", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nA,B"},
+			{"no file part", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ngpad\r\n--b--\r\n"},
+			{"not multipart", "application/json", `{"file":"x"}`},
+			{"bad header", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition\r\n\r\nx\r\n--b--\r\n"},
+		} {
+			req := httptest.NewRequest("POST", "/api/v1/imports", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.ctype)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			res, err := f.Test(req, -1)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.HasPrefix(string(b), `{"error":`) {
+				t.Errorf("upload %s: %d %.200s, want a JSON 4xx", tc.name, res.StatusCode, b)
+			}
 		}
 	})
 }

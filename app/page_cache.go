@@ -42,7 +42,9 @@ func (p *pageCache) invalidate() { p.gen.Add(1) }
 // serve answers anonymous GETs from the cache, and stores successful
 // anonymous responses.
 func (p *pageCache) serve(c *fiber.Ctx) error {
-	if p == nil || p.ttl <= 0 || c.Method() != fiber.MethodGet || c.Cookies(sessionCookie) != "" {
+	// loadSession has run: only a valid session skips the cache, so a
+	// made-up strikeline_session cookie cannot force a render per request.
+	if p == nil || p.ttl <= 0 || c.Method() != fiber.MethodGet || currentUser(c) != nil {
 		return c.Next()
 	}
 	key := c.OriginalURL()

@@ -50,7 +50,9 @@ func (s *Server) routes(f *fiber.App) {
 	page("GET", "/disputes/:id", s.pageDispute)
 	page("GET", "/reports", s.requireAnalystPage, s.pageReports)
 	page("GET", "/imports", s.requireAnalystPage, s.pageImports)
-	page("POST", "/imports", s.requireAnalystPage, s.postImport)
+	// The upload page checks the session and role before its (large) body
+	// is read, and the CSRF token only then.
+	f.Post("/imports", s.loadSession, s.requireAnalystPage, s.uploadLimit, s.checkCSRF, s.postImport)
 	page("GET", "/imports/:id", s.requireAnalystPage, s.pageImport)
 	page("GET", "/login", s.pageLogin)
 	page("POST", "/login", s.postLogin)
@@ -85,7 +87,7 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))
 	api.Get("/events/:id/history", s.apiHistory(""))
-	api.Get("/events/:id/impact", s.apiImpact)
+	api.Get("/events/:id/impact", s.anonImpactGate, s.apiImpact)
 	api.Get("/activity", s.apiActivity(false))
 	api.Get("/activity.csv", s.apiActivity(true))
 	api.Get("/activity/categories", s.apiCategories(false))
@@ -93,7 +95,7 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/activity/practices", s.apiPractices(false))
 	api.Get("/activity/practices.csv", s.apiPractices(true))
 	api.Get("/online-consultations", s.apiOC)
-	api.Post("/imports", requireRole(models.RoleAnalyst), s.apiCreateImport)
+	api.Post("/imports", requireRole(models.RoleAnalyst), s.uploadLimit, s.apiCreateImport)
 	api.Get("/imports", requireRole(models.RoleAnalyst), s.apiListImports)
 	api.Get("/imports/:id", requireRole(models.RoleAnalyst), s.apiGetImport)
 	for path, kind := range collections {

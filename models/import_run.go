@@ -90,11 +90,28 @@ func (r *ImportRun) afterLoad(now time.Time) {
 	}
 }
 
-// CreateImportRun inserts a new running import record and sets r.ID.
+// maxFileName is the file_name column's size, in characters.
+const maxFileName = 500
+
+// clipMiddle shortens s to at most n characters by cutting out its middle,
+// keeping the start and the end (the extension, an archive member's name)
+// whole characters at a time, so the result stays valid UTF-8.
+func clipMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	tail := (n - 1) / 3
+	return string(r[:n-1-tail]) + "…" + string(r[len(r)-tail:])
+}
+
+// CreateImportRun inserts a new running import record and sets r.ID. A
+// file name longer than the column is shortened, not refused.
 func (s *Store) CreateImportRun(ctx context.Context, r *ImportRun) error {
 	now := time.Now().UTC()
 	r.Status = ImportRunning
 	r.StartedAt, r.HeartbeatAt = now, now
+	r.FileName = clipMiddle(r.FileName, maxFileName)
 	if err := s.DB.WithContext(ctx).Omit("Errors").Create(r).Error; err != nil {
 		return fmt.Errorf("store: unable to create import run: %w", err)
 	}

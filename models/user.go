@@ -208,8 +208,11 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 		return nil, nil, fmt.Errorf("store: unable to check token: %w", err)
 	}
 	var u User
-	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; err != nil {
+	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, ErrUnauthorized
+	} else if err != nil {
+		// A failing database is not a bad token.
+		return nil, nil, fmt.Errorf("store: unable to read token's user: %w", err)
 	}
 	if u.Disabled || !t.Role.Valid() || !u.Role.Allows(t.Role) {
 		return nil, nil, ErrUnauthorized
