@@ -71,7 +71,10 @@ func migratePublication(tx *gorm.DB, b Backend) error {
 	now := time.Now().UTC()
 	return execAllArgs(tx,
 		stmt{`INSERT INTO register_versions (version, published_at, actor, action, note) VALUES (1, ?, 'migration', 'publish', 'every record published when the register began')`, []any{now}},
-		stmt{`UPDATE events SET pub_state = 'published', published_version = version WHERE deleted_at IS NULL`, nil},
+		// Only records whose current document is in history can be
+		// published from it; any other stays a draft for an editor.
+		stmt{`UPDATE events SET pub_state = 'published', published_version = version WHERE deleted_at IS NULL
+			AND EXISTS (SELECT 1 FROM event_history h WHERE h.event_id = events.id AND h.version = events.version)`, nil},
 		stmt{`INSERT INTO publications (event_id, event_version, register_version, state, minor, note, actor, at,
 			first_published_at, kind, title, summary, notes, unions, staff_group, dispute_id, start_at, end_at, doc)
 			SELECT e.id, e.version, 1, 'published', ?, '', 'migration', ?, e.created_at, e.kind, e.title, e.summary, e.notes,

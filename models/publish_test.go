@@ -345,8 +345,12 @@ func TestPublicationMigrationKeepsRecords(t *testing.T) {
 				exec(`INSERT INTO event_history (event_id, version, action, actor, at, before, after) VALUES (?, 1, 'create', 'p', ?, '', ?)`, id, at, `{"kind":"strike_round","title":"old","start":"2025-07-25","sources":[]}`)
 				exec(`INSERT INTO event_history (event_id, version, action, actor, at, before, after) VALUES (?, 2, 'update', 'p', ?, '', ?)`, id, at, doc)
 			}
+			// A live record whose current version has no history entry: there
+			// is no document to publish from, so it stays a draft.
+			exec(`INSERT INTO events (id, kind, title, start_at, all_day, nation, version, created_at, updated_at)
+				VALUES (4, 'milestone', 'Orphan', ?, true, 'England', 3, ?, ?)`, start, at, at)
 			if b == models.Postgres {
-				exec(`SELECT setval('events_id_seq', 3)`) // the rows above named their ids
+				exec(`SELECT setval('events_id_seq', 4)`) // the rows above named their ids
 			}
 			if err := s.Migrate(ctx); err != nil {
 				t.Fatal(err)
@@ -361,6 +365,9 @@ func TestPublicationMigrationKeepsRecords(t *testing.T) {
 			p, err := s.GetPublished(ctx, 1, 1)
 			if err != nil || p.Version != 2 || len(p.Sources) != 1 || p.Sources[0].URL != "https://www.bma.org.uk/" || !p.StartAt.Equal(start) {
 				t.Fatalf("published record 1: %+v %v", p, err)
+			}
+			if o, err := s.GetEvent(ctx, 4); err != nil || o.PubState != models.PubDraft {
+				t.Fatalf("record without history after the upgrade: %+v %v", o, err)
 			}
 			w, err := s.GetEvent(ctx, 1)
 			if err != nil || w.PubState != models.PubPublished || w.PublishedVersion != 2 || w.PubInfo().PendingRevision {
