@@ -21,6 +21,26 @@ const roundJSON = `{"title":"Resident doctors' walkout","start":"2025-07-25T07:0
  "staff_group":"resident_doctors","unions":["BMA"],"round_number":12,"action_type":"full_walkout",
  "sources":[{"url":"https://www.bbc.co.uk/news/x","title":"Strike","publisher":"BBC News","published_on":"2025-07-25"}]}`
 
+// apiStep is one request of a scripted API scenario and what it must answer.
+type apiStep struct {
+	role         models.Role
+	method, path string
+	body         string
+	want         int
+	contains     string
+}
+
+// run sends the steps in order, reporting each answer that differs.
+func (fx *fixture) run(steps []apiStep) {
+	fx.t.Helper()
+	for _, st := range steps {
+		status, body := fx.as(st.role, st.method, st.path, st.body)
+		if status != st.want || !strings.Contains(body, st.contains) {
+			fx.t.Errorf("%s %s %.60s as %q: %d %.300s; want %d containing %q", st.method, st.path, st.body, st.role, status, body, st.want, st.contains)
+		}
+	}
+}
+
 func TestAPIEventLifecycle(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
@@ -34,13 +54,7 @@ func TestAPIEventLifecycle(t *testing.T) {
 
 		// Any record is reachable by its id under /events; the wrong
 		// collection does not have it.
-		steps := []struct {
-			role         models.Role
-			method, path string
-			body         string
-			want         int
-			contains     string
-		}{
+		steps := []apiStep{
 			// A new record is a draft: planners see it, the public does not.
 			{"", "GET", "/api/v1/events/" + id, "", 404, ""},
 			{models.RoleAnalyst, "GET", "/api/v1/events/" + id, "", 404, ""},
@@ -89,12 +103,7 @@ func TestAPIEventLifecycle(t *testing.T) {
 			{models.RolePlanner, "POST", "/api/v1/disputes", `[1,2]`, 422, ""},
 			{models.RolePlanner, "POST", "/api/v1/disputes", `{"title":"` + strings.Repeat("x", 300000) + `"}`, 413, "too large"},
 		}
-		for _, st := range steps {
-			status, body := f.as(st.role, st.method, st.path, st.body)
-			if status != st.want || !strings.Contains(body, st.contains) {
-				t.Errorf("%s %s as %q: %d %.300s; want %d containing %q", st.method, st.path, st.role, status, body, st.want, st.contains)
-			}
-		}
+		f.run(steps)
 	})
 }
 

@@ -399,13 +399,7 @@ func TestEditorialBadInput(t *testing.T) {
 		id := itoa(decode[models.EventDoc](t, body).ID)
 		pub := "/api/v1/events/" + id + "/publish"
 		wd := "/api/v1/events/" + id + "/withdraw"
-		steps := []struct {
-			role         models.Role
-			method, path string
-			body         string
-			want         int
-			contains     string
-		}{
+		steps := []apiStep{
 			{models.RoleEditor, "POST", wd, `{"reason":"x"}`, 409, "only a published record"},
 			{models.RoleEditor, "POST", pub, `{"minor":"yes"}`, 422, `"minor"`},
 			{models.RoleEditor, "POST", pub, `[1]`, 422, ""},
@@ -427,12 +421,7 @@ func TestEditorialBadInput(t *testing.T) {
 			{"", "GET", "/changes?since=x", "", 422, "since"},
 			{models.RoleEditor, "GET", "/api/v1/events/" + id, "", 200, `"version":2`},
 		}
-		for _, st := range steps {
-			status, body := fx.as(st.role, st.method, st.path, st.body)
-			if status != st.want || !strings.Contains(body, st.contains) {
-				t.Errorf("%s %s %.60s as %q: %d %.300s; want %d containing %q", st.method, st.path, st.body, st.role, status, body, st.want, st.contains)
-			}
-		}
+		fx.run(steps)
 		if r, err := s.RegisterState(t.Context()); err != nil || r.Version != 1 {
 			t.Errorf("register version %d after one publish (%v)", r.Version, err)
 		}
