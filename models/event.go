@@ -75,6 +75,10 @@ type Event struct {
 	ImpactTo      *time.Time
 	ImpactScope   []string `gorm:"serializer:json;type:text"`
 	ImpactMetrics []string `gorm:"serializer:json;type:text"`
+	// SPCRebase marks an event after which SPC charts recalculate their
+	// centre line and limits (a change in how the figure is counted or
+	// delivered), so the chart compares like with like.
+	SPCRebase bool `gorm:"column:spc_rebase;not null;default:false"`
 
 	Sources []Source `gorm:"foreignKey:EventID;constraint:OnDelete:CASCADE"`
 

@@ -58,6 +58,9 @@ type EventDoc struct {
 	ImpactWindowEnd   string   `json:"impact_window_end,omitempty"`
 	ImpactScope       []string `json:"impact_scope,omitempty"`
 	ImpactMetrics     []string `json:"impact_metrics,omitempty"`
+	// SPCRebase asks SPC charts to recalculate their limits from this
+	// event on.
+	SPCRebase bool `json:"spc_rebase,omitempty"`
 
 	Sources []Source `json:"sources"`
 
@@ -133,7 +136,7 @@ func (e *Event) Doc() EventDoc {
 	if e.ImpactTo != nil {
 		d.ImpactWindowEnd = e.ImpactTo.Format(time.DateOnly)
 	}
-	d.ImpactScope, d.ImpactMetrics = e.ImpactScope, e.ImpactMetrics
+	d.ImpactScope, d.ImpactMetrics, d.SPCRebase = e.ImpactScope, e.ImpactMetrics, e.SPCRebase
 	if !e.CreatedAt.IsZero() {
 		c, u := e.CreatedAt.UTC(), e.UpdatedAt.UTC()
 		d.CreatedAt, d.UpdatedAt = &c, &u
@@ -369,6 +372,7 @@ func (d EventDoc) ToEvent() (*Event, error) {
 	}
 
 	validateImpact(v, d, e)
+	e.SPCRebase = d.SPCRebase
 
 	if len(d.Sources) == 0 {
 		v.add("sources", "at least one source is required")

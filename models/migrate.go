@@ -32,6 +32,7 @@ var migrations = []migration{
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 	{8, "day ranges of imports", migrateImportRanges},
 	{11, "editorial states and the published register", migratePublication},
+	{13, "spc rebase mark on events", migrateSPCRebase},
 }
 
 type schemaMigration struct {
