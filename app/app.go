@@ -45,6 +45,10 @@ type Server struct {
 	// loginSem bounds concurrent password checks (login_throttle.go).
 	loginSem      semaphore
 	loginSlotWait time.Duration
+	// loginBackoff is the first wait after the free failures; it doubles
+	// with each further failure (a field so tests can make it longer than
+	// a slow machine's hash).
+	loginBackoff time.Duration
 	// impactSem bounds anonymous impact computations (impact_gate.go).
 	impactSem semaphore
 	// routePaths are the registered route patterns, the only values the
@@ -74,7 +78,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	}
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
 		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
-	s.loginSem, s.loginSlotWait = make(semaphore, loginSlots), loginSlotWait
+	s.loginSem, s.loginSlotWait, s.loginBackoff = make(semaphore, loginSlots), loginSlotWait, time.Second
 	s.impactSem = make(semaphore, max(d.Config.AnonImpactConcurrency, 1))
 	v, err := newViews()
 	if err != nil {
@@ -107,6 +111,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	f.Use(s.limitBody)
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
+	f.Use(checkQuery)
 	f.Use(s.cache.invalidateOnWrite)
 	s.routes(f)
 	return s, f, nil

@@ -34,7 +34,7 @@ const (
 
 // loginWait is how long an attempt that saw c at now must wait before its
 // password may be checked; 0 means check it now.
-func loginWait(c models.LoginCounts, now time.Time) time.Duration {
+func loginWait(c models.LoginCounts, now time.Time, base time.Duration) time.Duration {
 	if c.IP >= maxIPAttempts {
 		return loginWindow
 	}
@@ -43,7 +43,7 @@ func loginWait(c models.LoginCounts, now time.Time) time.Duration {
 	}
 	wait := maxLoginBackoff
 	if shift := c.Pair - freePairAttempts; shift < 20 {
-		wait = min(time.Second<<shift, maxLoginBackoff)
+		wait = min(base<<shift, maxLoginBackoff)
 	}
 	if left := c.PairLast.Add(wait).Sub(now); left > 0 {
 		return left

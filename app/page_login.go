@@ -53,7 +53,7 @@ func (s *Server) postLogin(c *fiber.Ctx) error {
 		p.Error = msg
 		return s.render(c, fiber.StatusTooManyRequests, "login", p)
 	}
-	if wait := loginWait(counts, now); wait > 0 {
+	if wait := loginWait(counts, now, s.loginBackoff); wait > 0 {
 		return refuse(wait, "Too many failed attempts from your address. For your security, try again in "+waitText(wait)+".")
 	}
 	if !s.loginSem.acquire(ctx, s.loginSlotWait) {

@@ -53,7 +53,7 @@ type Event struct {
 	LumpSum       string `gorm:"size:200"`
 	Outcome       string `gorm:"size:20"`
 	EffectiveDate *time.Time
-	Body          string `gorm:"size:100"`
+	Body          string `gorm:"size:200"`
 
 	// Regulatory change.
 	Instrument  string `gorm:"size:40"`

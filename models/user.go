@@ -168,8 +168,12 @@ func (s *Store) CreateScopedToken(ctx context.Context, userID int64, name string
 	if err := validRole(role); err != nil {
 		return "", nil, err
 	}
-	if len(name) > 100 {
-		return "", nil, &ValidationError{Fields: map[string]string{"name": "must be at most 100 characters"}}
+	// The same text rules as an event's one-line fields; 100 characters is
+	// the column's width.
+	v := &ValidationError{}
+	name = cleanText(v, "name", name, 100, false, false)
+	if err := v.orNil(); err != nil {
+		return "", nil, err
 	}
 	u, err := s.UserByID(ctx, userID)
 	if err != nil {
