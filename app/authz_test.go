@@ -68,11 +68,23 @@ var authzTable = map[string]access{
 	"GET /api/v1/activity/categories.csv":              public,
 	"GET /api/v1/activity/practices":                   public,
 	"GET /api/v1/activity/practices.csv":               public,
+	"GET /api/v1/activity/roles":                       public,
+	"GET /api/v1/activity/roles.csv":                   public,
+	"GET /api/v1/activity/durations":                   public,
+	"GET /api/v1/activity/durations.csv":               public,
+	"GET /api/v1/activity/overview":                    public,
+	"GET /api/v1/activity/overview.csv":                public,
+	"GET /api/v1/coverage":                             public,
+	"GET /api/v1/coverage.csv":                         public,
+	"GET /api/v1/online-consultations/day-time":        public,
 	"GET /api/v1/online-consultations":                 public,
 	"GET /api/v1/imports":                              analyst,
 	"GET /api/v1/imports/:id":                          analyst,
 	"POST /api/v1/imports":                             analyst,
 	"GET /api/v1/events/:id/impact":                    public,
+	"GET /api/v1/impact/rounds":                        public,
+	"GET /api/v1/impact/rounds.csv":                    public,
+	"GET /api/v1/impact/rounds.xlsx":                   public,
 
 	// Pages (browser sessions; the test signs in with a session cookie and
 	// sends the form's CSRF token).
@@ -80,6 +92,7 @@ var authzTable = map[string]access{
 	"GET /events/:id":         public,
 	"GET /events/:id/history": public,
 	"GET /disputes/:id":       public,
+	"GET /impact":             public,
 	"GET /login":              public,
 	"POST /login":             credentials,
 	"POST /logout":            anyUser,
@@ -106,6 +119,8 @@ var authzTable = map[string]access{
 	"GET /imports/:id":                          analyst,
 	"GET /reports":                              analyst,
 	"GET /reports/impact.xlsx":                  analyst,
+	"GET /events/import":                        planner,
+	"POST /events/import":                       planner,
 }
 
 // isPage reports whether a route is a browser page, authenticated by a

@@ -119,6 +119,20 @@ var formFields = map[models.Kind][]string{
 
 var commonFields = []string{"title", "summary", "start", "end", "dispute_id", "staff_group", "nation", "unions", "notes", "spc_rebase"}
 
+// impactFields are the planner's impact overrides, on every kind but a
+// dispute. impact_status … impact_lead form the activity slice.
+var impactFields = []string{"announced_on", "impact_recovery_days", "impact_window_start", "impact_window_end",
+	"impact_scope", "impact_metrics", "impact_status", "impact_hcp", "impact_mode", "impact_lead"}
+
+// fieldsOf lists every input of kind's form.
+func fieldsOf(kind models.Kind) []string {
+	out := append(append([]string{}, commonFields...), formFields[kind]...)
+	if kind != models.KindDispute {
+		out = append(out, impactFields...)
+	}
+	return out
+}
+
 func vocabOptions(codes []string, label func(string) string) []option {
 	out := make([]option, len(codes))
 	for i, c := range codes {
@@ -153,7 +167,7 @@ func (s *Server) newFormPage(c *fiber.Ctx, kind models.Kind, title string) (form
 // cannot hold them.
 func readForm(c *fiber.Ctx, kind models.Kind) (map[string]string, []sourceRow, models.EventDoc, map[string]string) {
 	v := map[string]string{}
-	for _, f := range append(append([]string{}, commonFields...), formFields[kind]...) {
+	for _, f := range fieldsOf(kind) {
 		v[f] = c.FormValue(f)
 	}
 	rows, _ := strconv.Atoi(c.FormValue("source_rows"))
@@ -231,6 +245,9 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 		d.MilestoneType = v["milestone_type"]
 		d.TurnoutPct, d.YesPct = num("turnout_pct"), num("yes_pct")
 	}
+	if kind != models.KindDispute {
+		impactToDoc(&d, v, errs)
+	}
 	d.Sources = []models.Source{}
 	for _, r := range rows {
 		if strings.TrimSpace(r.URL+r.Title+r.Publisher+r.PublishedOn) == "" {
@@ -240,6 +257,27 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 			PublishedOn: strings.TrimSpace(r.PublishedOn)})
 	}
 	return d, errs
+}
+
+// impactToDoc reads the impact overrides; the model validates them.
+func impactToDoc(d *models.EventDoc, v map[string]string, errs map[string]string) {
+	d.AnnouncedOn = strings.TrimSpace(v["announced_on"])
+	d.ImpactWindowStart, d.ImpactWindowEnd = strings.TrimSpace(v["impact_window_start"]), strings.TrimSpace(v["impact_window_end"])
+	d.ImpactScope = strings.Fields(strings.ReplaceAll(v["impact_scope"], ",", " "))
+	d.ImpactMetrics = strings.Fields(strings.ReplaceAll(v["impact_metrics"], ",", " "))
+	if s := strings.TrimSpace(v["impact_recovery_days"]); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs["impact_recovery_days"] = "must be a whole number of days"
+		} else {
+			d.ImpactRecoveryDays = &n
+		}
+	}
+	sl := models.ActivitySlice{Status: splitList(v["impact_status"]), HCP: splitList(v["impact_hcp"]),
+		Mode: splitList(v["impact_mode"]), Lead: splitList(v["impact_lead"])}
+	if !sl.IsZero() {
+		d.ImpactSlice = &sl
+	}
 }
 
 // sourceRowIndex maps the n-th non-blank source back to its form row.
@@ -262,12 +300,15 @@ var sourceKey = regexp.MustCompile(`^sources\[(\d+)\]\.(url|title|publisher|publ
 func (p *formPage) mapErrors(fields map[string]string, rows []sourceRow) {
 	idx := sourceRowIndex(rows)
 	inputs := map[string]bool{}
-	for _, f := range append(append([]string{}, commonFields...), formFields[p.Kind]...) {
+	for _, f := range fieldsOf(p.Kind) {
 		inputs[f] = true
 	}
 	sourcesAt := formPosition(p.Kind, "sources")
 	for key, msg := range fields {
 		id := ""
+		if dim, ok := strings.CutPrefix(key, "impact_slice."); ok {
+			key = "impact_" + dim // the slice's inputs are impact_status … impact_lead
+		}
 		label := key
 		order := formPosition(p.Kind, "")
 		if m := sourceKey.FindStringSubmatch(key); m != nil {
@@ -340,6 +381,15 @@ func docToForm(d models.EventDoc) (map[string]string, []sourceRow) {
 	}
 	if d.RoundNumber != nil {
 		v["round_number"] = strconv.Itoa(*d.RoundNumber)
+	}
+	v["announced_on"], v["impact_window_start"], v["impact_window_end"] = d.AnnouncedOn, d.ImpactWindowStart, d.ImpactWindowEnd
+	v["impact_scope"], v["impact_metrics"] = strings.Join(d.ImpactScope, ", "), strings.Join(d.ImpactMetrics, ", ")
+	if d.ImpactRecoveryDays != nil {
+		v["impact_recovery_days"] = strconv.Itoa(*d.ImpactRecoveryDays)
+	}
+	if sl := d.ImpactSlice; sl != nil {
+		v["impact_status"], v["impact_hcp"] = strings.Join(sl.Status, ", "), strings.Join(sl.HCP, ", ")
+		v["impact_mode"], v["impact_lead"] = strings.Join(sl.Mode, ", "), strings.Join(sl.Lead, ", ")
 	}
 	var rows []sourceRow
 	for i, s := range d.Sources {

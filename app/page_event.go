@@ -31,6 +31,9 @@ type eventPage struct {
 	Impact    impactSection
 	Figures   []hospitalFigure
 	CanEdit   bool
+	// OCDayTime shows, for a regulatory change, when in the day online
+	// consultations were submitted in the months around it.
+	OCDayTime *ocDayTimeTable
 	// Permalink is the full address to cite.
 	Permalink string
 	// Editorial state, for planners and editors (working copies only).
@@ -104,6 +107,9 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 		}
 	}
 	p.Figures = hospitalFigures(doc)
+	if e.Kind == models.KindRegulatoryChange {
+		p.OCDayTime = s.ocDayTimeView(ctx, e.StartAt)
+	}
 	return s.render(c, fiber.StatusOK, "event", p)
 }
 
@@ -170,7 +176,11 @@ type hospitalFigure struct{ Label, Value, Note, SourceURL, SourceHost string }
 func hospitalFigures(d models.EventDoc) []hospitalFigure {
 	var out []hospitalFigure
 	for _, f := range d.Figures {
-		h := hospitalFigure{Label: codeLabel(f.Metric), Value: analysis.Thousands(float64(f.Value)), Note: f.Note, SourceURL: f.SourceURL}
+		h := hospitalFigure{Label: codeLabel(f.Metric), Value: analysis.Thousands(f.Value), Note: f.Note, SourceURL: f.SourceURL}
+		// Shares (planned_care_kept_pct) read as "Planned care kept: 94.7%".
+		if l, ok := strings.CutSuffix(f.Metric, "_pct"); ok {
+			h.Label, h.Value = codeLabel(l), strconv.FormatFloat(f.Value, 'f', -1, 64)+"%"
+		}
 		if u, err := url.Parse(f.SourceURL); err == nil {
 			h.SourceHost = u.Host
 		}

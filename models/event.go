@@ -75,6 +75,15 @@ type Event struct {
 	ImpactTo      *time.Time
 	ImpactScope   []string `gorm:"serializer:json;type:text"`
 	ImpactMetrics []string `gorm:"serializer:json;type:text"`
+	// ImpactSlice narrows the appointments analysed (e.g. HCP type GP);
+	// empty means the default slice of the event's staff group.
+	ImpactSlice ActivitySlice `gorm:"serializer:json;type:text"`
+	// ImpactRecoveryDays is the length of the recovery window after the
+	// action (nil: the default, 14 days).
+	ImpactRecoveryDays *int
+	// AnnouncedOn is the day the action was announced: the pre-strike
+	// window runs from it to the day before the action.
+	AnnouncedOn *time.Time
 	// SPCRebase marks an event after which SPC charts recalculate their
 	// centre line and limits (a change in how the figure is counted or
 	// delivered), so the chart compares like with like.
@@ -85,6 +94,9 @@ type Event struct {
 	// SeedKey marks a record loaded from the embedded seed; the seed loader
 	// never touches a key it has loaded before, so edits survive restarts.
 	SeedKey *string `gorm:"size:100"`
+	// ImportKey is the key column of the bulk import that created the
+	// record, so re-importing the same file matches it (see ImportEvents).
+	ImportKey *string `gorm:"size:200"`
 	// PubState is the record's editorial state (draft, published or
 	// withdrawn; see publish.go), named apart from Status, which is a
 	// dispute's own status. PublishedVersion is the version the public
@@ -103,12 +115,14 @@ type Event struct {
 }
 
 // Figure is a published impact figure for a strike round (e.g. NHS England's
-// count of rescheduled appointments), with the source that gave it.
+// count of rescheduled appointments), with the source that gave it. Value is
+// a float because NHS England also publishes shares (94.7% of planned care
+// kept); counts stay whole numbers and encode without a decimal point.
 type Figure struct {
-	Metric    string `json:"metric"`
-	Value     int64  `json:"value"`
-	SourceURL string `json:"source_url,omitempty"`
-	Note      string `json:"note,omitempty"`
+	Metric    string  `json:"metric"`
+	Value     float64 `json:"value"`
+	SourceURL string  `json:"source_url,omitempty"`
+	Note      string  `json:"note,omitempty"`
 }
 
 // Source is a public reference for a record.
@@ -176,3 +190,16 @@ const (
 	ActionPublish  = "publish"
 	ActionWithdraw = "withdraw"
 )
+
+// StableKey is the key a download gives the record and an import matches
+// on: the seed key, else the import key, else empty (an import then matches
+// on kind, title and start).
+func (e *Event) StableKey() string {
+	switch {
+	case e.SeedKey != nil:
+		return *e.SeedKey
+	case e.ImportKey != nil:
+		return *e.ImportKey
+	}
+	return ""
+}
