@@ -88,7 +88,7 @@ func New(d Deps) (*fiber.App, error) {
 	f.Use(recover.New())
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
-	f.Use(s.cache.invalidateOnWrite)
+	f.Use(s.cacheHeaders)
 	s.routes(f)
 	return f, nil
 }

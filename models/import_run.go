@@ -138,6 +138,7 @@ func finishValues(r *ImportRun) map[string]any {
 // row, and no later import changed anything in its table and days. It
 // returns nil when there is none.
 func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*ImportRun, error) {
+	ctx = OnPrimary(ctx) // decides whether an import runs
 	db := s.DB.WithContext(ctx)
 	var prev []ImportRun
 	if err := db.Where("sha256 = ? AND bytes_total = ? AND status = ? AND rows_rejected = 0 AND day_from IS NOT NULL", sha, size, ImportSucceeded).
@@ -163,6 +164,7 @@ func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*Impor
 // HasImportOfSize reports whether a successful import read a file of this
 // many bytes (a cheap test before hashing a file twice).
 func (s *Store) HasImportOfSize(ctx context.Context, size int64) (bool, error) {
+	ctx = OnPrimary(ctx) // decides whether an import runs
 	var n int64
 	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("bytes_total = ? AND status = ? AND day_from IS NOT NULL", size, ImportSucceeded).Limit(1).Count(&n).Error
 	if err != nil {

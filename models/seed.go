@@ -42,6 +42,7 @@ const SeedActor = "seed"
 // deleted, are left alone, so a restart adds nothing and planners' changes
 // win. It returns how many records were added.
 func (s *Store) LoadSeed(ctx context.Context) (int, error) {
+	ctx = OnPrimary(ctx) // what is loaded already decides what to insert
 	recs, err := SeedRecords()
 	if err != nil {
 		return 0, err

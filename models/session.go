@@ -102,6 +102,7 @@ var dummyHash = sync.OnceValue(func() string {
 // Authenticate checks an email and password. Unknown users, disabled users
 // and wrong passwords all give ErrUnauthorized.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	ctx = OnPrimary(ctx) // an account made a moment ago can log in
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		CheckPassword(dummyHash(), password)
@@ -138,6 +139,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, userAgent, ip s
 // SessionUser resolves a session cookie to its session and enabled user,
 // sliding the expiry forward.
 func (s *Store) SessionUser(ctx context.Context, plain string) (*Session, *User, error) {
+	ctx = OnPrimary(ctx) // the session made by the login just before
 	if plain == "" || len(plain) > 100 {
 		return nil, nil, ErrUnauthorized
 	}
@@ -177,6 +179,7 @@ func (s *Store) RecordFailedLogin(ctx context.Context, email, ip string) error {
 
 // FailedLogins counts failures for an email and for an IP since a time.
 func (s *Store) FailedLogins(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int64, err error) {
+	ctx = OnPrimary(ctx) // the lockout counts every attempt so far
 	db := s.DB.WithContext(ctx).Model(&LoginAttempt{})
 	if err = db.Where("email = ? AND at > ?", strings.ToLower(email), since).Count(&byEmail).Error; err != nil {
 		return
