@@ -98,6 +98,22 @@ func TestPracticesAPI(t *testing.T) {
 		if got := sumOf(base + "&group_by=mode"); got != stored || got == 0 {
 			t.Fatalf("England by mode: %d, stored %d", got, stored)
 		}
+		// Every dimension a practice row has, at once (the group key once
+		// held four and this answered 500).
+		all := base + "&group_by=status,hcp,mode,lead,category"
+		if got := sumOf(all); got != stored {
+			t.Fatalf("grouped by all five: %d, stored %d", got, stored)
+		}
+		_, b5 := get(t, f, "", all)
+		var five struct {
+			Points []models.ActivityPoint `json:"points"`
+		}
+		json.Unmarshal(b5, &five)
+		for _, p := range five.Points {
+			if len(p.Group) != 5 || p.Group["category"] == "" || p.Group["lead"] == "" {
+				t.Fatalf("point %+v: want five group labels", p)
+			}
+		}
 		pcn, practice := sumOf(base+"&area=U88254"), sumOf(base+"&area=D81001")
 		if pcn <= practice || practice <= 0 || pcn >= stored {
 			t.Fatalf("PCN %d, its practice D81001 %d, England %d", pcn, practice, stored)

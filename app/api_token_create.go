@@ -34,6 +34,8 @@ func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location("/api/v1/tokens/" + strconv.FormatInt(t.ID, 10))
-	// The plain token appears in this response only; it is not stored.
+	// The plain token appears in this response only; it is not stored,
+	// and no cache may keep it.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": plain, "item": viewToken(*t)})
 }

@@ -42,6 +42,15 @@ type Server struct {
 	activity analysis.Source
 	charts   ActivitySource
 	cache    *pageCache
+	// loginSem bounds concurrent password checks (login_throttle.go).
+	loginSem      semaphore
+	loginSlotWait time.Duration
+	// loginBackoff is the first wait after the free failures; it doubles
+	// with each further failure (a field so tests can make it longer than
+	// a slow machine's hash).
+	loginBackoff time.Duration
+	// impactSem bounds anonymous impact computations (impact_gate.go).
+	impactSem semaphore
 	// routePaths are the registered route patterns, the only values the
 	// metrics' route label takes; filled on the first request, when every
 	// route is registered.
@@ -52,6 +61,12 @@ type Server struct {
 // New builds the Fiber application with every route and middleware. It
 // fails when a page template does not parse.
 func New(d Deps) (*fiber.App, error) {
+	_, f, err := newServer(d)
+	return f, err
+}
+
+// newServer is New, also returning the handlers' shared state (tests).
+func newServer(d Deps) (*Server, *fiber.App, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
@@ -63,9 +78,11 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
 		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
+	s.loginSem, s.loginSlotWait, s.loginBackoff = make(semaphore, loginSlots), loginSlotWait, time.Second
+	s.impactSem = make(semaphore, max(d.Config.AnonImpactConcurrency, 1))
 	v, err := newViews()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f := fiber.New(fiber.Config{
 		Views:   v,
@@ -79,23 +96,23 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler(d.Logger, s.renderError),
-		ProxyHeader:           proxyHeader(d.Config),
+
+		// Bodies are streamed and never parsed before a handler asks:
+		// limitBody and uploadLimit decide how much of one is read, after
+		// the route has authenticated its caller (body_limit.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
 	// requestid first so every log line has one; observe outside recover
 	// so a recovered panic is logged and counted as the 500 it becomes.
 	f.Use(requestid.New())
 	f.Use(s.observe)
 	f.Use(recover.New())
+	f.Use(s.limitBody)
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
+	f.Use(checkQuery)
 	f.Use(s.cacheHeaders)
 	s.routes(f)
-	return f, nil
-}
-
-func proxyHeader(c Config) string {
-	if c.TrustProxy {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
+	return s, f, nil
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,8 +44,10 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return httpError(fiber.StatusUnauthorized, "Authorization must be \"Bearer TOKEN\"")
 	}
 	u, _, err := s.store.UserByToken(c.UserContext(), strings.TrimSpace(token))
-	if err != nil {
+	if errors.Is(err, models.ErrUnauthorized) {
 		return err
+	} else if err != nil {
+		return unavailable(err)
 	}
 	c.Locals(localUser, u)
 	readOwnWrites(c)

@@ -96,6 +96,8 @@ var authzTable = map[string]access{
 	"GET /imports/:id":                          analyst,
 	"GET /reports":                              analyst,
 	"GET /reports/impact.xlsx":                  analyst,
+	"GET /events/import":                        planner,
+	"POST /events/import":                       planner,
 }
 
 // isPage reports whether a route is a browser page, authenticated by a
@@ -175,6 +177,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// an anonymous POST for want of a session CSRF token.
 			t.Errorf("%s anonymous: %d, want 401 (or a redirect to login)", name, st)
 		}
+		// A made-up session cookie is no session: the page answers as it
+		// does an anonymous visitor.
+		if page {
+			if forged, resp := fx.doPageCookie(r.Method, path, sessionCookie+"=made-up", ""); forged != st {
+				t.Errorf("%s with a made-up session cookie: %d %.100s, want %d as anonymous", name, forged, resp, st)
+			}
+		}
 		// Each role.
 		for _, role := range models.Roles {
 			allowed := want == public || want == anyUser || role.Allows(models.Role(want))
@@ -220,6 +229,13 @@ func (fx *fixture) doPage(method, path string, role models.Role) (int, string) {
 		}
 		cookie, form = sessionCookie+"="+plain, csrfField+"="+url.QueryEscape(sess.CSRFToken)
 	}
+	return fx.doPageCookie(method, path, cookie, form)
+}
+
+// doPageCookie sends a page request with a raw Cookie header and, on POST,
+// a form body.
+func (fx *fixture) doPageCookie(method, path, cookie, form string) (int, string) {
+	fx.t.Helper()
 	req := httptest.NewRequest(method, path, nil)
 	if method == http.MethodPost {
 		req = httptest.NewRequest(method, path, strings.NewReader(form))

@@ -15,8 +15,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/strikeline/strikeline/app/svgchart"
+	"github.com/strikeline/strikeline/importers"
+	"github.com/strikeline/strikeline/importers/gpadgen"
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
+	"github.com/strikeline/strikeline/reports/holidays"
 )
 
 // fakeActivity draws a weekday pattern with a dip on event days, so the
@@ -103,7 +106,7 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(bctx, 180*time.Second)
 	defer cancel()
 
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
@@ -175,6 +178,40 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 	}
 	shot("03-event")
 	axe("event")
+	// Impact pages over imported generated activity: a strike round with a
+	// 15% drop, a regulatory change with a 5% step, at desktop and phone
+	// widths. The phone must not scroll sideways and the chart it shows
+	// must be the narrow one.
+	strike, change := importDemoActivity(t, s)
+	for _, pg := range []struct {
+		name string
+		id   int64
+	}{{"13-strike-impact", strike}, {"14-change-impact", change}} {
+		for _, w := range []int{1280, 390} {
+			do(pg.name, chromedp.EmulateViewport(int64(w), 900), chromedp.Navigate(fmt.Sprintf("%s/events/%d", base, pg.id)), chromedp.WaitVisible(css("#impact-h")))
+			if got := text(".headline"); !strings.Contains(got, "expected") && !strings.Contains(got, "when the change came in") {
+				t.Errorf("%s: headline %q", pg.name, got)
+			}
+			visible := ".chart-wide"
+			if w < 700 {
+				visible = ".chart-narrow"
+				if sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || sw > w {
+					t.Errorf("%s at %d px: page is %d px wide (%v)", pg.name, w, sw, err)
+				}
+			}
+			// The smallest chart text as rendered on screen.
+			px, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Math.min(...[...document.querySelectorAll("`+visible+` text")].map(t => t.getBoundingClientRect().height).filter(h => h > 0))`))
+			if err != nil || px < 11 {
+				t.Errorf("%s at %d px: chart text %.1f px high (%v)", pg.name, w, px, err)
+			}
+			shot(fmt.Sprintf("%s-%d", pg.name, w))
+			axe(fmt.Sprintf("%s at %d px", pg.name, w))
+		}
+	}
+	do("every day", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/events/%d?days=all", base, strike)), chromedp.WaitVisible(css("#impact-h")))
+	shot("15-strike-impact-all-days-1280")
+	do("back to desktop", chromedp.EmulateViewport(1280, 900))
+
 	do("dispute", chromedp.Navigate(fmt.Sprintf("%s/disputes/%d", base, ds[0].ID)), chromedp.WaitVisible(css("#story-h")))
 	shot("04-dispute")
 	axe("dispute")
@@ -233,4 +270,50 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 		t.Errorf("phone layout is %d px wide (%v)", w, err)
 	}
 	shot("10-timeline-phone")
+}
+
+// importDemoActivity imports two years of generated national activity (a
+// few areas, realistic weekday and holiday shape) with a 15% drop during a
+// July 2025 strike and a 5% step from June 2025, and records both events.
+func importDemoActivity(t testing.TB, s *models.Store) (strike, change int64) {
+	t.Helper()
+	ctx := context.Background()
+	var months []time.Time
+	for m := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
+		months = append(months, m)
+	}
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	path := filepath.Join(t.TempDir(), "demo.csv")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = gpadgen.Write(fh, gpadgen.Options{Months: months, SubICBs: 3, Combos: 40, Seed: 12,
+		Profile: gpadgen.Realistic(holidays.IsBankHoliday,
+			gpadgen.DropWindow{From: day(2025, 7, 25), To: day(2025, 7, 29), Fraction: 0.15},
+			gpadgen.DropWindow{From: day(2025, 6, 2), To: day(2025, 9, 30), Fraction: -0.05})})
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importers.New(s, importers.Options{}).ImportPaths(ctx, []string{path}, importers.DefaultLimits); err != nil {
+		t.Fatalf("importing generated activity: %v", err)
+	}
+	e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: "Resident doctors' strike, 25–30 July 2025",
+		Start: "2025-07-25T07:00", End: "2025-07-30T07:00", StaffGroup: "resident_doctors", ActionType: "full_walkout", Unions: []string{"BMA"},
+		Figures: []models.Figure{{Metric: "appointments_rescheduled", Value: 54_337, SourceURL: "https://www.england.nhs.uk/"},
+			{Metric: "staff_absent_peak", Value: 20_000, SourceURL: "https://www.england.nhs.uk/"}},
+		Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "BMA"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindRegulatoryChange, Title: "GP contract change: more same-day appointments, June 2025",
+		Start: "2025-06-02", Body: "NHS England", Instrument: "contract", SPCRebase: true,
+		Sources: []models.Source{{URL: "https://www.england.nhs.uk/", Title: "NHS England"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.ID, c.ID
 }

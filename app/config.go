@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -36,6 +37,14 @@ type Config struct {
 	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
 	// load balancer); STRIKELINE_TRUST_PROXY=1.
 	TrustProxy bool
+	// TrustedProxies (STRIKELINE_TRUSTED_PROXIES, CIDRs; default loopback
+	// and the private ranges) are the proxies whose X-Forwarded-For entry
+	// is believed; the client is the right-most address not among them.
+	TrustedProxies []netip.Prefix
+	// AnonImpactConcurrency (STRIKELINE_ANON_IMPACT_CONCURRENCY, default
+	// 2) is how many impact computations anonymous callers may run at once
+	// per process; more get 429.
+	AnonImpactConcurrency int
 	// PageCacheTTL is how long rendered anonymous answers are kept in
 	// memory (STRIKELINE_PAGE_CACHE_SECONDS, default 60; 0 turns it off).
 	// An entry is served only while the data state it was rendered at is
@@ -85,7 +94,13 @@ func ConfigFromEnv() (Config, error) {
 	if c.MaxJSONKB, err = envInt("STRIKELINE_MAX_JSON_KB", 1024); err != nil {
 		return c, err
 	}
+	if c.AnonImpactConcurrency, err = envInt("STRIKELINE_ANON_IMPACT_CONCURRENCY", 2); err != nil {
+		return c, err
+	}
 	c.TrustProxy = os.Getenv("STRIKELINE_TRUST_PROXY") == "1"
+	if c.TrustedProxies, err = parseProxies(env("STRIKELINE_TRUSTED_PROXIES", defaultTrustedProxies)); err != nil {
+		return c, err
+	}
 	for _, u := range strings.Split(os.Getenv("STRIKELINE_REPLICA_URLS"), ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			c.ReplicaURLs = append(c.ReplicaURLs, u)
@@ -111,6 +126,9 @@ func (c Config) Validate() error {
 	}
 	if c.PageCacheTTL < 0 {
 		errs = append(errs, errors.New("STRIKELINE_PAGE_CACHE_SECONDS must not be negative"))
+	}
+	if c.AnonImpactConcurrency < 1 {
+		errs = append(errs, errors.New("STRIKELINE_ANON_IMPACT_CONCURRENCY must be at least 1"))
 	}
 	if c.MaxJSONKB < 1 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))

@@ -8,17 +8,25 @@ import (
 
 // downloadJSON is /timeline.json: the filtered records as API documents.
 func (s *Server) downloadJSON(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, "")
+	evs, err := s.filteredEvents(c, "")
 	if err != nil {
 		return err
 	}
+	recs, err := s.exportRecords(c, evs)
+	if err != nil {
+		return err
+	}
+	// key and dispute_key make the file re-importable into another
+	// database (strikeline import events).
 	type item struct {
 		models.EventDoc
-		URL string `json:"url"`
+		Key        string `json:"key,omitempty"`
+		DisputeKey string `json:"dispute_key,omitempty"`
+		URL        string `json:"url"`
 	}
-	items := make([]item, len(events))
-	for i := range events {
-		items[i] = item{EventDoc: events[i].Doc(), URL: s.cfg.BaseURL + eventURL(events[i].ID)}
+	items := make([]item, len(recs))
+	for i := range recs {
+		items[i] = item{EventDoc: recs[i].EventDoc, Key: recs[i].Key, DisputeKey: recs[i].DisputeKey, URL: recs[i].Permalink}
 	}
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="strikeline-timeline.json"`)
 	return c.JSON(fiber.Map{"items": items, "total": len(items)})

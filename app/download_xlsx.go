@@ -5,12 +5,18 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/strikeline/strikeline/importers/events"
 )
 
 // downloadXLSX is /timeline.xlsx: the filtered timeline as a one-sheet
 // workbook, every cell plain text (neutralised like the CSV).
 func (s *Server) downloadXLSX(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, "")
+	evs, err := s.filteredEvents(c, "")
+	if err != nil {
+		return err
+	}
+	recs, err := s.exportRecords(c, evs)
 	if err != nil {
 		return err
 	}
@@ -24,16 +30,17 @@ func (s *Server) downloadXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("xlsx download: %w", err)
 	}
-	header := make([]any, len(exportHeader))
-	for i, h := range exportHeader {
+	names := events.Header()
+	header := make([]any, len(names))
+	for i, h := range names {
 		header[i] = h
 	}
 	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
 		return fmt.Errorf("xlsx download: %w", err)
 	}
 	_ = f.SetRowStyle(sheet, 1, 1, bold)
-	for i := range events {
-		row := s.exportRow(&events[i])
+	for i := range recs {
+		row := exportRow(&recs[i])
 		cells := make([]any, len(row))
 		for j, v := range row {
 			cells[j] = v
@@ -43,8 +50,13 @@ func (s *Server) downloadXLSX(c *fiber.Ctx) error {
 			return fmt.Errorf("xlsx download: %w", err)
 		}
 	}
-	_ = f.SetColWidth(sheet, "C", "C", 60)
-	_ = f.SetColWidth(sheet, "I", "I", 80)
+	for i, h := range names {
+		width := map[string]float64{"kind": 18, "start": 26, "end": 26, "title": 60, "summary": 80, "notes": 60, "sources": 80, "figures": 40}[h]
+		if width > 0 {
+			col, _ := excelize.ColumnNumberToName(i + 1)
+			_ = f.SetColWidth(sheet, col, col, width)
+		}
+	}
 	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	buf, err := f.WriteToBuffer()
 	if err != nil {

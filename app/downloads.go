@@ -2,12 +2,11 @@ package app
 
 import (
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/strikeline/strikeline/importers/events"
 	"github.com/strikeline/strikeline/models"
 )
 
@@ -63,27 +62,34 @@ func neutralise(s string) string {
 	return s
 }
 
-// exportHeader is the column list of the CSV and XLSX downloads.
-var exportHeader = []string{"id", "kind", "title", "start", "end", "staff_group", "unions", "dispute_id",
-	"summary", "sources", "permalink", "updated_at"}
+// exportRecords turns events into download records with their stable keys
+// and their disputes' keys; the columns come from importers/events, the
+// same table the event import reads, so a download re-imports losslessly.
+func (s *Server) exportRecords(c *fiber.Ctx, evs []models.Event) ([]events.Record, error) {
+	var ids []int64
+	for i := range evs {
+		if evs[i].DisputeID != nil {
+			ids = append(ids, *evs[i].DisputeID)
+		}
+	}
+	keys, err := s.store.StableKeys(c.UserContext(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]events.Record, len(evs))
+	for i := range evs {
+		e := &evs[i]
+		out[i] = events.Record{EventDoc: e.Doc(), Key: e.StableKey(), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
+		if e.DisputeID != nil {
+			out[i].DisputeKey = keys[*e.DisputeID]
+		}
+	}
+	return out, nil
+}
 
 // exportRow is one record in the CSV and XLSX column order, neutralised.
-func (s *Server) exportRow(e *models.Event) []string {
-	d := e.Doc()
-	var urls []string
-	for _, src := range d.Sources {
-		urls = append(urls, src.URL)
-	}
-	dispute := ""
-	if d.DisputeID != nil {
-		dispute = strconv.FormatInt(*d.DisputeID, 10)
-	}
-	updated := ""
-	if d.UpdatedAt != nil {
-		updated = d.UpdatedAt.Format(time.RFC3339)
-	}
-	row := []string{strconv.FormatInt(d.ID, 10), string(d.Kind), d.Title, d.Start, d.End, d.StaffGroup,
-		strings.Join(d.Unions, "; "), dispute, d.Summary, strings.Join(urls, " "), s.cfg.BaseURL + eventURL(d.ID), updated}
+func exportRow(r *events.Record) []string {
+	row := events.Cells(r)
 	for i := range row {
 		row[i] = neutralise(row[i])
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -30,6 +31,13 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 // httpError builds an Error.
 func httpError(status int, msg string) *Error { return &Error{Status: status, Msg: msg} }
+
+// unavailable is the 503 for a store error where the answer depends on
+// the database (authentication): a failing database must not look like a
+// wrong credential, which would log browser users out.
+func unavailable(err error) *Error {
+	return &Error{Status: fiber.StatusServiceUnavailable, Msg: "the database is unavailable; try again shortly", Cause: err}
+}
 
 // classify maps any error to the status and safe message the client sees.
 func classify(err error) *Error {
@@ -74,12 +82,23 @@ func safeMalformed(err error) string {
 func errorHandler(log *slog.Logger, renderPage func(c *fiber.Ctx, e *Error) error) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		e := classify(err)
+		if e.Status == fiber.StatusInternalServerError && errors.Is(c.UserContext().Err(), context.DeadlineExceeded) {
+			// The request ran out of time (STRIKELINE_REQUEST_TIMEOUT) and
+			// the cut-off work failed, however the driver words it: the
+			// server is overloaded, not broken.
+			e = &Error{Status: fiber.StatusServiceUnavailable, Msg: "the server is busy; try again shortly", Cause: err}
+		}
 		if e.Status >= 500 {
 			log.Error("request failed", "status", e.Status, "method", c.Method(), "path", c.Path(),
 				"request_id", c.Locals("requestid"), "err", err)
 		}
-		if e.Status == fiber.StatusServiceUnavailable {
+		if e.Status == fiber.StatusServiceUnavailable && c.Response().Header.Peek(fiber.HeaderRetryAfter) == nil {
 			c.Set(fiber.HeaderRetryAfter, "5")
+		}
+		if n := c.Request().Header.ContentLength(); n > 8<<10 || n == -1 {
+			// The body may be unread (streamed, refused before reading):
+			// the connection cannot carry another request.
+			c.Response().SetConnectionClose()
 		}
 		if wantsJSON(c) || renderPage == nil {
 			body := fiber.Map{"error": e.Msg}

@@ -57,7 +57,7 @@ var formFields = map[models.Kind][]string{
 	models.KindMilestone:        {"milestone_type", "turnout_pct", "yes_pct"},
 }
 
-var commonFields = []string{"title", "summary", "start", "end", "dispute_id", "staff_group", "nation", "unions", "notes"}
+var commonFields = []string{"title", "summary", "start", "end", "dispute_id", "staff_group", "nation", "unions", "notes", "spc_rebase"}
 
 func vocabOptions(codes []string, label func(string) string) []option {
 	out := make([]option, len(codes))
@@ -126,7 +126,7 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 	errs := map[string]string{}
 	d := models.EventDoc{Kind: kind, Title: v["title"], Summary: v["summary"], Notes: v["notes"],
 		Start: strings.TrimSpace(v["start"]), End: strings.TrimSpace(v["end"]), StaffGroup: v["staff_group"],
-		Nation: v["nation"], Unions: splitList(v["unions"])}
+		Nation: v["nation"], Unions: splitList(v["unions"]), SPCRebase: v["spc_rebase"] != ""}
 	num := func(name string) *float64 {
 		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v[name]), "%"))
 		if s == "" {
@@ -266,6 +266,9 @@ func docToForm(d models.EventDoc) (map[string]string, []sourceRow) {
 		"affects": d.Affects, "milestone_type": d.MilestoneType, "turnout_pct": f(d.TurnoutPct), "yes_pct": f(d.YesPct)}
 	if d.DisputeID != nil {
 		v["dispute_id"] = strconv.FormatInt(*d.DisputeID, 10)
+	}
+	if d.SPCRebase {
+		v["spc_rebase"] = "on"
 	}
 	if d.RoundNumber != nil {
 		v["round_number"] = strconv.Itoa(*d.RoundNumber)

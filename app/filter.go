@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/strikeline/strikeline/models"
 )
 
@@ -119,6 +121,29 @@ func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 		return out, v
 	}
 	return out, nil
+}
+
+// checkQuery refuses a request whose query string holds a parameter name
+// or value that is not printable text, with a 422 naming the parameter.
+// It runs before every handler, so no handler, page or download can pass
+// such text to the database (PostgreSQL fails NUL and invalid UTF-8 with
+// an error) or echo it back.
+func checkQuery(c *fiber.Ctx) error {
+	var bad string
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+		if bad != "" {
+			return
+		}
+		if ks := string(k); !printable(ks) {
+			bad = strconv.QuoteToASCII(ks)
+		} else if !printable(string(v)) {
+			bad = ks
+		}
+	})
+	if bad == "" {
+		return c.Next()
+	}
+	return &models.ValidationError{Fields: map[string]string{bad: "must be text without control characters"}}
 }
 
 // printable reports whether s is valid UTF-8 without NUL or other control

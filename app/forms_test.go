@@ -117,3 +117,29 @@ func with(v url.Values, k, val string) url.Values {
 	c.Set(k, val)
 	return c
 }
+
+// A control character in a one-line field of the planner form comes back
+// as a 422 with the message beside that input; a textarea's CRLF is kept
+// as a line break.
+func TestFormRefusesControlCharacters(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newTestApp(t, s)
+		c := newClient(t, f)
+		tok := c.login()
+		_, before, _ := s.ListEvents(t.Context(), models.EventFilter{})
+		v := url.Values{"csrf_token": {tok}, "source_rows": {"1"}, "kind": {"milestone"}, "title": {"Ballot opens\rBEGIN:VEVENT"},
+			"start": {"2025-10-20"}, "milestone_type": {"ballot_opened"}, "nation": {"England"},
+			"summary": {"First\r\nsecond"}, "source_url_0": {"https://www.bma.org.uk/ballot"}}
+		res, body := c.post("/events/new", v)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="title-error"`) || strings.Contains(body, `id="summary-error"`) {
+			t.Fatalf("CR in title: %d, title error shown: %v", res.StatusCode, strings.Contains(body, `id="title-error"`))
+		}
+		if res, _ := c.post("/events/new", with(v, "title", "Ballot opens")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("clean title: %d", res.StatusCode)
+		}
+		_, n, err := s.ListEvents(t.Context(), models.EventFilter{})
+		if err != nil || n != before+1 {
+			t.Fatalf("%d events (%v), want %d", n, err, before+1)
+		}
+	})
+}

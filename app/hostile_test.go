@@ -3,7 +3,9 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -67,6 +69,11 @@ func TestHostileInput(t *testing.T) {
 		{"too many unions", withField("unions", `[`+strings.Repeat(`"U",`, 60)+`"U"]`), 422},
 		{"NUL in title", withField("title", `"a\u0000b"`), 422},
 		{"control char", withField("title", `"bell\u0007"`), 422},
+		{"CR in title", withField("title", `"Walkout\r\nBEGIN:VEVENT"`), 422},
+		{"LF in title", withField("title", `"Walkout\nX"`), 422},
+		{"tab in title", withField("title", `"Walk\tout"`), 422},
+		{"lone CR in summary", withField("summary", `"a\rb"`), 422},
+		{"C1 control in notes", withField("notes", `"a\u0085b"`), 422},
 		{"invalid UTF-8", strings.Replace(validStrike, "walkout", "walk\xff\xfeout", 1), 400},
 		{"NaN literal", strings.Replace(validStrike, `"staff_group"`, `"round_number":NaN,"staff_group"`, 1), 400},
 		{"Infinity literal", strings.Replace(validStrike, `"staff_group"`, `"round_number":Infinity,"staff_group"`, 1), 400},
@@ -101,6 +108,13 @@ func TestHostileInput(t *testing.T) {
 		for _, text := range exact {
 			for _, field := range []string{"title", "summary", "notes"} {
 				st, body := fx.do("POST", "/api/v1/strike-rounds", tok, withField(field, jsonString(text)))
+				if field == "title" && strings.ContainsAny(text, "\t\n") {
+					// A title is one line: refused, naming it.
+					if st != http.StatusUnprocessableEntity || !strings.Contains(body, `"title"`) {
+						t.Errorf("title=%q: %d %s, want 422 naming title", text, st, body)
+					}
+					continue
+				}
 				if st != http.StatusCreated {
 					if field == "title" && len([]rune(text)) > 300 {
 						continue
@@ -158,6 +172,123 @@ func TestHostileInput(t *testing.T) {
 		// The version never moved: every bad patch was refused whole.
 		if e, err := s.GetEvent(t.Context(), id); err != nil || e.Version != 1 {
 			t.Errorf("event after refused patches: %+v %v", e, err)
+		}
+	})
+}
+
+// TestHostileQueryParameters sends NUL, invalid UTF-8 and control
+// characters in every kind of query parameter, on reads that reach the
+// database: each is refused with a 422 naming the parameter (PostgreSQL
+// once failed such text parameters with a 500).
+func TestHostileQueryParameters(t *testing.T) {
+	const days = "from=2025-10-01&to=2025-10-31"
+	cases := []struct{ path, param string }{
+		{"/api/v1/activity?" + days, "area"},
+		{"/api/v1/activity?" + days, "status"},
+		{"/api/v1/activity?" + days, "hcp"},
+		{"/api/v1/activity?" + days, "granularity"},
+		{"/api/v1/activity/categories?" + days, "category"},
+		{"/api/v1/activity/categories?" + days, "setting"},
+		{"/api/v1/activity/categories?" + days, "context"},
+		{"/api/v1/activity/categories?" + days, "area"},
+		{"/api/v1/activity/practices?" + days, "category"},
+		{"/api/v1/activity/practices?" + days, "area"},
+		{"/api/v1/activity/practices.csv?" + days, "group_by"},
+		{"/api/v1/online-consultations?" + days, "metric"},
+		{"/api/v1/online-consultations?" + days, "area"},
+		{"/api/v1/events/1/impact?", "metric"},
+		{"/api/v1/events/1/impact?", "area"},
+		{"/api/v1/events?", "union"},
+		{"/api/v1/events?", "staff_group"},
+		{"/api/v1/events?", "unknown_param"},
+		{"/?", "q"},
+		{"/timeline.csv?", "union"},
+	}
+	values := []string{"%00", "a%00b", "%ff%fe", "x%c3", "a%0db", "%1b%5b31m"}
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		fx := newFixture(t, s)
+		for _, c := range cases {
+			for _, v := range values {
+				u := c.path + "&" + c.param + "=" + v
+				st, body := fx.do("GET", u, fx.tokens[models.RoleAnalyst], "")
+				if st != http.StatusUnprocessableEntity || !strings.Contains(body, c.param) {
+					t.Errorf("GET %s: %d %.200s, want 422 naming %s", u, st, body, c.param)
+				}
+			}
+		}
+		// The parameter's name is checked too, and quoted safely.
+		if st, body := fx.do("GET", "/api/v1/events?a%00b=1", "", ""); st != http.StatusUnprocessableEntity || strings.ContainsRune(body, 0) {
+			t.Errorf("NUL in a name: %d %q", st, body)
+		}
+		// Ordinary text, tab-free, still passes.
+		if st, body := fx.do("GET", "/api/v1/events?union="+url.QueryEscape("Zürich – “BMA”"), "", ""); st != http.StatusOK {
+			t.Errorf("plain text refused: %d %.200s", st, body)
+		}
+	})
+}
+
+// TestHostileAuthInput throws hostile input at login, uploads and the
+// client address on both backends: never a 5xx, never an off-site
+// redirect, JSON errors under /api.
+func TestHostileAuthInput(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		_, f := loginApp(t, s)
+		l := newLoginForm(t, f)
+		for i, email := range []string{"a\x00b@example.org", "\xff\xfe@example.org", strings.Repeat("x", 5000) + "@example.org", "' OR 1=1 --", ""} {
+			if st, _ := l.post(t, fmt.Sprintf("203.0.113.%d", i), email, "wrong password"); st != http.StatusUnauthorized {
+				t.Errorf("login as %.40q: %d, want 401", email, st)
+			}
+		}
+		if st, _ := l.post(t, "203.0.113.50", plannerEmail, strings.Repeat("p", 100<<10)); st != http.StatusUnauthorized {
+			t.Errorf("100 KB password: %d, want 401", st)
+		}
+		for _, xff := range []string{"not-an-ip", "999.1.1.1", strings.Repeat("1.2.3.4,", 400), "[::1]:80", "\x00"} {
+			if st, _ := l.post(t, xff, "nobody@example.org", "wrong password"); st >= 500 || st == 0 {
+				t.Errorf("X-Forwarded-For %.40q: %d", xff, st)
+			}
+		}
+		for _, next := range []string{"/%09/evil.example", "/\\evil.example", "//evil.example", "/%2F%2Fevil.example", "https://evil.example", "/\t/evil.example"} {
+			form := url.Values{"csrf_token": {l.csrf}, "email": {plannerEmail}, "password": {plannerPassword}, "next": {next}}
+			req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", "198.51.100.200")
+			req.AddCookie(&http.Cookie{Name: csrfCookie, Value: l.cookie})
+			res, err := f.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/" {
+				t.Errorf("next=%q: %d Location %q, want / ", next, res.StatusCode, loc)
+			}
+		}
+
+		analyst, err := s.CreateUser(t.Context(), "analyst@example.org", models.RoleAnalyst, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := s.CreateToken(t.Context(), analyst.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ name, ctype, body string }{
+			{"no boundary", "multipart/form-data", "--b\r\n"},
+			{"truncated part", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nA,B"},
+			{"no file part", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ngpad\r\n--b--\r\n"},
+			{"not multipart", "application/json", `{"file":"x"}`},
+			{"bad header", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition\r\n\r\nx\r\n--b--\r\n"},
+		} {
+			req := httptest.NewRequest("POST", "/api/v1/imports", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.ctype)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			res, err := f.Test(req, -1)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.HasPrefix(string(b), `{"error":`) {
+				t.Errorf("upload %s: %d %.200s, want a JSON 4xx", tc.name, res.StatusCode, b)
+			}
 		}
 	})
 }

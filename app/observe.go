@@ -44,7 +44,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		"status", status,
 		"duration_ms", float64(d.Microseconds())/1000,
 		"bytes", len(c.Response().Body()),
-		"ip", c.IP(),
+		"ip", s.clientIP(c),
 	)
 	return nil
 }

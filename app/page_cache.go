@@ -29,10 +29,12 @@ const localCacheState = "cache_state"
 
 // cacheable marks a public GET route. Put it after the route's guards and
 // right before its handler: it answers 304 to a current conditional
-// request, else serves or fills the page cache. Signed-in requests (a
-// session cookie or an Authorization header) pass straight through.
+// request, else serves or fills the page cache. Requests of a signed-in
+// user pass straight through; a made-up session cookie does not count
+// (the session has been checked by now), so it cannot force a render per
+// request.
 func (s *Server) cacheable(c *fiber.Ctx) error {
-	if (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) || signedIn(c) {
+	if (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) || currentUser(c) != nil {
 		return c.Next()
 	}
 	st, err := s.store.CacheState(c.UserContext())

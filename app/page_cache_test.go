@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +171,63 @@ func TestTwoInstancesAgree(t *testing.T) {
 			t.Errorf("instances disagree: %q vs %q", ra.Header.Get("ETag"), rb.Header.Get("ETag"))
 		}
 	})
+}
+
+// TestPageCacheIgnoresInvalidSession: a made-up session cookie does not
+// skip the anonymous cache (only a valid session does), so it cannot force
+// a fresh render per request.
+func TestPageCacheIgnoresInvalidSession(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		newTestApp(t, s)
+		cfg := webTestConfig
+		cfg.PageCacheTTL = time.Minute
+		f, err := New(Deps{Store: s, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		get := func(cookie string) string {
+			req := httptest.NewRequest("GET", "/?q=strike", nil)
+			if cookie != "" {
+				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cookie})
+			}
+			res, err := f.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.Header.Get("X-Cache")
+		}
+		get("")
+		if got := get("made-up-session-value"); got != "hit" {
+			t.Errorf("invalid session cookie: X-Cache %q, want hit", got)
+		}
+		// A signed-in user still sees a fresh page.
+		c := newClient(t, f)
+		c.login()
+		if res, _ := c.get("/?q=strike"); res.Header.Get("X-Cache") != "" {
+			t.Error("a valid session was served the anonymous cached page")
+		}
+	})
+}
+
+// TestNewTokenResponsesNotStored: responses that carry a new token (a
+// session or CSRF cookie, an API token) say Cache-Control: no-store.
+func TestNewTokenResponsesNotStored(t *testing.T) {
+	s := testdb.New(t, models.SQLite)
+	f, _ := newTestApp(t, s)
+	c := newClient(t, f)
+	res, page := c.get("/login")
+	if res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("login page setting a CSRF cookie: Cache-Control %q", res.Header.Get("Cache-Control"))
+	}
+	res, _ = c.post("/login", url.Values{"csrf_token": {csrfFrom(t, page)}, "email": {plannerEmail}, "password": {plannerPassword}})
+	if res.StatusCode != 303 || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("login setting a session: %d Cache-Control %q", res.StatusCode, res.Header.Get("Cache-Control"))
+	}
+	_, page = c.get("/events/new?kind=milestone")
+	res, body := c.do("POST", "/api/v1/tokens", strings.NewReader(`{"name":"script"}`),
+		map[string]string{"Content-Type": "application/json", "X-CSRF-Token": csrfFrom(t, page)})
+	if res.StatusCode != 201 || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+		t.Errorf("new API token: %d %s Cache-Control %q", res.StatusCode, body, res.Header.Get("Cache-Control"))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/strikeline/strikeline/app/svgchart"
 	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/reports/analysis"
 )
 
 // chartMargin is how much of the days around an event the chart shows, so
@@ -26,6 +28,8 @@ type eventPage struct {
 	History   []models.HistoryEntry
 	Chart     template.HTML
 	ChartNote string
+	Impact    impactSection
+	Figures   []hospitalFigure
 	CanEdit   bool
 	// Permalink is the full address to cite.
 	Permalink string
@@ -54,7 +58,16 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	doc := e.Doc()
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
 		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
-	p.Chart, p.ChartNote = s.activityChart(ctx, e)
+	p.Impact = s.eventImpact(ctx, e, c.Query("days") == "all")
+	if len(p.Impact.Charts) == 0 {
+		// No effect to draw: show the activity around the record instead,
+		// and say why there is no effect.
+		p.Chart, p.ChartNote = s.activityChart(ctx, e)
+		if p.Impact.Note != "" {
+			p.ChartNote = p.Impact.Note
+		}
+	}
+	p.Figures = hospitalFigures(doc)
 	return s.render(c, fiber.StatusOK, "event", p)
 }
 
@@ -63,8 +76,9 @@ func canEdit(c *fiber.Ctx) bool {
 	return u != nil && u.Role.Allows(models.RolePlanner)
 }
 
-// activityChart draws appointments around the event, or explains why
-// there is no chart. A failing source costs the chart, not the page.
+// activityChart draws appointments around a record that has no impact
+// window of its own (a settlement, a milestone), or explains why there is
+// no chart. A failing source costs the chart, not the page.
 func (s *Server) activityChart(ctx context.Context, e *models.Event) (template.HTML, string) {
 	const none = "No appointment data imported for this period yet."
 	if s.charts == nil {
@@ -77,7 +91,8 @@ func (s *Server) activityChart(ctx context.Context, e *models.Event) (template.H
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	pts, err := s.charts.DailyTotals(ctx, first.Add(-chartMargin), last.Add(chartMargin), area)
+	from, to := first.Add(-chartMargin), last.Add(chartMargin)
+	pts, err := s.charts.DailyTotals(ctx, from, to, area)
 	if err != nil {
 		s.log.Warn("activity chart unavailable", "event", e.ID, "err", err)
 		return "", "Appointment data could not be loaded just now."
@@ -85,13 +100,36 @@ func (s *Server) activityChart(ctx context.Context, e *models.Event) (template.H
 	if len(pts) == 0 {
 		return "", none
 	}
-	svg := svgchart.Render(svgchart.Spec{
-		Title:  fmt.Sprintf("GP appointments per day, %s, around %s", area, e.Title),
-		Desc:   fmt.Sprintf("Daily appointment counts from %s to %s; the shaded band marks the event (%s to %s).", pts[0].Day.Format("2 Jan 2006"), pts[len(pts)-1].Day.Format("2 Jan 2006"), first.Format("2 Jan 2006"), last.Format("2 Jan 2006")),
-		YLabel: "appointments", Points: pts, BandFrom: first, BandTo: last,
+	shades, _, _ := calendarMarks(from, to, true)
+	svg := svgchart.Both(svgchart.Chart{ID: "chart-activity", Days: chartDays(from, to, true), ZeroBased: true,
+		Title:   fmt.Sprintf("GP appointments per day, %s, around %s", codeLabel(area), e.Title),
+		Desc:    fmt.Sprintf("Daily appointment counts from %s to %s; the shaded band marks the record's dates (%s to %s).", from.Format("2 Jan 2006"), to.Format("2 Jan 2006"), first.Format("2 Jan 2006"), last.Format("2 Jan 2006")),
+		YLabel:  "appointments a day",
+		Lines:   []svgchart.Line{{Name: "Appointments", Class: "observed", Points: pts}},
+		Windows: []svgchart.Window{{From: first, To: last, Label: "This record", Class: "window-action"}},
+		Shades:  shades,
 	})
 	// svgchart escapes every piece of text it writes.
 	return template.HTML(svg), ""
+}
+
+// hospitalFigure is one of NHS England's published figures for a round.
+type hospitalFigure struct{ Label, Value, Note, SourceURL, SourceHost string }
+
+func hospitalFigures(d models.EventDoc) []hospitalFigure {
+	var out []hospitalFigure
+	for _, f := range d.Figures {
+		h := hospitalFigure{Label: codeLabel(f.Metric), Value: analysis.Thousands(f.Value), Note: f.Note, SourceURL: f.SourceURL}
+		// Shares (planned_care_kept_pct) read as "Planned care kept: 94.7%".
+		if l, ok := strings.CutSuffix(f.Metric, "_pct"); ok {
+			h.Label, h.Value = codeLabel(l), strconv.FormatFloat(f.Value, 'f', -1, 64)+"%"
+		}
+		if u, err := url.Parse(f.SourceURL); err == nil {
+			h.SourceHost = u.Host
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // eventDetails lists a record's kind-specific facts that are set.
@@ -118,7 +156,11 @@ func eventDetails(d models.EventDoc) []detail {
 	}
 	add("Action", codeLabel(d.ActionType))
 	if d.Kind == models.KindStrikeRound {
-		add("Scope", strings.Join(d.Scope, ", "))
+		scope := make([]string, len(d.Scope))
+		for i, c := range d.Scope {
+			scope[i] = codeLabel(c)
+		}
+		add("Scope", strings.Join(scope, ", "))
 	}
 	add("Pay year", d.PayYear)
 	add("Headline rise", pct(d.HeadlinePct))
@@ -133,9 +175,6 @@ func eventDetails(d models.EventDoc) []detail {
 	add("Milestone", codeLabel(d.MilestoneType))
 	add("Turnout", pct(d.TurnoutPct))
 	add("Voted yes", pct(d.YesPct))
-	for _, f := range d.Figures {
-		add(codeLabel(f.Metric), strconv.FormatInt(f.Value, 10)+" "+f.Note)
-	}
 	add("Notes", d.Notes)
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/reports/analysis"
 )
 
 type historyPage struct {
@@ -94,27 +95,49 @@ func diffDocs(before, after string) []fieldChange {
 		if bookkeeping[k] {
 			continue
 		}
-		x, y := showJSON(a[k]), showJSON(b[k])
+		x, y := showJSON(k, a[k]), showJSON(k, b[k])
 		if x != y {
-			out = append(out, fieldChange{Field: codeLabel(k), Before: x, After: y})
+			out = append(out, fieldChange{Field: models.FieldWords(k), Before: x, After: y})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
 }
 
-// showJSON renders a snapshot value for people: strings bare, lists one
-// item a line, sources as "title · publisher · date · url".
-func showJSON(raw json.RawMessage) string {
+// codedFields hold vocabulary codes, shown in words (full_walkout as
+// "Full walkout", ENGLAND as "England").
+var codedFields = map[string]bool{"kind": true, "staff_group": true, "status": true, "action_type": true, "scope": true,
+	"outcome": true, "instrument": true, "milestone_type": true, "impact_scope": true}
+
+// showJSON renders a snapshot value of field for people: strings bare,
+// codes in words, lists one item a line, sources as "title · publisher ·
+// date · url", figures with thousands separators.
+func showJSON(field string, raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
+	word := func(s string) string {
+		if codedFields[field] {
+			return codeLabel(s)
+		}
+		return s
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		return word(s)
+	}
+	var yes bool
+	if json.Unmarshal(raw, &yes) == nil {
+		if yes {
+			return "Yes"
+		}
+		return "No"
 	}
 	var list []string
 	if json.Unmarshal(raw, &list) == nil {
+		for i := range list {
+			list[i] = word(list[i])
+		}
 		return strings.Join(list, ", ")
 	}
 	var objs []map[string]any
@@ -123,8 +146,19 @@ func showJSON(raw json.RawMessage) string {
 		for i, o := range objs {
 			var parts []string
 			for _, k := range []string{"title", "publisher", "published_on", "metric", "value", "note", "url", "source_url"} {
-				if v, ok := o[k]; ok && fmt.Sprint(v) != "" {
-					parts = append(parts, fmt.Sprint(v))
+				v, ok := o[k]
+				if !ok || fmt.Sprint(v) == "" {
+					continue
+				}
+				switch x := v.(type) {
+				case float64:
+					parts = append(parts, analysis.Thousands(x))
+				default:
+					if k == "metric" {
+						parts = append(parts, codeLabel(fmt.Sprint(x)))
+					} else {
+						parts = append(parts, fmt.Sprint(x))
+					}
 				}
 			}
 			lines[i] = strings.Join(parts, " · ")

@@ -2,20 +2,14 @@ package app
 
 import (
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
-)
-
-// Login lockout: failures are counted in the database, so every app
-// instance sees the same counts.
-const (
-	lockoutWindow   = 15 * time.Minute
-	maxEmailFailure = 5
-	maxIPFailure    = 20
 )
 
 type loginPage struct {
@@ -35,38 +29,48 @@ func (s *Server) pageLogin(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "login", p)
 }
 
-// postLogin checks the password, enforcing the lockout before any password
-// work, and starts a database session.
+// postLogin records the attempt, applies the throttle before any password
+// work, checks the password within the process's bound on concurrent
+// checks, and starts a database session.
 func (s *Server) postLogin(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	password := c.FormValue("password")
-	ip := c.IP()
+	ip := s.clientIP(c)
 	p := loginPage{pageBase: s.base(c, "Planner login", "login"), Email: email, Next: safeNext(c.FormValue("next"))}
 	p.CSRF = s.csrfToken(c)
 
-	byEmail, byIP, err := s.store.FailedLogins(ctx, email, ip, time.Now().UTC().Add(-lockoutWindow))
+	now := time.Now().UTC()
+	id, counts, err := s.store.BeginLogin(ctx, email, ip, now, now.Add(-loginWindow))
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
-	if byEmail >= maxEmailFailure || byIP >= maxIPFailure {
-		c.Set(fiber.HeaderRetryAfter, "900")
-		p.Error = "Too many failed attempts. For your security, logging in is paused for 15 minutes. Try again later."
+	refuse := func(wait time.Duration, msg string) error {
+		if err := s.store.ForgetLoginAttempt(ctx, id); err != nil {
+			s.log.Warn("login attempt not forgotten", "err", err)
+		}
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
+		p.Error = msg
 		return s.render(c, fiber.StatusTooManyRequests, "login", p)
 	}
+	if wait := loginWait(counts, now, s.loginBackoff); wait > 0 {
+		return refuse(wait, "Too many failed attempts from your address. For your security, try again in "+waitText(wait)+".")
+	}
+	if !s.loginSem.acquire(ctx, s.loginSlotWait) {
+		return refuse(s.loginSlotWait, "The server is busy checking other logins. Try again in a moment.")
+	}
 	u, err := s.store.Authenticate(ctx, email, password)
+	s.loginSem.release()
 	if errors.Is(err, models.ErrUnauthorized) {
-		if err := s.store.RecordFailedLogin(ctx, email, ip); err != nil {
-			return err
-		}
+		// The attempt's row stays, as a failure.
 		p.Error = "The email address or password is not right."
 		return s.render(c, fiber.StatusUnauthorized, "login", p)
 	}
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
-	if err := s.store.ClearFailedLogins(ctx, email); err != nil {
-		return err
+	if err := s.store.LoginSucceeded(ctx, email, ip); err != nil {
+		return unavailable(err)
 	}
 	plain, _, err := s.store.CreateSession(ctx, u.ID, c.Get(fiber.HeaderUserAgent), ip)
 	if err != nil {
@@ -76,4 +80,16 @@ func (s *Server) postLogin(c *fiber.Ctx) error {
 	s.clearCookie(c, csrfCookie)
 	s.log.Info("login", "user", u.Email)
 	return c.Redirect(p.Next, fiber.StatusSeeOther)
+}
+
+// waitText says a wait in words: "1 second", "12 seconds", "4 minutes".
+func waitText(d time.Duration) string {
+	n, unit := int(math.Ceil(d.Seconds())), "second"
+	if d >= 90*time.Second {
+		n, unit = int(math.Ceil(d.Minutes())), "minute"
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return strconv.Itoa(n) + " " + unit
 }

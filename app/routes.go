@@ -38,6 +38,8 @@ func (s *Server) routes(f *fiber.App) {
 	page("GET", "/", s.cacheable, s.pageTimeline)
 	page("GET", "/events/new", s.requirePlannerPage, s.pageEventNew)
 	page("POST", "/events/new", s.requirePlannerPage, s.postEventNew)
+	page("GET", "/events/import", s.requirePlannerPage, s.pageEventsImport)
+	page("POST", "/events/import", s.requirePlannerPage, s.postEventsImport)
 	page("GET", "/events/:id", s.cacheable, s.pageEvent)
 	page("GET", "/events/:id/edit", s.requirePlannerPage, s.pageEventEdit)
 	page("POST", "/events/:id/edit", s.requirePlannerPage, s.postEventEdit)
@@ -47,7 +49,9 @@ func (s *Server) routes(f *fiber.App) {
 	page("GET", "/disputes/:id", s.cacheable, s.pageDispute)
 	page("GET", "/reports", s.requireAnalystPage, s.pageReports)
 	page("GET", "/imports", s.requireAnalystPage, s.pageImports)
-	page("POST", "/imports", s.requireAnalystPage, s.postImport)
+	// The upload page checks the session and role before its (large) body
+	// is read, and the CSRF token only then.
+	f.Post("/imports", s.loadSession, s.requireAnalystPage, s.uploadLimit, s.checkCSRF, s.postImport)
 	page("GET", "/imports/:id", s.requireAnalystPage, s.pageImport)
 	page("GET", "/login", s.pageLogin)
 	page("POST", "/login", s.postLogin)
@@ -78,7 +82,7 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/events", s.cacheable, s.apiListEvents(""))
 	api.Get("/events/:id", s.cacheable, s.apiGetEvent(""))
 	api.Get("/events/:id/history", s.cacheable, s.apiHistory(""))
-	api.Get("/events/:id/impact", s.cacheable, s.apiImpact)
+	api.Get("/events/:id/impact", s.cacheable, s.anonImpactGate, s.apiImpact)
 	api.Get("/activity", s.cacheable, s.apiActivity(false))
 	api.Get("/activity.csv", s.cacheable, s.apiActivity(true))
 	api.Get("/activity/categories", s.cacheable, s.apiCategories(false))
@@ -86,7 +90,7 @@ func (s *Server) routes(f *fiber.App) {
 	api.Get("/activity/practices", s.cacheable, s.apiPractices(false))
 	api.Get("/activity/practices.csv", s.cacheable, s.apiPractices(true))
 	api.Get("/online-consultations", s.cacheable, s.apiOC)
-	api.Post("/imports", requireRole(models.RoleAnalyst), s.apiCreateImport)
+	api.Post("/imports", requireRole(models.RoleAnalyst), s.uploadLimit, s.apiCreateImport)
 	api.Get("/imports", requireRole(models.RoleAnalyst), s.apiListImports)
 	api.Get("/imports/:id", requireRole(models.RoleAnalyst), s.apiGetImport)
 	for path, kind := range collections {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -38,12 +39,56 @@ func TestSecureCookiesAndHSTS(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{
-		"/events/3/edit": "/events/3/edit", "": "/", "//evil.example/": "/", "https://evil.example": "/",
-		"/\\evil.example": "/", "/ok\r\nSet-Cookie: x": "/",
+	for _, tc := range []struct{ in, want string }{
+		{"/events/3/edit", "/events/3/edit"},
+		{"/?from=2025-01-01&kind=strike_round", "/?from=2025-01-01&kind=strike_round"},
+		{"/events/3%20x", "/events/3%20x"},
+		{"", "/"},
+		{"events/3", "/"},
+		{"//evil.example/", "/"},
+		{"https://evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/ok\r\nSet-Cookie: x", "/"},
+		// Browsers drop tabs and newlines from a Location: "/\t/x" is "//x".
+		{"/\t/evil.example", "/"},
+		{"/%09/evil.example", "/"},
+		{"/%0a/evil.example", "/"},
+		{"/%2509/evil.example", "/"},
+		{"/ /evil.example", "/"},
+		{"/\u00a0/evil.example", "/"},
+		{"/%2F/evil.example", "/"},
+		{"/%2f%2fevil.example", "/"},
+		{"/%5Cevil.example", "/"},
+		{"/%255C%255Cevil.example", "/"},
+		{"/events//3", "/"},
+		{"/\x00", "/"},
+		{"/%00", "/"},
+		{"/\x7f", "/"},
+		{"/%zz", "/"},
+		{"/%25252525252F/evil", "/"},
 	} {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// TestLoginNextStaysOnSite: the login form's next= is kept only when it is
+// a clean local path, through the form to the redirect after login.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newTestApp(t, s)
+		for next, want := range map[string]string{"/%09/evil.example": "/", "/events/1/history": "/events/1/history"} {
+			c := newClient(t, f)
+			_, page := c.get("/login?next=" + url.QueryEscape(next))
+			if want == "/" && strings.Contains(page, "evil.example") {
+				t.Errorf("login form for next=%q carries it on", next)
+			}
+			form := url.Values{"csrf_token": {csrfFrom(t, page)}, "email": {plannerEmail}, "password": {plannerPassword}, "next": {next}}
+			res, _ := c.post("/login", form)
+			if loc := res.Header.Get("Location"); res.StatusCode != 303 || loc != want {
+				t.Errorf("login with next=%q: %d Location %q, want %q", next, res.StatusCode, loc, want)
+			}
+		}
+	})
 }

@@ -117,11 +117,6 @@ var viewFuncs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 }
 
-// codeLabel turns a vocabulary code (full_walkout) into words (Full walkout).
-func codeLabel(code string) string {
-	if code == "" {
-		return ""
-	}
-	s := strings.ReplaceAll(code, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+// codeLabel turns a vocabulary code (full_walkout, ENGLAND) into words
+// (Full walkout, England) from the one label table in models.
+func codeLabel(code string) string { return models.CodeWords(code) }

@@ -40,7 +40,8 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	case errors.Is(err, models.ErrUnauthorized):
 		s.clearCookie(c, sessionCookie)
 	case err != nil:
-		return err
+		// The database failed, not the cookie: keep it, answer 503.
+		return unavailable(err)
 	default:
 		c.Locals(localUser, u)
 		c.Locals(localSession, sess)
@@ -104,6 +105,8 @@ func tokensEqual(got, want string) bool {
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: s.cfg.SecureCookies}
+	// A response that hands out a token must not be kept by a cache.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	if maxAge > 0 {
 		ck.Expires = time.Now().Add(maxAge)
 		ck.MaxAge = int(maxAge.Seconds())
@@ -138,12 +141,36 @@ func (s *Server) requirePage(c *fiber.Ctx, role models.Role) error {
 	return c.Next()
 }
 
-// safeNext keeps a post-login redirect on this site: a local absolute path,
-// never "//host" or a scheme.
+// safeNext keeps a post-login redirect on this site: a clean local path
+// such as "/events/3?tab=history", else "/". Browsers forgive a lot in a
+// Location header (they drop tabs and newlines, read "\\" as "/"), so
+// anything that is not plain printable ASCII is refused, and so is any
+// control character, "//" or backslash, decoded or percent-encoded (to
+// any depth), that could turn the path into "//evil.example".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || len(next) > 2000 {
 		return "/"
 	}
-	return next
+	for s, i := next, 0; i < 4; i++ {
+		for _, r := range s {
+			// The header itself must be plain printable ASCII; a decoded
+			// layer may hold spaces or letters, never control characters.
+			if r < ' ' || r == 0x7f || r == '\\' || (i == 0 && (r == ' ' || r > 0x7f)) {
+				return "/"
+			}
+		}
+		if strings.Contains(s, "//") {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if d == s {
+			return next
+		}
+		s = d
+	}
+	// Encoded more deeply than any link of ours.
+	return "/"
 }

@@ -11,5 +11,7 @@
 // and one transaction makes the file visible, with its rollups, and
 // records the run. Memory stays flat whatever the file size: only a few
 // batches are held at a time. A file already imported whose figures are
-// still stored is recognised by its SHA-256 and not loaded again.
+// still stored is recognised by its SHA-256 and not loaded again; that
+// decision is made under the table's merge lock, so concurrent imports end
+// as if run one after the other.
 package importers

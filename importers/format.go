@@ -61,6 +61,9 @@ var headerAliases = map[string]string{
 	"STP_ONS":      "ICB_ONS_CODE",
 }
 
+// maxHeaderQuote is how much of an unrecognised header a message quotes.
+const maxHeaderQuote = 300
+
 // HeaderError says a header matched no known format.
 type HeaderError struct {
 	Header []string
@@ -69,7 +72,9 @@ type HeaderError struct {
 
 func (e *HeaderError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "unrecognised header %q; expected one of:", strings.Join(e.Header, ","))
+	// The header is the file's first line, whatever it holds (one 50 MB
+	// line once): quote only its start.
+	fmt.Fprintf(&b, "unrecognised header %q; expected one of:", models.SafeText(strings.Join(e.Header, ","), maxHeaderQuote))
 	for _, f := range formats {
 		if e.Kind != "" && f.kind != e.Kind {
 			continue

@@ -35,6 +35,7 @@ type Reader struct {
 	cr     *records
 	spec   formatSpec
 	col    map[string]int
+	head   []string // the header as written, for naming columns
 	nhead  int
 	res    Resolver
 	cache  map[string]int64
@@ -74,7 +75,7 @@ func NewReader(ctx context.Context, r io.Reader, kind string, res Resolver) (*Re
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{ctx: ctx, cr: cr, spec: spec, col: col, nhead: len(h), res: res,
+	return &Reader{ctx: ctx, cr: cr, spec: spec, col: col, head: h, nhead: len(h), res: res,
 		cache: map[string]int64{}, dates: map[string]int64{}}, nil
 }
 
@@ -102,7 +103,7 @@ func (r *Reader) Next(row []int64) error {
 		r.line = int64(pe.Line)
 		return r.bad("", "", "malformed CSV: "+pe.Err.Error())
 	} else if err != nil {
-		return err
+		return fileError{fmt.Errorf("reading the file after line %d: %w", r.line, err)}
 	}
 	// FieldPos is only valid for a record that parsed.
 	if len(rec) > 0 {
@@ -120,6 +121,15 @@ func (r *Reader) Next(row []int64) error {
 	if len(rec) != r.nhead {
 		return r.bad("", "", fmt.Sprintf("expected %d fields, found %d", r.nhead, len(rec)))
 	}
+	// Names and labels are stored as text: invalid UTF-8 or a NUL would be
+	// refused by PostgreSQL mid-load, so it is a bad row, found here.
+	if !r.cr.Text() {
+		for i, f := range rec {
+			if !isText(f) {
+				return r.bad(r.head[i], f, "not valid UTF-8 text (the file must be UTF-8)")
+			}
+		}
+	}
 	r.fields = rec
 	row[len(row)-1] = r.line
 	switch r.spec.format {
@@ -136,10 +146,9 @@ func (r *Reader) Next(row []int64) error {
 }
 
 func (r *Reader) bad(col, val, reason string) error {
-	if len(val) > 100 {
-		val = val[:100] + "…"
-	}
-	return &BadRow{models.RowError{Line: r.line, Column: col, Value: val, Reason: reason}}
+	// Both are the file's text, kept in the run's errors: a column name
+	// can be as long and as badly encoded as the header it came from.
+	return &BadRow{models.RowError{Line: r.line, Column: models.SafeText(col, 100), Value: models.SafeText(val, 100), Reason: reason}}
 }
 
 func (r *Reader) get(col string) string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // records reads CSV records with encoding/csv's rules, faster.
@@ -30,6 +31,10 @@ type records struct {
 	fast     int64
 	csvLines int64
 	line     int64 // first line of the last record
+	// text says the last record is valid UTF-8 without NUL: checked on
+	// the whole line at once, a twentieth of the cost of checking each
+	// field.
+	text bool
 }
 
 const recordsBuffer = 1 << 20
@@ -60,6 +65,7 @@ func (r *records) Read() ([]string, error) {
 			r.br.Discard(nl + 1)
 			continue
 		}
+		r.text = utf8.Valid(line) && bytes.IndexByte(line, 0) < 0
 		s := string(line)
 		r.br.Discard(nl + 1)
 		r.fields = r.fields[:0]
@@ -107,8 +113,22 @@ func (r *records) slow() ([]string, error) {
 		end += int64(strings.Count(f, "\n"))
 	}
 	r.csvLines = end
+	r.text = true
+	for _, f := range rec {
+		if !isText(f) {
+			r.text = false
+		}
+	}
 	return rec, nil
 }
+
+// isText reports whether s is valid UTF-8 without NUL, as PostgreSQL
+// stores text.
+func isText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// Text reports whether every field of the record last returned is text
+// (isText).
+func (r *records) Text() bool { return r.text }
 
 // Line is the first line of the record last returned.
 func (r *records) Line() int64 { return r.line }

@@ -164,11 +164,12 @@ func (im *Importer) alreadyStored(ctx context.Context, in Input, run *models.Imp
 	if im.Opt.Kind != "" && formatKind(Format(prev.Format)) != im.Opt.Kind {
 		return false, nil // let the header check refuse it
 	}
-	run.Format, run.SHA256, run.BytesRead = prev.Format, sha, n
-	run.Target, run.DayFrom, run.DayTo = prev.Target, prev.DayFrom, prev.DayTo
-	run.Status = models.ImportSucceeded
-	run.Note = fmt.Sprintf("no change: the same file (SHA-256) as import %d, whose figures are still the stored ones; not loaded again", prev.ID)
-	if err := im.Store.FinishImportRun(ctx, run); err != nil {
+	// Decided again under the merge lock: another import of the table
+	// may have committed since.
+	run.BytesRead = n
+	prev, err = im.Store.FinishUnchanged(ctx, run, sha)
+	if err != nil || prev == nil {
+		run.BytesRead = 0
 		return false, err
 	}
 	return true, nil
@@ -280,14 +281,13 @@ func (im *Importer) Import(ctx context.Context, in Input, run *models.ImportRun)
 	if err != nil {
 		run.Status = models.ImportFailed
 		if run.Message == "" {
-			run.Message = err.Error()
+			run.Message = publicMessage(ctx, err)
+			var fe fileError
+			if !errors.As(err, &fe) {
+				im.Opt.Logger.Error("import failed", "run", run.ID, "file", in.Name, "err", err)
+			}
 		}
-		// Record the failure even when ctx was cancelled.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if ferr := im.Store.FinishImportRun(fctx, run); ferr != nil {
-			im.Opt.Logger.Error("unable to record failed import", "run", run.ID, "err", ferr)
-		}
+		im.recordFailure(ctx, run)
 		return run, fmt.Errorf("%w: %s: %w", ErrImportFailed, in.Name, err)
 	}
 	im.Opt.Logger.Info("imported", "file", in.Name, "format", run.Format, "rows", run.RowsRead,
@@ -296,13 +296,71 @@ func (im *Importer) Import(ctx context.Context, in Input, run *models.ImportRun)
 	return run, nil
 }
 
+// fileError is an error that describes the input file (its header, its
+// encoding, reading it), which the run's message may quote; any other
+// error is the server's, logged and summarised (publicMessage).
+type fileError struct{ err error }
+
+func (e fileError) Error() string { return e.err.Error() }
+func (e fileError) Unwrap() error { return e.err }
+
+// publicMessage is what a failed run tells its reader about err: the
+// file's own problem as it is, a cancellation or database outage by name,
+// and nothing of a server error's text (SQL, table names), which is
+// logged instead.
+func publicMessage(ctx context.Context, err error) string {
+	var fe fileError
+	switch {
+	case errors.As(err, &fe):
+		return fe.Error()
+	case ctx.Err() != nil:
+		return "the import was stopped (" + ctx.Err().Error() + "); nothing of this file was kept"
+	}
+	if why := models.UnavailableReason(err); why != "" {
+		return "database unavailable (" + why + "); nothing of this file was kept: import it again when the database is back"
+	}
+	return "the import failed on a server error (details are in the server log); nothing of this file was kept"
+}
+
+// recordFailure writes a failed run's outcome, even when ctx was
+// cancelled. While the database is unreachable it keeps trying for
+// StaleAfter: a run that cannot be recorded would later be taken for a
+// crashed process ("crash or kill") instead of saying what happened.
+func (im *Importer) recordFailure(ctx context.Context, run *models.ImportRun) {
+	bg := context.WithoutCancel(ctx)
+	give := time.Now().Add(models.StaleAfter)
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		fctx, cancel := context.WithTimeout(bg, 10*time.Second)
+		err := im.Store.FinishImportRun(fctx, run)
+		// A write that did not finish in time may come back as the
+		// server's "statement cancelled" rather than as the deadline.
+		slow := fctx.Err() != nil
+		cancel()
+		if err == nil {
+			return
+		}
+		if !(slow || models.IsUnavailable(err)) || time.Now().After(give) {
+			im.Opt.Logger.Error("unable to record failed import", "run", run.ID, "err", err)
+			return
+		}
+		time.Sleep(wait)
+	}
+}
+
 func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, start time.Time) error {
 	if done, err := im.alreadyStored(ctx, in, run); done || err != nil {
 		return err
 	}
-	rc, err := in.Open()
+	// Held until the load ends: another instance's cleanup then leaves this
+	// run's staging tables alone.
+	release, err := im.Store.HoldRun(ctx, run.ID)
 	if err != nil {
 		return err
+	}
+	defer release()
+	rc, err := in.Open()
+	if err != nil {
+		return fileError{err}
 	}
 	defer rc.Close()
 	cr := newCountingReader(rc)
@@ -314,7 +372,7 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 	}()
 	rd, err := NewReader(ctx, cr, im.Opt.Kind, &storeResolver{s: im.Store})
 	if err != nil {
-		return err
+		return fileError{err}
 	}
 	run.Format = string(rd.Format())
 	ld, err := im.Store.NewLoader(ctx, rd.Target(), run.ID)

@@ -187,17 +187,25 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	return out, nil
 }
 
+// maxGroupDims is the most dimensions a series can be grouped by: the
+// practice series has five (status, hcp, mode, lead, category), and
+// groupBy allows each at most once.
+const maxGroupDims = 5
+
 // periodSum is one period's total for one group of category values.
 type periodSum struct {
 	period int64
-	group  [4]int64
+	group  [maxGroupDims]int64
 	n      int64
 }
 
-// periodSums runs query, whose rows are (day, up to four group values,
+// periodSums runs query, whose rows are (day, up to maxGroupDims group values,
 // sum), and adds the rows up by period (the first day of the day's week or
 // month) and group, in period order, then group order.
 func (s *Store) periodSums(ctx context.Context, query string, args []any, ngroup int, granularity string) ([]periodSum, error) {
+	if ngroup > maxGroupDims {
+		return nil, fmt.Errorf("store: %d group dimensions, at most %d", ngroup, maxGroupDims)
+	}
 	rows, err := s.DB.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, err
@@ -205,7 +213,7 @@ func (s *Store) periodSums(ctx context.Context, query string, args []any, ngroup
 	defer rows.Close()
 	type key struct {
 		period int64
-		group  [4]int64
+		group  [maxGroupDims]int64
 	}
 	sums := map[key]int64{}
 	var order []key

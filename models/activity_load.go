@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
@@ -30,7 +32,8 @@ var (
 
 // Loader takes one file's rows and makes them visible all at once (Merge).
 // Until Merge commits, nothing of the file is visible; a crash leaves only
-// private stg_import_<run>… tables, which the next import drops.
+// private stg_import_<run>… tables, which the next start or import drops
+// (CleanupImports).
 //
 // The two backends load differently. SQLite stages the rows in one table
 // and merges them with INSERT … SELECT (activity_load_sqlite.go).
@@ -186,12 +189,19 @@ func execAllArgs(tx *gorm.DB, ss ...stmt) error {
 }
 
 // CleanupImports marks runs whose heartbeat went stale as interrupted and
-// drops staging tables that no live run owns (left by a crash).
+// drops staging tables that no live run owns (left by a crash or kill). It
+// runs at every start (Migrate) and before every import.
+//
+// On PostgreSQL a live import holds its run's advisory lock (HoldRun), so a
+// staging table whose run lock is free belongs to a dead process, on any
+// instance: it is dropped at once and its run marked interrupted, without
+// waiting for the heartbeat to go stale. On SQLite the run's state tells:
+// staging tables of runs no longer running are dropped.
 func (s *Store) CleanupImports(ctx context.Context) error {
 	db := s.DB.WithContext(ctx)
 	cut := time.Now().UTC().Add(-StaleAfter)
 	if err := db.Model(&ImportRun{}).Where("status = ? AND heartbeat_at < ?", ImportRunning, cut).
-		Updates(map[string]any{"status": ImportInterrupted, "message": "the importing process stopped (crash or kill); nothing of this file was kept"}).Error; err != nil {
+		Updates(map[string]any{"status": ImportInterrupted, "message": interruptedMessage}).Error; err != nil {
 		return fmt.Errorf("store: unable to mark interrupted imports: %w", err)
 	}
 	var names []string
@@ -204,20 +214,94 @@ func (s *Store) CleanupImports(ctx context.Context) error {
 	if err := db.Raw(q).Scan(&names).Error; err != nil {
 		return fmt.Errorf("store: unable to list staging tables: %w", err)
 	}
+	dead := map[int64]bool{}
 	for _, n := range names {
 		var id int64
 		if _, err := fmt.Sscanf(n, "stg_import_%d", &id); err != nil {
 			continue
 		}
-		var live int64
-		if err := db.Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).Count(&live).Error; err != nil {
-			return err
+		d, ok := dead[id]
+		if !ok {
+			var err error
+			if d, err = s.runDead(ctx, id); err != nil {
+				return err
+			}
+			dead[id] = d
 		}
-		if live == 0 {
+		if d {
 			if err := db.Exec("DROP TABLE IF EXISTS " + n).Error; err != nil {
 				return fmt.Errorf("store: unable to drop stale staging table %s: %w", n, err)
 			}
 		}
 	}
 	return nil
+}
+
+const interruptedMessage = "the importing process stopped (crash or kill); nothing of this file was kept"
+
+// runDead reports whether run id's staging tables are abandoned, marking
+// the run interrupted when PostgreSQL shows its process gone.
+func (s *Store) runDead(ctx context.Context, id int64) (bool, error) {
+	db := s.DB.WithContext(ctx)
+	if s.Backend != Postgres {
+		var live int64
+		if err := db.Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).Count(&live).Error; err != nil {
+			return false, fmt.Errorf("store: unable to look up import run %d: %w", id, err)
+		}
+		return live == 0, nil
+	}
+	conn, err := s.Pool.Acquire(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to get a connection: %w", err)
+	}
+	defer conn.Release()
+	var free bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", runLockKey(id)).Scan(&free); err != nil {
+		return false, fmt.Errorf("store: unable to test import run %d: %w", id, err)
+	}
+	if !free {
+		return false, nil
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", runLockKey(id)); err != nil {
+		return false, fmt.Errorf("store: unable to unlock import run %d: %w", id, err)
+	}
+	if err := db.Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).
+		Updates(map[string]any{"status": ImportInterrupted, "message": interruptedMessage}).Error; err != nil {
+		return false, fmt.Errorf("store: unable to mark import run %d interrupted: %w", id, err)
+	}
+	return true, nil
+}
+
+// runLockKey is the advisory lock a live import holds on its run.
+func runLockKey(id int64) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "strikeline.run.%d", id)
+	return int64(h.Sum64())
+}
+
+// HoldRun marks import run id as alive in this process until release is
+// called: on PostgreSQL, a session advisory lock held on a connection of
+// its own, which CleanupImports on any instance tests before dropping the
+// run's staging tables (the lock goes when the process or its connection
+// dies). The connection is outside the pool, so imports at once cannot
+// use up the connections their own loads need. On SQLite it does nothing;
+// the run's heartbeat tells.
+func (s *Store) HoldRun(ctx context.Context, id int64) (release func(), err error) {
+	if s.Backend != Postgres {
+		return func() {}, nil
+	}
+	conn, err := pgx.ConnectConfig(ctx, s.Pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to connect to hold import run %d: %w", id, err)
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", runLockKey(id)); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("store: unable to hold import run %d: %w", id, err)
+	}
+	return func() {
+		// Ending the session ends its lock.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		conn.Close(cctx)
+	}, nil
 }

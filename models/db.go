@@ -175,17 +175,24 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // IsUnavailable reports whether err means the database could not be reached
 // (as opposed to a bad query), so the web layer can answer 503.
-func IsUnavailable(err error) bool {
+func IsUnavailable(err error) bool { return UnavailableReason(err) != "" }
+
+// UnavailableReason says briefly why err means the database could not be
+// reached ("connection refused", "timeout"), or "" when it does not.
+func UnavailableReason(err error) string {
 	if err == nil {
-		return false
+		return ""
 	}
 	msg := strings.ToLower(err.Error())
 	for _, s := range []string{"connection refused", "failed to connect", "broken pipe", "connection reset", "server closed the connection", "conn closed", "the database system is shutting down", "the database system is starting up", "terminating connection", "no such host", "unexpected eof", "database is locked"} {
 		if strings.Contains(msg, s) {
-			return true
+			return s
 		}
 	}
-	return errors.Is(err, context.DeadlineExceeded)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timeout"
+	}
+	return ""
 }
 
 type gormLogger struct {
@@ -223,5 +230,5 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return cutText(s, n) + "…"
 }

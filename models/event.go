@@ -53,7 +53,7 @@ type Event struct {
 	LumpSum       string `gorm:"size:200"`
 	Outcome       string `gorm:"size:20"`
 	EffectiveDate *time.Time
-	Body          string `gorm:"size:100"`
+	Body          string `gorm:"size:200"`
 
 	// Regulatory change.
 	Instrument  string `gorm:"size:40"`
@@ -75,12 +75,19 @@ type Event struct {
 	ImpactTo      *time.Time
 	ImpactScope   []string `gorm:"serializer:json;type:text"`
 	ImpactMetrics []string `gorm:"serializer:json;type:text"`
+	// SPCRebase marks an event after which SPC charts recalculate their
+	// centre line and limits (a change in how the figure is counted or
+	// delivered), so the chart compares like with like.
+	SPCRebase bool `gorm:"column:spc_rebase;not null;default:false"`
 
 	Sources []Source `gorm:"foreignKey:EventID;constraint:OnDelete:CASCADE"`
 
 	// SeedKey marks a record loaded from the embedded seed; the seed loader
 	// never touches a key it has loaded before, so edits survive restarts.
-	SeedKey   *string `gorm:"size:100"`
+	SeedKey *string `gorm:"size:100"`
+	// ImportKey is the key column of the bulk import that created the
+	// record, so re-importing the same file matches it (see ImportEvents).
+	ImportKey *string `gorm:"size:200"`
 	Version   int     `gorm:"not null;default:1"`
 	CreatedBy string  `gorm:"size:320"`
 	UpdatedBy string  `gorm:"size:320"`
@@ -90,12 +97,14 @@ type Event struct {
 }
 
 // Figure is a published impact figure for a strike round (e.g. NHS England's
-// count of rescheduled appointments), with the source that gave it.
+// count of rescheduled appointments), with the source that gave it. Value is
+// a float because NHS England also publishes shares (94.7% of planned care
+// kept); counts stay whole numbers and encode without a decimal point.
 type Figure struct {
-	Metric    string `json:"metric"`
-	Value     int64  `json:"value"`
-	SourceURL string `json:"source_url,omitempty"`
-	Note      string `json:"note,omitempty"`
+	Metric    string  `json:"metric"`
+	Value     float64 `json:"value"`
+	SourceURL string  `json:"source_url,omitempty"`
+	Note      string  `json:"note,omitempty"`
 }
 
 // Source is a public reference for a record.
@@ -161,3 +170,16 @@ const (
 	ActionDelete  = "delete"
 	ActionRestore = "restore"
 )
+
+// StableKey is the key a download gives the record and an import matches
+// on: the seed key, else the import key, else empty (an import then matches
+// on kind, title and start).
+func (e *Event) StableKey() string {
+	switch {
+	case e.SeedKey != nil:
+		return *e.SeedKey
+	case e.ImportKey != nil:
+		return *e.ImportKey
+	}
+	return ""
+}

@@ -58,6 +58,9 @@ type EventDoc struct {
 	ImpactWindowEnd   string   `json:"impact_window_end,omitempty"`
 	ImpactScope       []string `json:"impact_scope,omitempty"`
 	ImpactMetrics     []string `json:"impact_metrics,omitempty"`
+	// SPCRebase asks SPC charts to recalculate their limits from this
+	// event on.
+	SPCRebase bool `json:"spc_rebase,omitempty"`
 
 	Sources []Source `json:"sources"`
 
@@ -133,7 +136,7 @@ func (e *Event) Doc() EventDoc {
 	if e.ImpactTo != nil {
 		d.ImpactWindowEnd = e.ImpactTo.Format(time.DateOnly)
 	}
-	d.ImpactScope, d.ImpactMetrics = e.ImpactScope, e.ImpactMetrics
+	d.ImpactScope, d.ImpactMetrics, d.SPCRebase = e.ImpactScope, e.ImpactMetrics, e.SPCRebase
 	if !e.CreatedAt.IsZero() {
 		c, u := e.CreatedAt.UTC(), e.UpdatedAt.UTC()
 		d.CreatedAt, d.UpdatedAt = &c, &u
@@ -199,11 +202,15 @@ func jsonType(goType string) string {
 // Limits on free text, generous for real use and small enough that a hostile
 // client cannot fill the database.
 const (
-	maxTitle   = 300
-	maxText    = 20000
-	maxShort   = 200
-	maxSources = 50
-	maxList    = 50
+	maxTitle = 300
+	maxText  = 20000
+	maxShort = 200
+	// maxSourceTitle and maxURL are the widths of sources.title and
+	// sources.url.
+	maxSourceTitle = 500
+	maxURL         = 2000
+	maxSources     = 50
+	maxList        = 50
 )
 
 var (
@@ -219,9 +226,9 @@ func (d EventDoc) ToEvent() (*Event, error) {
 	if !d.Kind.Valid() {
 		v.add("kind", "must be one of "+joinKinds())
 	}
-	e.Title = cleanText(v, "title", d.Title, maxTitle, true)
-	e.Summary = cleanText(v, "summary", d.Summary, maxText, false)
-	e.Notes = cleanText(v, "notes", d.Notes, maxText, false)
+	e.Title = cleanText(v, "title", d.Title, maxTitle, true, false)
+	e.Summary = cleanText(v, "summary", d.Summary, maxText, false, true)
+	e.Notes = cleanText(v, "notes", d.Notes, maxText, false, true)
 
 	start, startAllDay, err := parseWhen(d.Start)
 	switch {
@@ -299,13 +306,18 @@ func (d EventDoc) ToEvent() (*Event, error) {
 			if !contains(FigureMetrics, f.Metric) {
 				v.add(fmt.Sprintf("figures[%d].metric", i), "must be one of "+strings.Join(FigureMetrics, ", "))
 			}
-			if f.Value < 0 {
+			switch {
+			case f.Value < 0 || math.IsNaN(f.Value) || math.IsInf(f.Value, 0):
 				v.add(fmt.Sprintf("figures[%d].value", i), "must not be negative")
+			case strings.HasSuffix(f.Metric, "_pct") && f.Value > 100:
+				v.add(fmt.Sprintf("figures[%d].value", i), "is a percentage: at most 100")
+			case !strings.HasSuffix(f.Metric, "_pct") && f.Value != math.Trunc(f.Value):
+				v.add(fmt.Sprintf("figures[%d].value", i), "is a count: must be a whole number")
 			}
 			if f.SourceURL != "" {
 				checkURL(v, fmt.Sprintf("figures[%d].source_url", i), f.SourceURL)
 			}
-			f.Note = cleanText(v, fmt.Sprintf("figures[%d].note", i), f.Note, maxShort, false)
+			f.Note = cleanText(v, fmt.Sprintf("figures[%d].note", i), f.Note, maxShort, false, false)
 			e.Figures = append(e.Figures, f)
 		}
 	} else {
@@ -323,7 +335,7 @@ func (d EventDoc) ToEvent() (*Event, error) {
 		}
 		e.HeadlinePct = pct(v, "headline_pct", d.HeadlinePct, -100, 100)
 		e.AveragePct = pct(v, "average_pct", d.AveragePct, -100, 100)
-		e.LumpSum = cleanText(v, "lump_sum", d.LumpSum, maxShort, false)
+		e.LumpSum = cleanText(v, "lump_sum", d.LumpSum, maxShort, false, false)
 		e.Outcome = oneOf(v, "outcome", d.Outcome, Outcomes, true)
 		e.Body = oneOf(v, "body", d.Body, PayBodies, false)
 		if d.EffectiveDate != "" {
@@ -343,10 +355,10 @@ func (d EventDoc) ToEvent() (*Event, error) {
 		rejectIf(v, "effective_date", d.EffectiveDate != "", "pay settlements")
 	}
 	if d.Kind == KindRegulatoryChange {
-		e.Body = cleanText(v, "body", d.Body, maxShort, true)
+		e.Body = cleanText(v, "body", d.Body, maxShort, true, false)
 		e.Instrument = oneOf(v, "instrument", d.Instrument, Instruments, true)
-		e.WhatChanges = cleanText(v, "what_changes", d.WhatChanges, maxText, false)
-		e.Affects = cleanText(v, "affects", d.Affects, maxText, false)
+		e.WhatChanges = cleanText(v, "what_changes", d.WhatChanges, maxText, false, true)
+		e.Affects = cleanText(v, "affects", d.Affects, maxText, false, true)
 	} else {
 		if d.Kind != KindPaySettlement {
 			rejectIf(v, "body", d.Body != "", "pay settlements and regulatory changes")
@@ -369,6 +381,7 @@ func (d EventDoc) ToEvent() (*Event, error) {
 	}
 
 	validateImpact(v, d, e)
+	e.SPCRebase = d.SPCRebase
 
 	if len(d.Sources) == 0 {
 		v.add("sources", "at least one source is required")
@@ -382,8 +395,8 @@ func (d EventDoc) ToEvent() (*Event, error) {
 		src := Source{
 			Position:  i,
 			URL:       strings.TrimSpace(s.URL),
-			Title:     cleanText(v, f+".title", s.Title, 500, false),
-			Publisher: cleanText(v, f+".publisher", s.Publisher, maxShort, false),
+			Title:     cleanText(v, f+".title", s.Title, maxSourceTitle, false, false),
+			Publisher: cleanText(v, f+".publisher", s.Publisher, maxShort, false, false),
 		}
 		if s.PublishedOn != "" {
 			if _, err := time.Parse(time.DateOnly, s.PublishedOn); err != nil {
@@ -426,10 +439,20 @@ func parseWhen(s string) (t time.Time, allDay bool, err error) {
 	return time.Time{}, false, errors.New("must be a date (2025-07-25) or date-time (2025-07-25T07:00:00+01:00)")
 }
 
-func cleanText(v *ValidationError, field, s string, max int, required bool) string {
+// cleanText validates one free-text field: valid UTF-8, at most max
+// characters after trimming, and no control characters. Only long text
+// (multiline) may hold line breaks and tabs, and its CRLF (what a browser's
+// textarea sends) is stored as LF; a lone CR is refused everywhere, since
+// calendar and CSV readers that split on CR would see a forged line. A
+// short field (title, names, notes on figures) holds one line: no tab, no
+// line or paragraph separator either.
+func cleanText(v *ValidationError, field, s string, max int, required, multiline bool) string {
 	if !utf8.ValidString(s) {
 		v.add(field, "must be valid UTF-8")
 		return ""
+	}
+	if multiline {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
 	}
 	s = strings.TrimSpace(s)
 	if required && s == "" {
@@ -439,8 +462,15 @@ func cleanText(v *ValidationError, field, s string, max int, required bool) stri
 		v.add(field, fmt.Sprintf("must be at most %d characters", max))
 	}
 	for _, r := range s {
-		if r == 0 || (unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t') {
-			v.add(field, "must not contain control characters")
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			if multiline {
+				v.add(field, "must not contain control characters (line breaks and tabs are allowed)")
+			} else {
+				v.add(field, "must be one line without control characters (no tabs or line breaks)")
+			}
 			break
 		}
 	}
@@ -454,7 +484,7 @@ func cleanList(v *ValidationError, field string, in []string) []string {
 	}
 	var out []string
 	for i, s := range in {
-		s = cleanText(v, fmt.Sprintf("%s[%d]", field, i), s, maxShort, true)
+		s = cleanText(v, fmt.Sprintf("%s[%d]", field, i), s, maxShort, true, false)
 		if s != "" && !contains(out, s) {
 			out = append(out, s)
 		}
@@ -497,9 +527,15 @@ func checkURL(v *ValidationError, field, raw string) {
 		v.add(field, "is required")
 		return
 	}
-	if len(raw) > 2000 {
-		v.add(field, "must be at most 2000 characters")
+	if utf8.RuneCountInString(raw) > maxURL {
+		v.add(field, fmt.Sprintf("must be at most %d characters", maxURL))
 		return
+	}
+	for _, r := range raw {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			v.add(field, "must be an http(s) URL without spaces or control characters")
+			return
+		}
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -144,14 +144,14 @@ func replaceEventTx(tx *gorm.DB, actor string, cur *Event, doc EventDoc, action 
 	if err != nil {
 		return nil, err
 	}
-	next.ID, next.SeedKey, next.CreatedAt, next.CreatedBy = cur.ID, cur.SeedKey, cur.CreatedAt, cur.CreatedBy
+	next.ID, next.SeedKey, next.ImportKey, next.CreatedAt, next.CreatedBy = cur.ID, cur.SeedKey, cur.ImportKey, cur.CreatedAt, cur.CreatedBy
 	next.Version, next.UpdatedBy = cur.Version+1, actor
 	if err := checkDispute(tx, next); err != nil {
 		return nil, err
 	}
 	// Select("*") so that cleared fields (zero values) are written too.
 	res := tx.Model(&Event{}).Unscoped().Where("id = ? AND version = ?", cur.ID, cur.Version).
-		Select("*").Omit("id", "created_at", "created_by", "seed_key", "deleted_at", clause.Associations).Updates(next)
+		Select("*").Omit("id", "created_at", "created_by", "seed_key", "import_key", "deleted_at", clause.Associations).Updates(next)
 	if res.Error != nil {
 		return nil, fmt.Errorf("store: unable to update event %d: %w", cur.ID, res.Error)
 	}

@@ -325,3 +325,30 @@ func TestImpactOverrideKeptInHistory(t *testing.T) {
 		}
 	})
 }
+
+func TestSPCRebaseKeptInHistory(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		e, err := s.CreateEvent(ctx, "p", strikeDoc())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.SPCRebase {
+			t.Fatal("a new record is a rebase point without being marked")
+		}
+		if _, err := s.PatchEvent(ctx, "planner", e.ID, "", []byte(`{"spc_rebase":true}`)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.GetEvent(ctx, e.ID)
+		if !got.SPCRebase || !got.Doc().SPCRebase {
+			t.Error("spc_rebase not stored")
+		}
+		hist, _ := s.History(ctx, e.ID)
+		if !strings.Contains(hist[len(hist)-1].After, `"spc_rebase":true`) {
+			t.Errorf("spc_rebase missing from history: %s", hist[len(hist)-1].After)
+		}
+		if _, err := s.PatchEvent(ctx, "planner", e.ID, "", []byte(`{"spc_rebase":"yes"}`)); err == nil {
+			t.Error("a non-boolean spc_rebase was accepted")
+		}
+	})
+}

@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // Import run statuses. A run whose heartbeat is older than StaleAfter while
@@ -61,6 +65,10 @@ type ImportRun struct {
 	Target  string `gorm:"column:target" json:"-"`
 	DayFrom *int64 `gorm:"column:day_from" json:"-"`
 	DayTo   *int64 `gorm:"column:day_to" json:"-"`
+	// CommitSeq orders successful runs of one table by when they
+	// committed (assigned under the table's merge lock), which is not the
+	// order they started in (their id).
+	CommitSeq *int64 `gorm:"column:commit_seq" json:"-"`
 }
 
 // TableName names the table.
@@ -90,11 +98,28 @@ func (r *ImportRun) afterLoad(now time.Time) {
 	}
 }
 
-// CreateImportRun inserts a new running import record and sets r.ID.
+// maxFileName is the file_name column's size, in characters.
+const maxFileName = 500
+
+// clipMiddle shortens s to at most n characters by cutting out its middle,
+// keeping the start and the end (the extension, an archive member's name)
+// whole characters at a time, so the result stays valid UTF-8.
+func clipMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	tail := (n - 1) / 3
+	return string(r[:n-1-tail]) + "…" + string(r[len(r)-tail:])
+}
+
+// CreateImportRun inserts a new running import record and sets r.ID. A
+// file name longer than the column is shortened, not refused.
 func (s *Store) CreateImportRun(ctx context.Context, r *ImportRun) error {
 	now := time.Now().UTC()
 	r.Status = ImportRunning
 	r.StartedAt, r.HeartbeatAt = now, now
+	r.FileName = clipMiddle(r.FileName, maxFileName)
 	if err := s.DB.WithContext(ctx).Omit("Errors").Create(r).Error; err != nil {
 		return fmt.Errorf("store: unable to create import run: %w", err)
 	}
@@ -111,8 +136,36 @@ func (s *Store) ImportProgress(ctx context.Context, id int64, bytesRead, rowsRea
 	return nil
 }
 
+// MaxMessageBytes caps a run's message and note as stored: they are shown
+// in pages and API answers, and may quote a file (its header).
+const MaxMessageBytes = 2048
+
+// cutText returns the longest prefix of s of at most n bytes that
+// does not split a character.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// SafeText makes text from a file or an error safe to store and show:
+// valid UTF-8 without NUL (PostgreSQL refuses both in text), cut to at most
+// max bytes on a character boundary, an ellipsis marking the cut.
+func SafeText(s string, max int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
+	if len(s) > max {
+		s = cutText(s, max-len("…")) + "…"
+	}
+	return s
+}
+
 // finishValues are the columns a finished run writes.
 func finishValues(r *ImportRun) map[string]any {
+	r.Message, r.Note = SafeText(r.Message, MaxMessageBytes), SafeText(r.Note, MaxMessageBytes)
 	now := time.Now().UTC()
 	r.FinishedAt = &now
 	r.DurationMS = now.Sub(r.StartedAt).Milliseconds()
@@ -122,7 +175,7 @@ func finishValues(r *ImportRun) map[string]any {
 	}
 	b, _ := json.Marshal(errs)
 	r.ErrorsJSON = string(b)
-	return map[string]any{
+	v := map[string]any{
 		"sha256": r.SHA256, "format": r.Format, "status": r.Status,
 		"bytes_total": r.BytesTotal, "bytes_read": r.BytesRead,
 		"rows_read": r.RowsRead, "rows_inserted": r.RowsInserted, "rows_updated": r.RowsUpdated,
@@ -131,18 +184,30 @@ func finishValues(r *ImportRun) map[string]any {
 		"heartbeat_at": now, "finished_at": now, "duration_ms": r.DurationMS,
 		"target": r.Target, "day_from": r.DayFrom, "day_to": r.DayTo,
 	}
+	if r.Status == ImportSucceeded {
+		// Written in the committing transaction, under the table's merge
+		// lock: the next run of the table to commit sees this one.
+		v["commit_seq"] = gorm.Expr("(SELECT COALESCE(MAX(commit_seq), 0) + 1 FROM import_runs)")
+	}
+	return v
 }
 
 // StillStored returns the latest successful import of a file with this
 // SHA-256 and size whose figures are still the stored ones: it rejected no
-// row, and no later import changed anything in its table and days. It
-// returns nil when there is none.
+// row, and no import that committed after it changed anything in its table
+// and days. It returns nil when there is none. The answer can be stale by
+// the time it is used: FinishUnchanged decides again under the merge lock.
 func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*ImportRun, error) {
 	ctx = OnPrimary(ctx) // decides whether an import runs
-	db := s.DB.WithContext(ctx)
+	return stillStored(s.DB.WithContext(ctx), sha, size)
+}
+
+func stillStored(db *gorm.DB, sha string, size int64) (*ImportRun, error) {
 	var prev []ImportRun
-	if err := db.Where("sha256 = ? AND bytes_total = ? AND status = ? AND rows_rejected = 0 AND day_from IS NOT NULL", sha, size, ImportSucceeded).
-		Order("id DESC").Limit(1).Find(&prev).Error; err != nil {
+	// "Latest" is by commit order: a run that started later may have
+	// committed first.
+	if err := db.Where("sha256 = ? AND bytes_total = ? AND status = ? AND rows_rejected = 0 AND day_from IS NOT NULL AND commit_seq IS NOT NULL", sha, size, ImportSucceeded).
+		Order("commit_seq DESC").Limit(1).Find(&prev).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to look up earlier imports: %w", err)
 	}
 	if len(prev) == 0 {
@@ -150,8 +215,8 @@ func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*Impor
 	}
 	p := prev[0]
 	var later int64
-	if err := db.Model(&ImportRun{}).Where(`id > ? AND status = ? AND target = ? AND day_from < ? AND day_to > ?
-		AND rows_inserted + rows_updated + rows_deleted > 0`, p.ID, ImportSucceeded, p.Target, *p.DayTo, *p.DayFrom).
+	if err := db.Model(&ImportRun{}).Where(`commit_seq > ? AND status = ? AND target = ? AND day_from < ? AND day_to > ?
+		AND rows_inserted + rows_updated + rows_deleted > 0`, *p.CommitSeq, ImportSucceeded, p.Target, *p.DayTo, *p.DayFrom).
 		Count(&later).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to look up later imports: %w", err)
 	}
@@ -159,6 +224,45 @@ func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*Impor
 		return nil, nil
 	}
 	return &p, nil
+}
+
+// FinishUnchanged records run as succeeded without loading anything when
+// the file it read (sha, and run.BytesRead bytes) is still stored, and
+// returns the earlier run it matched; it returns nil when the file must be
+// loaded. The decision and the record are made in one transaction holding
+// the merge lock of the file's table (PostgreSQL's advisory lock; on
+// SQLite the write lock every merge also takes), so no merge can commit
+// between them and the run takes its place in commit order.
+func (s *Store) FinishUnchanged(ctx context.Context, run *ImportRun, sha string) (*ImportRun, error) {
+	cand, err := s.StillStored(ctx, sha, run.BytesRead)
+	if err != nil || cand == nil {
+		return nil, err
+	}
+	var prev *ImportRun
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.Backend == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", loadLockKey(cand.Target)).Error; err != nil {
+				return fmt.Errorf("store: unable to lock %s: %w", cand.Target, err)
+			}
+		}
+		p, err := stillStored(tx, sha, run.BytesRead)
+		if err != nil || p == nil {
+			return err
+		}
+		prev = p
+		run.Format, run.SHA256 = p.Format, sha
+		run.Target, run.DayFrom, run.DayTo = p.Target, p.DayFrom, p.DayTo
+		run.Status = ImportSucceeded
+		run.Note = fmt.Sprintf("no change: the same file (SHA-256) as import %d, whose figures are still the stored ones; not loaded again", p.ID)
+		if err := tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error; err != nil {
+			return fmt.Errorf("store: unable to finish import run: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return prev, nil
 }
 
 // HasImportOfSize reports whether a successful import read a file of this

@@ -31,6 +31,9 @@ var migrations = []migration{
 	{6, "impact overrides on events", migrateImpactOverrides},
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 	{8, "day ranges of imports", migrateImportRanges},
+	{10, "event text widths, import commit order", migrateLimitsAndCommitOrder},
+	{13, "spc rebase mark on events", migrateSPCRebase},
+	{14, "stable keys of imported events", migrateImportKey},
 }
 
 type schemaMigration struct {
@@ -59,8 +62,17 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err err
 
 // Migrate applies every pending migration in order. On PostgreSQL an
 // advisory lock makes concurrent starts of several app instances safe.
+// Every command and instance start migrates, so it then also clears what
+// killed imports left behind (CleanupImports): their staging tables can
+// hold hundreds of megabytes.
 func (s *Store) Migrate(ctx context.Context) error {
-	return s.migrate(ctx, migrations)
+	if err := s.migrate(ctx, migrations); err != nil {
+		return err
+	}
+	if err := s.CleanupImports(ctx); err != nil {
+		slog.Warn("unable to clean up after interrupted imports", "err", err)
+	}
+	return nil
 }
 
 func (s *Store) migrate(ctx context.Context, migrations []migration) error {

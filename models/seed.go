@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -27,61 +28,119 @@ type seedFile struct {
 
 // SeedRecords parses the embedded seed timeline.
 func SeedRecords() ([]SeedRecord, error) {
+	f, err := parseSeed(seedJSON)
+	return f.Records, err
+}
+
+// SeedVersion is the version number of the embedded seed timeline; it goes
+// up whenever records are added or corrected.
+func SeedVersion() int {
+	f, _ := parseSeed(seedJSON)
+	return f.Version
+}
+
+func parseSeed(data []byte) (seedFile, error) {
 	var f seedFile
-	if err := json.Unmarshal(seedJSON, &f); err != nil {
-		return nil, fmt.Errorf("seed: embedded timeline is not valid JSON: %w", err)
+	if err := json.Unmarshal(data, &f); err != nil {
+		return f, fmt.Errorf("seed: timeline is not valid JSON: %w", err)
 	}
-	return f.Records, nil
+	return f, nil
 }
 
 // SeedActor is the actor recorded in history for seeded records.
 const SeedActor = "seed"
 
-// LoadSeed inserts every seed record whose key has never been loaded, in one
-// transaction. Keys already present, even if the record was since edited or
-// deleted, are left alone, so a restart adds nothing and planners' changes
-// win. It returns how many records were added.
+// SeedReport says what one seed load did.
+type SeedReport struct {
+	Version   int
+	Added     int
+	Corrected int
+	// Skipped lists seeded records the seed would correct but that a planner
+	// edited or deleted since the seed last wrote them; they are left alone.
+	Skipped []SeedSkip
+}
+
+// SeedSkip is a seeded record whose correction was not applied.
+type SeedSkip struct {
+	Key     string
+	EventID int64
+	Actor   string // who last changed it
+	Action  string // how: update, delete, restore
+}
+
+// LoadSeed applies the embedded seed and returns how many records it added;
+// SyncSeed gives the full report.
 func (s *Store) LoadSeed(ctx context.Context) (int, error) {
+	r, err := s.SyncSeed(ctx)
+	return r.Added, err
+}
+
+// SyncSeed brings the database up to the embedded seed in one transaction:
+// keys never loaded are inserted; a record the seed loaded before is
+// corrected to the seed's current text only if nobody changed it since the
+// seed last wrote it (its latest history entry is the seed's own). Records a
+// planner edited or deleted are never touched and are listed in Skipped. A
+// second run with the same seed changes nothing.
+func (s *Store) SyncSeed(ctx context.Context) (SeedReport, error) {
+	return s.syncSeed(ctx, seedJSON)
+}
+
+// SyncSeedFrom is SyncSeed with a seed file other than the embedded one,
+// such as an earlier seed version kept to build an old database in tests.
+func (s *Store) SyncSeedFrom(ctx context.Context, data []byte) (SeedReport, error) {
+	return s.syncSeed(ctx, data)
+}
+
+// seedState is what the database knows about one loaded seed key.
+type seedState struct {
+	id         int64
+	lastSeed   string // After snapshot of the seed's latest write
+	lastActor  string
+	lastAction string
+}
+
+func (s *Store) syncSeed(ctx context.Context, data []byte) (SeedReport, error) {
 	ctx = OnPrimary(ctx) // what is loaded already decides what to insert
-	recs, err := SeedRecords()
+	f, err := parseSeed(data)
 	if err != nil {
-		return 0, err
+		return SeedReport{}, err
 	}
-	added := 0
+	rep := SeedReport{Version: f.Version}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		type row struct {
-			ID      int64
-			SeedKey string
+		rep = SeedReport{Version: f.Version}
+		if s.Backend == Postgres {
+			// Two instances starting together must not both insert the
+			// same keys.
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(4242014)").Error; err != nil {
+				return fmt.Errorf("seed: unable to lock: %w", err)
+			}
 		}
-		var rows []row
-		if err := tx.Model(&Event{}).Unscoped().Where("seed_key IS NOT NULL").Select("id, seed_key").Scan(&rows).Error; err != nil {
-			return fmt.Errorf("seed: unable to read loaded keys: %w", err)
+		state, err := loadSeedState(tx)
+		if err != nil {
+			return err
 		}
-		ids := make(map[string]int64, len(rows))
-		for _, r := range rows {
-			ids[r.SeedKey] = r.ID
+		ids := make(map[string]int64, len(state))
+		for k, st := range state {
+			ids[k] = st.id
 		}
-		// Disputes first, so children can resolve their dispute_key.
-		for pass := 0; pass < 2; pass++ {
-			for _, r := range recs {
-				if (pass == 0) != (r.Kind == KindDispute) {
-					continue
+		// File order, which puts every dispute before the records that name
+		// it; new records go at the end so ids of a fresh database stay the
+		// same from one seed version to the next.
+		for _, r := range f.Records {
+			doc := r.EventDoc
+			if r.DisputeKey != "" {
+				id, ok := ids[r.DisputeKey]
+				if !ok {
+					return fmt.Errorf("seed: record %q names unknown dispute %q", r.Key, r.DisputeKey)
 				}
-				if _, done := ids[r.Key]; done {
-					continue
-				}
-				doc := r.EventDoc
-				if r.DisputeKey != "" {
-					id, ok := ids[r.DisputeKey]
-					if !ok {
-						return fmt.Errorf("seed: record %q names unknown dispute %q", r.Key, r.DisputeKey)
-					}
-					doc.DisputeID = &id
-				}
-				e, err := doc.ToEvent()
-				if err != nil {
-					return fmt.Errorf("seed: record %q: %w", r.Key, err)
-				}
+				doc.DisputeID = &id
+			}
+			e, err := doc.ToEvent()
+			if err != nil {
+				return fmt.Errorf("seed: record %q: %w", r.Key, err)
+			}
+			st, loaded := state[r.Key]
+			if !loaded {
 				key := r.Key
 				e.SeedKey = &key
 				e.CreatedBy, e.UpdatedBy, e.Version = SeedActor, SeedActor, 1
@@ -89,13 +148,83 @@ func (s *Store) LoadSeed(ctx context.Context) (int, error) {
 					return fmt.Errorf("seed: record %q: %w", r.Key, err)
 				}
 				ids[key] = e.ID
-				added++
+				rep.Added++
+				continue
 			}
+			want, err := json.Marshal(snapshot(e.Doc()))
+			if err != nil {
+				return err
+			}
+			if sameJSON(want, []byte(st.lastSeed)) {
+				continue // the seed has nothing new for this record
+			}
+			if st.lastActor != SeedActor {
+				rep.Skipped = append(rep.Skipped, SeedSkip{Key: r.Key, EventID: st.id, Actor: st.lastActor, Action: st.lastAction})
+				continue
+			}
+			cur, err := lockEvent(tx, s.Backend, st.id, true)
+			if err != nil {
+				return fmt.Errorf("seed: record %q: %w", r.Key, err)
+			}
+			if _, err := replaceEventTx(tx, SeedActor, cur, doc, ActionUpdate); err != nil {
+				return fmt.Errorf("seed: correcting record %q: %w", r.Key, err)
+			}
+			rep.Corrected++
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return SeedReport{Version: f.Version}, err
 	}
-	return added, nil
+	return rep, nil
+}
+
+// loadSeedState reads, for every seeded event, its latest history entry and
+// the seed's latest snapshot of it, in two queries.
+func loadSeedState(tx *gorm.DB) (map[string]seedState, error) {
+	type row struct {
+		ID      int64
+		SeedKey string
+	}
+	var rows []row
+	if err := tx.Model(&Event{}).Unscoped().Where("seed_key IS NOT NULL").Select("id, seed_key").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("seed: unable to read loaded keys: %w", err)
+	}
+	byID := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r.SeedKey
+	}
+	var hist []HistoryEntry
+	if len(rows) > 0 {
+		if err := tx.Where("event_id IN (SELECT id FROM events WHERE seed_key IS NOT NULL)").
+			Order("event_id, id").Find(&hist).Error; err != nil {
+			return nil, fmt.Errorf("seed: unable to read history: %w", err)
+		}
+	}
+	out := make(map[string]seedState, len(rows))
+	for _, r := range rows {
+		out[r.SeedKey] = seedState{id: r.ID}
+	}
+	for _, h := range hist {
+		key := byID[h.EventID]
+		st := out[key]
+		st.lastActor, st.lastAction = h.Actor, h.Action
+		if h.Actor == SeedActor {
+			st.lastSeed = h.After
+		}
+		out[key] = st
+	}
+	return out, nil
+}
+
+// sameJSON compares two JSON documents by value, so key order and spacing
+// in stored snapshots do not count as a change.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	ja, _ := json.Marshal(x)
+	jb, _ := json.Marshal(y)
+	return bytes.Equal(ja, jb)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -86,9 +87,17 @@ func CheckPassword(hash, password string) bool {
 	if err1 != nil || err2 != nil || m > 1<<20 || t > 10 {
 		return false
 	}
+	passwordChecks.Add(1)
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
+
+// passwordChecks counts argon2id computations, so a test can see that a
+// code path spends a hash without timing it.
+var passwordChecks atomic.Int64
+
+// PasswordChecks is how many argon2id hashes this process has computed.
+func PasswordChecks() int64 { return passwordChecks.Load() }
 
 // dummyHash is compared against when the email is unknown, so a login for a
 // missing user takes as long as one for a real user.
@@ -103,7 +112,16 @@ var dummyHash = sync.OnceValue(func() string {
 // and wrong passwords all give ErrUnauthorized.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	ctx = OnPrimary(ctx) // an account made a moment ago can log in
-	u, err := s.UserByEmail(ctx, email)
+	var u *User
+	email, err := NormalizeEmail(email)
+	if err == nil {
+		u, err = s.UserByEmail(ctx, email)
+	} else {
+		// No account can have an address that does not normalise (they
+		// are all made through NormalizeEmail): unknown, without asking
+		// the database (PostgreSQL refuses NUL and invalid UTF-8).
+		err = ErrNotFound
+	}
 	if errors.Is(err, ErrNotFound) {
 		CheckPassword(dummyHash(), password)
 		return nil, ErrUnauthorized
@@ -111,7 +129,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash == "" || !CheckPassword(u.PasswordHash, password) || u.Disabled {
+	if u.PasswordHash == "" {
+		// A token-only account spends the same hash as any other, so
+		// timing does not tell it apart from an account with a password.
+		CheckPassword(dummyHash(), password)
+		return nil, ErrUnauthorized
+	}
+	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
 		return nil, ErrUnauthorized
 	}
 	return u, nil
@@ -153,8 +177,11 @@ func (s *Store) SessionUser(ctx context.Context, plain string) (*Session, *User,
 		return nil, nil, fmt.Errorf("store: unable to read session: %w", err)
 	}
 	var u User
-	if err := s.DB.WithContext(ctx).First(&u, sess.UserID).Error; err != nil || u.Disabled {
+	if err := s.DB.WithContext(ctx).First(&u, sess.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && u.Disabled) {
 		return nil, nil, ErrUnauthorized
+	} else if err != nil {
+		// A failing database is not a stale session: the cookie stays.
+		return nil, nil, fmt.Errorf("store: unable to read session's user: %w", err)
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		s.DB.WithContext(ctx).Model(&sess).Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(SessionTTL)})
@@ -172,25 +199,110 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return s.DB.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{}).Error
 }
 
-// RecordFailedLogin notes a failed attempt.
-func (s *Store) RecordFailedLogin(ctx context.Context, email, ip string) error {
-	return s.DB.WithContext(ctx).Create(&LoginAttempt{Email: strings.ToLower(truncate(email, 320)), IP: truncate(ip, 64), At: time.Now().UTC()}).Error
+// LoginCounts is what BeginLogin saw before this attempt: the other
+// attempts (failed or still being checked) from the same address for the
+// same account and for any account, inside the window, and when the latest
+// of the pair's was made.
+type LoginCounts struct {
+	Pair, IP int64
+	PairLast time.Time
 }
 
-// FailedLogins counts failures for an email and for an IP since a time.
-func (s *Store) FailedLogins(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int64, err error) {
-	ctx = OnPrimary(ctx) // the lockout counts every attempt so far
-	db := s.DB.WithContext(ctx).Model(&LoginAttempt{})
-	if err = db.Where("email = ? AND at > ?", strings.ToLower(email), since).Count(&byEmail).Error; err != nil {
-		return
+// BeginLogin records a login attempt before its password is checked and
+// then counts the others, so that a burst of concurrent attempts sees
+// itself: each attempt's row is written before it counts, hence the k-th
+// attempt to commit counts at least k-1 others. The row stays as a failure
+// unless LoginSucceeded or ForgetLoginAttempt removes it.
+func (s *Store) BeginLogin(ctx context.Context, email, ip string, now, since time.Time) (int64, LoginCounts, error) {
+	ctx = OnPrimary(ctx) // the throttle counts every attempt so far
+	email, ip = loginKey(email), loginKey(ip)
+	a := &LoginAttempt{Email: email, IP: ip, At: now.UTC()}
+	var c LoginCounts
+	if err := s.DB.WithContext(ctx).Create(a).Error; err != nil {
+		return 0, c, fmt.Errorf("store: unable to record login attempt: %w", err)
 	}
-	err = s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("ip = ? AND at > ?", ip, since).Count(&byIP).Error
-	return
+	pair := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND ip = ? AND at > ? AND id <> ?", email, ip, since, a.ID)
+	if err := pair.Count(&c.Pair).Error; err != nil {
+		return a.ID, c, fmt.Errorf("store: unable to count login attempts: %w", err)
+	}
+	if c.Pair > 0 {
+		var latest LoginAttempt
+		err := s.DB.WithContext(ctx).Where("email = ? AND ip = ? AND at > ? AND id <> ?", email, ip, since, a.ID).
+			Order("at DESC").Limit(1).Find(&latest).Error
+		if err != nil {
+			return a.ID, c, fmt.Errorf("store: unable to read login attempts: %w", err)
+		}
+		c.PairLast = latest.At
+	}
+	err := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("ip = ? AND at > ? AND id <> ?", ip, since, a.ID).Count(&c.IP).Error
+	if err != nil {
+		return a.ID, c, fmt.Errorf("store: unable to count login attempts: %w", err)
+	}
+	return a.ID, c, nil
 }
 
-// ClearFailedLogins forgets an email's failures after a successful login.
-func (s *Store) ClearFailedLogins(ctx context.Context, email string) error {
-	return s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(email)).Delete(&LoginAttempt{}).Error
+// loginKey is how an email or address typed into the login form is kept
+// in login_attempts: lower case, valid UTF-8 without control characters
+// (PostgreSQL refuses NUL), within the column's 320 characters.
+func loginKey(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(strings.ToLower(strings.TrimSpace(s)), "\uFFFD"))
+	return clipMiddle(s, 320)
+}
+
+// ForgetLoginAttempt removes an attempt that was refused before its
+// password was checked, so waiting out a refusal is not itself a failure.
+func (s *Store) ForgetLoginAttempt(ctx context.Context, id int64) error {
+	if err := s.DB.WithContext(ctx).Delete(&LoginAttempt{}, id).Error; err != nil {
+		return fmt.Errorf("store: unable to forget login attempt: %w", err)
+	}
+	return nil
+}
+
+// LoginSucceeded forgets the failures of this address for this account
+// (and the successful attempt itself). Failures from other addresses stay:
+// they are someone else's, and count only against that someone.
+func (s *Store) LoginSucceeded(ctx context.Context, email, ip string) error {
+	err := s.DB.WithContext(ctx).Where("email = ? AND ip = ?", loginKey(email), loginKey(ip)).
+		Delete(&LoginAttempt{}).Error
+	if err != nil {
+		return fmt.Errorf("store: unable to clear login attempts: %w", err)
+	}
+	return nil
+}
+
+// UnlockLogins forgets an account's failed logins, from every address or
+// from ip only, and returns how many were forgotten (strikeline user
+// unlock).
+func (s *Store) UnlockLogins(ctx context.Context, email, ip string) (int64, error) {
+	q := s.DB.WithContext(ctx).Where("email = ?", loginKey(email))
+	if ip != "" {
+		q = q.Where("ip = ?", loginKey(ip))
+	}
+	res := q.Delete(&LoginAttempt{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: unable to unlock %s: %w", email, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// CountLogins counts the recorded attempts for an account since a time,
+// from ip or (ip empty) from anywhere.
+func (s *Store) CountLogins(ctx context.Context, email, ip string, since time.Time) (int64, error) {
+	ctx = OnPrimary(ctx) // the throttle counts every attempt so far
+	var n int64
+	q := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND at > ?", loginKey(email), since)
+	if ip != "" {
+		q = q.Where("ip = ?", loginKey(ip))
+	}
+	if err := q.Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: unable to count login attempts: %w", err)
+	}
+	return n, nil
 }
 
 func randomToken(n int) (string, error) {

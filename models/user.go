@@ -164,8 +164,12 @@ func (s *Store) CreateScopedToken(ctx context.Context, userID int64, name string
 	if err := validRole(role); err != nil {
 		return "", nil, err
 	}
-	if len(name) > 100 {
-		return "", nil, &ValidationError{Fields: map[string]string{"name": "must be at most 100 characters"}}
+	// The same text rules as an event's one-line fields; 100 characters is
+	// the column's width.
+	v := &ValidationError{}
+	name = cleanText(v, "name", name, 100, false, false)
+	if err := v.orNil(); err != nil {
+		return "", nil, err
 	}
 	u, err := s.UserByID(ctx, userID)
 	if err != nil {
@@ -205,8 +209,11 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 		return nil, nil, fmt.Errorf("store: unable to check token: %w", err)
 	}
 	var u User
-	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; err != nil {
+	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, ErrUnauthorized
+	} else if err != nil {
+		// A failing database is not a bad token.
+		return nil, nil, fmt.Errorf("store: unable to read token's user: %w", err)
 	}
 	if u.Disabled || !t.Role.Valid() || !u.Role.Allows(t.Role) {
 		return nil, nil, ErrUnauthorized

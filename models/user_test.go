@@ -3,7 +3,9 @@ package models_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
@@ -70,6 +72,110 @@ func TestScopedTokens(t *testing.T) {
 		}
 		if _, _, err := s.UserByToken(ctx, plain); !errors.Is(err, models.ErrUnauthorized) {
 			t.Errorf("token of a demoted user: %v", err)
+		}
+	})
+}
+
+// TestAuthenticateAlwaysHashes: every failed login spends one password
+// hash, whether the account is unknown, token-only or has a password, so
+// response time does not tell them apart.
+func TestAuthenticateAlwaysHashes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		hash, err := models.HashPassword("a good long password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, "pw@example.org", models.RolePlanner, hash); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, "token-only@example.org", models.RoleAnalyst, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, email := range []string{"pw@example.org", "token-only@example.org", "nobody@example.org"} {
+			before := models.PasswordChecks()
+			if _, err := s.Authenticate(ctx, email, "wrong password!"); !errors.Is(err, models.ErrUnauthorized) {
+				t.Errorf("%s: %v, want ErrUnauthorized", email, err)
+			}
+			if n := models.PasswordChecks() - before; n != 1 {
+				t.Errorf("%s: %d hashes, want exactly 1", email, n)
+			}
+		}
+	})
+}
+
+// TestBeginLoginSeesConcurrentAttempts: attempts are recorded before they
+// are counted, so of a concurrent burst for one (address, account) at most
+// k see fewer than k others.
+func TestBeginLoginSeesConcurrentAttempts(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		var mu sync.Mutex
+		var fewer int
+		var wg sync.WaitGroup
+		for i := 0; i < 24; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, c, err := s.BeginLogin(ctx, "victim@example.org", "203.0.113.5", now, now.Add(-time.Hour))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if c.Pair < 5 {
+					fewer++
+				}
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if fewer > 5 {
+			t.Errorf("%d of 24 concurrent attempts saw fewer than 5 others", fewer)
+		}
+		// Unlocking forgets one address's attempts, or all of them.
+		s.BeginLogin(ctx, "victim@example.org", "198.51.100.1", now, now.Add(-time.Hour))
+		if n, err := s.UnlockLogins(ctx, "Victim@Example.org", "198.51.100.1"); err != nil || n != 1 {
+			t.Errorf("unlock one address: %d %v", n, err)
+		}
+		if n, err := s.UnlockLogins(ctx, "victim@example.org", ""); err != nil || n != 24 {
+			t.Errorf("unlock: %d %v, want 24", n, err)
+		}
+	})
+}
+
+// TestAuthLookupsReportDatabaseErrors: with the database broken, token and
+// session checks fail with an error, not ErrUnauthorized (which would
+// answer 401 and log browser users out).
+func TestAuthLookupsReportDatabaseErrors(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, "a@example.org", models.RoleAnalyst, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := s.CreateToken(ctx, u.ID, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _, err := s.CreateSession(ctx, u.ID, "ua", "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The users table goes missing (a broken database): the token
+		// and the session themselves are still found.
+		if err := s.DB.Exec("ALTER TABLE users RENAME TO users_gone").Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.UserByToken(ctx, tok); err == nil || errors.Is(err, models.ErrUnauthorized) {
+			t.Errorf("token with the users table gone: %v, want a database error", err)
+		}
+		if _, _, err := s.SessionUser(ctx, plain); err == nil || errors.Is(err, models.ErrUnauthorized) {
+			t.Errorf("session with the users table gone: %v, want a database error", err)
+		}
+		if _, err := s.Authenticate(ctx, "a@example.org", "whatever password"); err == nil || errors.Is(err, models.ErrUnauthorized) {
+			t.Errorf("password with the users table gone: %v, want a database error", err)
 		}
 	})
 }

@@ -49,8 +49,10 @@ var (
 	PayBodies       = []string{"DDRB", "NHS Pay Review Body", "government", "employer", "other"}
 	Instruments     = []string{"contract", "regulation", "guidance"}
 	MilestoneTypes  = []string{"entered_dispute", "re_entered_dispute", "ballot_opened", "ballot_result",
-		"mandate_granted", "mandate_expires", "action_suspended", "resolved"}
-	FigureMetrics = []string{"staff_absent_peak", "appointments_rescheduled", "procedures_rescheduled"}
+		"mandate_granted", "mandate_expires", "action_suspended", "resolved",
+		"offer_rejected", "talks_ended", "pay_evidence", "minister_changed"}
+	FigureMetrics = []string{"staff_absent_peak", "appointments_rescheduled", "procedures_rescheduled",
+		"staff_absent_daily_average", "planned_care_kept_pct"}
 )
 
 // StaffGroupLabel is the display name of a staff group code.

@@ -170,12 +170,31 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.LoadSeed(ctx)
+	r, err := syncSeed(ctx, env, s)
 	if err != nil {
-		return fmt.Errorf("loading the seed timeline: %w", err)
+		return err
 	}
-	fmt.Fprintf(env.Stdout, "schema at version %d; %d seed records added\n", applied, n)
+	fmt.Fprintf(env.Stdout, "schema at version %d; seed version %d: %d records added, %d corrected, %d corrections skipped (edited locally)\n",
+		applied, r.Version, r.Added, r.Corrected, len(r.Skipped))
 	return nil
+}
+
+// syncSeed brings the seeded timeline up to the embedded seed version and
+// logs what it did, naming every record whose correction was skipped because
+// a planner had changed it.
+func syncSeed(ctx context.Context, env *Env, s *models.Store) (models.SeedReport, error) {
+	r, err := s.SyncSeed(ctx)
+	if err != nil {
+		return r, fmt.Errorf("loading the seed timeline: %w", err)
+	}
+	for _, sk := range r.Skipped {
+		env.Logger.Warn("seed correction skipped: edited locally", "seed_key", sk.Key, "event_id", sk.EventID,
+			"last_changed_by", sk.Actor, "last_action", sk.Action)
+	}
+	if r.Added > 0 || r.Corrected > 0 {
+		env.Logger.Info("seed timeline updated", "seed_version", r.Version, "added", r.Added, "corrected", r.Corrected)
+	}
+	return r, nil
 }
 
 func newFlagSet(name string, env *Env) *flag.FlagSet {

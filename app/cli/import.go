@@ -16,10 +16,13 @@ import (
 )
 
 func init() {
-	register(command{"import", "import gpad|oc [--policy reject|skip] PATH...  load GPAD or online-consultation files (.csv, .zip, folders)", runImport})
+	register(command{"import", "import gpad|oc [--policy reject|skip] PATH...  load GPAD or online-consultation files (.csv, .zip, folders); import events [--dry-run] [--skip-bad] FILE...  load timeline records (.csv, .xlsx, .json)", runImport})
 }
 
 func runImport(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 && args[0] == "events" {
+		return runImportEvents(ctx, env, args[1:])
+	}
 	if len(args) == 0 || (args[0] != importers.KindGPAD && args[0] != importers.KindOC) {
 		return usageError{"usage: strikeline import gpad|oc [--policy reject|skip] [--max-errors N] [--actor NAME] PATH..."}
 	}

@@ -24,12 +24,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	n, err := s.LoadSeed(ctx)
-	if err != nil {
-		return fmt.Errorf("loading the seed timeline: %w", err)
-	}
-	if n > 0 {
-		env.Logger.Info("loaded seed timeline", "records", n)
+	if _, err := syncSeed(ctx, env, s); err != nil {
+		return err
 	}
 	f, err := app.New(app.Deps{Store: s, Config: env.Config, Logger: env.Logger, Version: Version})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +19,7 @@ import (
 )
 
 func init() {
-	register(command{"user", "user add|passwd|disable|enable|list|token   manage accounts and API tokens", runUser})
+	register(command{"user", "user add|passwd|disable|enable|unlock|list|token   manage accounts and API tokens", runUser})
 }
 
 const userUsage = `usage:
@@ -26,6 +27,7 @@ const userUsage = `usage:
   strikeline user passwd EMAIL          (new password from stdin or a prompt)
   strikeline user disable EMAIL         (ends sessions; tokens stop working)
   strikeline user enable EMAIL
+  strikeline user unlock [--ip ADDRESS] EMAIL   (forget failed logins)
   strikeline user list
   strikeline user token add [--role ROLE] [--name NAME] EMAIL
   strikeline user token list EMAIL
@@ -42,6 +44,8 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return userPasswd(ctx, env, args[1:])
 	case "disable", "enable":
 		return userSetDisabled(ctx, env, args[1:], args[0] == "disable")
+	case "unlock":
+		return userUnlock(ctx, env, args[1:])
 	case "list":
 		return userList(ctx, env)
 	case "token":
@@ -54,10 +58,11 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet("user add", env)
 	role := fs.String("role", "planner", "admin, planner or analyst")
 	pwStdin := fs.Bool("password-stdin", false, "read a login password from the first line of stdin (else the account is token-only)")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return usageError{err.Error()}
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usageError{"usage: strikeline user add [--role ROLE] [--password-stdin] EMAIL"}
 	}
 	hash := ""
@@ -75,7 +80,7 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	u, err := s.CreateUser(ctx, fs.Arg(0), models.Role(*role), hash)
+	u, err := s.CreateUser(ctx, pos[0], models.Role(*role), hash)
 	if err != nil {
 		return err
 	}
@@ -85,6 +90,48 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "created %s (%s)\nAPI token (shown once; send as \"Authorization: Bearer TOKEN\"):\n%s\n", u.Email, u.Role, token)
 	return nil
+}
+
+// userUnlock forgets an account's failed logins (from every address, or
+// from one), so throttled logins are checked again at once.
+func userUnlock(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet("user unlock", env)
+	ip := fs.String("ip", "", "forget only the failures from this address")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if len(pos) != 1 {
+		return usageError{"usage: strikeline user unlock [--ip ADDRESS] EMAIL"}
+	}
+	return withUser(ctx, env, pos[0], func(s *models.Store, u *models.User) error {
+		n, err := s.UnlockLogins(ctx, u.Email, *ip)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d failed login(s) forgotten\n", u.Email, n)
+		return nil
+	})
+}
+
+// parseInterspersed parses flags wherever they appear among the
+// positional arguments (flag.Parse stops at the first positional one) and
+// returns the positional ones; after "--" everything is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
 }
 
 func userPasswd(ctx context.Context, env *Env, args []string) error {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strikeline/strikeline/app"
 	"github.com/strikeline/strikeline/models"
@@ -106,5 +107,48 @@ func TestUserCommands(t *testing.T) {
 	}
 	if code, _ = cliRun(t, db, "", "user", "frobnicate"); code != 2 {
 		t.Errorf("unknown sub-command: exit %d", code)
+	}
+}
+
+// TestUserUnlock: `user unlock` forgets an account's failed logins, all of
+// them or one address's, with its flag before or after the email.
+func TestUserUnlock(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	ctx := context.Background()
+	if code, out := cliRun(t, db, "", "user", "add", "victim@example.org", "--role", "analyst"); code != 0 || !strings.Contains(out, "(analyst)") {
+		t.Fatalf("user add with the flag last: %d %s", code, out)
+	}
+	s, err := models.Open(ctx, models.Options{SQLitePath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now().UTC()
+	for _, ip := range []string{"203.0.113.1", "203.0.113.1", "198.51.100.2"} {
+		if _, _, err := s.BeginLogin(ctx, "victim@example.org", ip, now, now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(ip string) int64 {
+		n, err := s.CountLogins(ctx, "victim@example.org", ip, now.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if code, out := cliRun(t, db, "", "user", "unlock", "victim@example.org", "--ip", "203.0.113.1"); code != 0 || !strings.Contains(out, "2 failed login(s) forgotten") {
+		t.Errorf("unlock one address: %d %s", code, out)
+	}
+	if count("203.0.113.1") != 0 || count("") != 1 {
+		t.Errorf("after unlocking one address: %d left from it, %d in all", count("203.0.113.1"), count(""))
+	}
+	if code, out := cliRun(t, db, "", "user", "unlock", "victim@example.org"); code != 0 || count("") != 0 {
+		t.Errorf("unlock: %d %s, %d left", code, out, count(""))
+	}
+	if code, out := cliRun(t, db, "", "user", "unlock", "nobody@example.org"); code == 0 || !strings.Contains(out, "no user") {
+		t.Errorf("unlock unknown user: %d %s", code, out)
+	}
+	if code, _ := cliRun(t, db, "", "user", "unlock"); code == 0 {
+		t.Error("unlock without an email succeeded")
 	}
 }

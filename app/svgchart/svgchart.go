@@ -1,6 +1,11 @@
-// Package svgchart draws small, accessible SVG line charts of daily values
-// on the server, so pages show activity without JavaScript. It is a pure
-// function of its input: no database, no HTTP.
+// Package svgchart draws small, accessible SVG charts of daily or weekly
+// values on the server, so pages show activity without JavaScript. It is a
+// pure function of its input: no database, no HTTP.
+//
+// A chart is drawn at one of two sizes (Wide for desktops, Narrow for
+// phones) with the same font size in its own coordinates, so the text stays
+// legible when the browser scales the picture to the screen: pages send
+// both and let CSS show the one that fits.
 package svgchart
 
 import (
@@ -18,128 +23,399 @@ type DayValue struct {
 	Value float64
 }
 
-// Spec describes a chart. Band marks the event window (inclusive days);
-// leave it zero for none.
-type Spec struct {
-	Title, Desc      string
-	YLabel           string
-	Points           []DayValue
-	BandFrom, BandTo time.Time
-	Width, Height    int
+// Line is one series drawn as a line. Step draws each value as a flat
+// segment across its day (control limits that change only at a rebase).
+type Line struct {
+	Name   string
+	Class  string // CSS class, also the colour key: observed, expected, fitted, counterfactual, mean, limit, nearlimit
+	Points []DayValue
+	Dashed bool
+	Step   bool
 }
 
-// Chart geometry: margins leave room for the axis labels.
-const (
-	marginLeft   = 64
-	marginRight  = 36
-	marginTop    = 16
-	marginBottom = 40
+// Band is a shaded interval, e.g. a 95% prediction band.
+type Band struct {
+	Name         string
+	Lower, Upper []DayValue // same days
+}
+
+// Window shades inclusive days and labels them at the top.
+type Window struct {
+	From, To time.Time
+	Label    string
+	Class    string // window-announce, window-action, window-recovery, window-post
+}
+
+// Shade marks single days behind everything (weekends, bank holidays).
+type Shade struct {
+	Day   time.Time
+	Class string // weekend or holiday
+	Label string // tooltip, e.g. "Bank holiday: Christmas Day"
+}
+
+// Marker is a labelled vertical line at a day (a logged event). Its Label
+// is short (a number) and its Title the full text.
+type Marker struct {
+	Day          time.Time
+	Label, Title string
+	Class        string // marker or rebase
+}
+
+// Dot is a highlighted point (an SPC special cause).
+type Dot struct {
+	Day   time.Time
+	Value float64
+	Class string
+	Title string
+}
+
+// Chart is everything one chart shows. Days are the x categories in
+// order: values on a day not listed are not drawn, so a caller that lists
+// only working days gets a working-day axis.
+type Chart struct {
+	ID      string // unique on the page; prefixes element ids
+	Title   string
+	Desc    string
+	YLabel  string
+	Percent bool // y values are fractions, labelled as percentages
+	Days    []time.Time
+	Lines   []Line
+	Bands   []Band
+	Windows []Window
+	Shades  []Shade
+	Markers []Marker
+	Dots    []Dot
+	// ZeroBased starts the y axis at zero.
+	ZeroBased bool
+	// MarkGaps draws a thin line wherever listed days skip calendar days
+	// (a working-day axis skipping a weekend), so the reader sees where
+	// days were left out.
+	MarkGaps bool
+}
+
+// Size is a drawing size.
+type Size struct {
+	Name                     string
+	W, H                     int
+	Left, Right, Top, Bottom int
+	XTicks, YTicks           int
+	Font                     int
+}
+
+// The two sizes. Each is drawn in its own coordinates with a 13-unit
+// font. The page's CSS shows Narrow up to 48rem (a 390 px phone gives it
+// about 332 px: 12.7 px text) and Wide above (at least about 695 px: 11.9
+// px text), so axis text never drops below 11 px.
+var (
+	Wide   = Size{Name: "wide", W: 760, H: 320, Left: 70, Right: 16, Top: 40, Bottom: 40, XTicks: 8, YTicks: 5, Font: 13}
+	Narrow = Size{Name: "narrow", W: 340, H: 300, Left: 50, Right: 8, Top: 40, Bottom: 40, XTicks: 4, YTicks: 4, Font: 13}
 )
 
-// Render returns the SVG markup of s. Every piece of text is escaped, so the
-// result is safe to embed in HTML. It returns "" when there are no points.
-func Render(s Spec) string {
-	if len(s.Points) == 0 {
+// Draw returns the SVG markup of c at size sz. Every piece of text is
+// escaped, so the result is safe to embed in HTML. It returns "" when c
+// has no days.
+func Draw(c Chart, sz Size) string {
+	if len(c.Days) == 0 {
 		return ""
 	}
-	w, h := s.Width, s.Height
-	if w <= 0 {
-		w = 720
+	idx := make(map[time.Time]int, len(c.Days))
+	for i, d := range c.Days {
+		idx[civil(d)] = i
 	}
-	if h <= 0 {
-		h = 260
-	}
-	pts := s.Points
-	first, last := pts[0].Day, pts[0].Day
-	maxV := 0.0
-	for _, p := range pts {
-		if p.Day.Before(first) {
-			first = p.Day
+	plotW := float64(sz.W - sz.Left - sz.Right)
+	plotH := float64(sz.H - sz.Top - sz.Bottom)
+	n := float64(len(c.Days))
+	slot := plotW / n
+	x := func(i int) float64 { return float64(sz.Left) + slot*(float64(i)+0.5) }
+
+	lo, hi := math.Inf(1), math.Inf(-1)
+	see := func(v float64) {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
-		if p.Day.After(last) {
-			last = p.Day
-		}
-		maxV = math.Max(maxV, p.Value)
 	}
-	// One extra day so the last point and an inclusive band end fit.
-	span := last.Sub(first).Hours()/24 + 1
-	plotW := float64(w - marginLeft - marginRight)
-	plotH := float64(h - marginTop - marginBottom)
-	yMax := niceCeil(maxV)
-	x := func(t time.Time) float64 { return marginLeft + plotW*(t.Sub(first).Hours()/24+0.5)/span }
-	y := func(v float64) float64 { return marginTop + plotH*(1-v/yMax) }
+	seeAll := func(pts []DayValue) {
+		for _, p := range pts {
+			if _, ok := idx[civil(p.Day)]; ok {
+				see(p.Value)
+			}
+		}
+	}
+	for _, l := range c.Lines {
+		seeAll(l.Points)
+	}
+	for _, b := range c.Bands {
+		seeAll(b.Lower)
+		seeAll(b.Upper)
+	}
+	if math.IsInf(lo, 1) {
+		lo, hi = 0, 1
+	}
+	if c.ZeroBased && lo > 0 {
+		lo = 0
+	}
+	step := niceStep((hi - lo) / float64(sz.YTicks-1))
+	yMin, yMax := math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+	if yMax == yMin {
+		yMax = yMin + step
+	}
+	y := func(v float64) float64 { return float64(sz.Top) + plotH*(1-(v-yMin)/(yMax-yMin)) }
+	top, bottom := float64(sz.Top), float64(sz.Top)+plotH
 
 	var b strings.Builder
-	id := "c" + strconv.FormatInt(first.Unix()%1e6, 36)
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart">`, w, h, id, id)
-	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(s.Title), id, esc(s.Desc))
-	// Event window.
-	if !s.BandFrom.IsZero() && !s.BandTo.IsZero() {
-		x0 := x(s.BandFrom) - plotW/span/2
-		x1 := x(s.BandTo) + plotW/span/2
-		x0, x1 = math.Max(x0, marginLeft), math.Min(x1, float64(w-marginRight))
-		if x1 > x0 {
-			fmt.Fprintf(&b, `<rect class="band" x="%.1f" y="%d" width="%.1f" height="%.0f" fill="#f4d6c6"><title>Event window %s to %s</title></rect>`,
-				x0, marginTop, x1-x0, plotH, s.BandFrom.Format("2 Jan 2006"), s.BandTo.Format("2 Jan 2006"))
+	id := esc(c.ID + "-" + sz.Name)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" class="chart chart-%s" font-size="%d" font-family="system-ui, sans-serif">`,
+		sz.W, sz.H, id, id, sz.Name, sz.Font)
+	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(c.Title), id, esc(c.Desc))
+
+	for _, s := range c.Shades {
+		i, ok := idx[civil(s.Day)]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, `<rect class="shade %s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s</title></rect>`,
+			esc(s.Class), x(i)-slot/2, top, slot, plotH, esc(s.Label))
+	}
+	if c.MarkGaps {
+		for i := 1; i < len(c.Days); i++ {
+			skipped := int(civil(c.Days[i]).Sub(civil(c.Days[i-1])).Hours()/24) - 1
+			if skipped <= 0 {
+				continue
+			}
+			fmt.Fprintf(&b, `<line class="gap" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"><title>%s left out</title></line>`,
+				x(i)-slot/2, x(i)-slot/2, top, bottom, esc(plural(skipped, "day", "days")))
 		}
 	}
-	// Y axis: five gridlines with labels.
-	for i := 0; i <= 4; i++ {
-		v := yMax * float64(i) / 4
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d0d4d9" stroke-width="1"/>`, marginLeft, w-marginRight, y(v), y(v))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" font-size="12" fill="#1f2933">%s</text>`, marginLeft-6, y(v)+4, formatNum(v))
-	}
-	if s.YLabel != "" {
-		fmt.Fprintf(&b, `<text x="14" y="%.1f" transform="rotate(-90 14 %.1f)" text-anchor="middle" font-size="12" fill="#1f2933">%s</text>`,
-			marginTop+plotH/2, marginTop+plotH/2, esc(s.YLabel))
-	}
-	// X axis: about six date ticks.
-	days := int(span)
-	step := max(1, days/6)
-	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#52606d" stroke-width="1"/>`, marginLeft, w-marginRight, marginTop+plotH, marginTop+plotH)
-	for d := 0; d < days; d += step {
-		t := first.AddDate(0, 0, d)
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#52606d"/>`, x(t), x(t), marginTop+plotH, marginTop+plotH+5)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#1f2933">%s</text>`, x(t), marginTop+plotH+20, t.Format("2 Jan 06"))
-	}
-	// The series.
-	var path strings.Builder
-	for i, p := range pts {
-		cmd := "L"
-		if i == 0 {
-			cmd = "M"
+	for wi, w := range c.Windows {
+		i0, i1, ok := span(c.Days, w.From, w.To)
+		if !ok {
+			continue
 		}
-		fmt.Fprintf(&path, "%s%.1f %.1f ", cmd, x(p.Day), y(p.Value))
+		x0, x1 := x(i0)-slot/2, x(i1)+slot/2
+		fmt.Fprintf(&b, `<rect class="window %s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s to %s</title></rect>`,
+			esc(w.Class), x0, top, x1-x0, plotH, esc(w.Label), w.From.Format("2 Jan 2006"), w.To.Format("2 Jan 2006"))
+		// Labels alternate between two rows above the plot so neighbouring
+		// windows do not overwrite each other.
+		ly := top - 6 - float64(wi%2)*float64(sz.Font+2)
+		anchor, lx := "start", x0
+		if x0 > float64(sz.W)*0.6 {
+			anchor, lx = "end", x1
+		}
+		fmt.Fprintf(&b, `<text class="window-label" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, lx, ly, anchor, esc(w.Label))
 	}
-	fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="#1d4f91" stroke-width="2"/>`, strings.TrimSpace(path.String()))
+
+	// Y axis: gridlines with labels.
+	for v := yMin; v <= yMax+step/2; v += step {
+		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, sz.Left, sz.W-sz.Right, y(v), y(v))
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, sz.Left-6, y(v)+4, yLabel(v, step, c.Percent))
+	}
+	if c.YLabel != "" {
+		fmt.Fprintf(&b, `<text class="axis-label" x="%d" y="%d">%s</text>`, 4, sz.Font, esc(c.YLabel))
+	}
+	// X axis: a few date ticks.
+	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, sz.Left, sz.W-sz.Right, bottom, bottom)
+	every := max(1, int(math.Ceil(n/float64(sz.XTicks))))
+	for i := 0; i < len(c.Days); i += every {
+		fmt.Fprintf(&b, `<line class="axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, x(i), x(i), bottom, bottom+5)
+		anchor := "middle"
+		if i == 0 && x(i)-float64(sz.Left) < 20 {
+			anchor = "start"
+		}
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x(i), bottom+float64(sz.Font)+6, anchor, c.Days[i].Format("2 Jan"))
+	}
+
+	for _, band := range c.Bands {
+		for _, seg := range segments(idx, band.Upper) {
+			lower := map[int]float64{}
+			for _, p := range band.Lower {
+				if i, ok := idx[civil(p.Day)]; ok {
+					lower[i] = p.Value
+				}
+			}
+			var pts []string
+			for _, p := range seg {
+				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(p.i), y(p.v)))
+			}
+			for k := len(seg) - 1; k >= 0; k-- {
+				lv, ok := lower[seg[k].i]
+				if !ok {
+					lv = seg[k].v
+				}
+				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(seg[k].i), y(lv)))
+			}
+			if len(seg) == 1 {
+				// One day: a bar the width of its slot.
+				p := seg[0]
+				fmt.Fprintf(&b, `<rect class="band" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s</title></rect>`,
+					x(p.i)-slot/4, y(p.v), slot/2, math.Max(0, y(lower[p.i])-y(p.v)), esc(band.Name))
+				continue
+			}
+			fmt.Fprintf(&b, `<polygon class="band" points="%s"><title>%s</title></polygon>`, strings.Join(pts, " "), esc(band.Name))
+		}
+	}
+	for _, l := range c.Lines {
+		var d strings.Builder
+		for _, seg := range segments(idx, l.Points) {
+			for k, p := range seg {
+				switch {
+				case l.Step && k > 0 && seg[k-1].v == p.v:
+					fmt.Fprintf(&d, "H%.1f ", x(p.i)+slot/2)
+				case l.Step:
+					fmt.Fprintf(&d, "M%.1f %.1fH%.1f ", x(p.i)-slot/2, y(p.v), x(p.i)+slot/2)
+				case k == 0:
+					fmt.Fprintf(&d, "M%.1f %.1f ", x(p.i), y(p.v))
+				default:
+					fmt.Fprintf(&d, "L%.1f %.1f ", x(p.i), y(p.v))
+				}
+			}
+			if len(seg) == 1 && !l.Step {
+				p := seg[0]
+				fmt.Fprintf(&b, `<circle class="pt %s" cx="%.1f" cy="%.1f" r="3"/>`, esc(l.Class), x(p.i), y(p.v))
+			}
+		}
+		if d.Len() == 0 {
+			continue
+		}
+		dash := ""
+		if l.Dashed {
+			dash = ` stroke-dasharray="6 4"`
+		}
+		fmt.Fprintf(&b, `<path class="line %s" d="%s"%s><title>%s</title></path>`, esc(l.Class), strings.TrimSpace(d.String()), dash, esc(l.Name))
+	}
+	for _, m := range c.Markers {
+		i, ok := idx[civil(m.Day)]
+		if !ok {
+			i, ok = nearest(c.Days, m.Day)
+		}
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, `<g class="%s"><title>%s</title><line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke-dasharray="3 3"/><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></g>`,
+			esc(nonEmpty(m.Class, "marker")), esc(m.Title), x(i), x(i), top, bottom, x(i), top-6, esc(m.Label))
+	}
+	for _, dt := range c.Dots {
+		i, ok := idx[civil(dt.Day)]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%.1f" r="5"><title>%s</title></circle>`, esc(dt.Class), x(i), y(dt.Value), esc(dt.Title))
+	}
 	b.WriteString(`</svg>`)
 	return b.String()
 }
 
+// Both draws c at both sizes, wide first; the page's CSS shows one.
+func Both(c Chart) string { return Draw(c, Wide) + Draw(c, Narrow) }
+
+type pt struct {
+	i int
+	v float64
+}
+
+// segments splits pts into runs of consecutive x categories, so a line
+// breaks where days are missing rather than bridging them.
+func segments(idx map[time.Time]int, pts []DayValue) [][]pt {
+	var out [][]pt
+	var cur []pt
+	for _, p := range pts {
+		i, ok := idx[civil(p.Day)]
+		if !ok || math.IsNaN(p.Value) || math.IsInf(p.Value, 0) {
+			continue
+		}
+		if len(cur) > 0 && i != cur[len(cur)-1].i+1 {
+			out = append(out, cur)
+			cur = nil
+		}
+		cur = append(cur, pt{i, p.Value})
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// span finds the first and last listed days within [from, to].
+func span(days []time.Time, from, to time.Time) (int, int, bool) {
+	i0, i1 := -1, -1
+	for i, d := range days {
+		if !d.Before(civil(from)) && !d.After(civil(to)) {
+			if i0 < 0 {
+				i0 = i
+			}
+			i1 = i
+		}
+	}
+	return i0, i1, i0 >= 0
+}
+
+// nearest is the first listed day on or after t (a marker on a weekend
+// sits on the next working day), if t is within the chart.
+func nearest(days []time.Time, t time.Time) (int, bool) {
+	t = civil(t)
+	if len(days) == 0 || t.Before(days[0]) || t.After(days[len(days)-1]) {
+		return 0, false
+	}
+	for i, d := range days {
+		if !d.Before(t) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
 func esc(s string) string { return html.EscapeString(s) }
 
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten, so gridlines fall
-// on round numbers.
-func niceCeil(v float64) float64 {
-	if v <= 0 {
+// niceStep rounds v up to 1, 2 or 5 times a power of ten, so gridlines
+// fall on round numbers.
+func niceStep(v float64) float64 {
+	if v <= 0 || math.IsNaN(v) {
 		return 1
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= v {
+		if m*p >= v*(1-1e-9) {
 			return m * p
 		}
 	}
 	return 10 * p
 }
 
-// formatNum writes axis values compactly: 1.2M, 350k, 12.
-func formatNum(v float64) string {
-	switch {
-	case v >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
-	case v >= 1e3:
-		return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
+// yLabel writes axis values compactly: 1.2M, 350k, 12, 4.5%.
+func yLabel(v, step float64, percent bool) string {
+	if percent {
+		dec := max(0, int(math.Ceil(-math.Log10(step*100)-1e-9)))
+		return strconv.FormatFloat(v*100, 'f', dec, 64) + "%"
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	a := math.Abs(v)
+	switch {
+	case a >= 1e6:
+		return trim(v/1e6, step/1e6) + "M"
+	case a >= 1e3 && step >= 100:
+		return trim(v/1e3, step/1e3) + "k"
+	}
+	return trim(v, step)
+}
+
+func trim(v, step float64) string {
+	dec := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
+	return strconv.FormatFloat(v, 'f', dec, 64)
 }

@@ -1,12 +1,14 @@
 package analysis
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,8 +105,39 @@ func TestImpactFromImportedData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := xlsx.Write(io.Discard, rep); err != nil {
+		var out bytes.Buffer
+		if err := xlsx.Write(&out, rep); err != nil {
 			t.Fatalf("the writer rejects the engine's figures: %v", err)
+		}
+		// The Summary says what the event page says, once per event.
+		res, err = ForEvent(ctx, s, src, july, Request{Metrics: []string{impact.MetricTotal}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := res.View()
+		h, ok := HeadlineOf(v, v.Metrics[0], "")
+		if !ok || rep.Events[0].Sentence != h.Sentence() || !strings.Contains(h.Sentence(), "below expected during the strike") {
+			t.Errorf("workbook sentence %q, page sentence %q", rep.Events[0].Sentence, h.Sentence())
+		}
+		for _, ev := range rep.Events[1:] {
+			if ev.Sentence != "" {
+				t.Errorf("a second sentence for the same event: %q", ev.Sentence)
+			}
+		}
+		var prev time.Time
+		for row, err := range rep.Data.Rows {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if row.Date.Before(prev) {
+				t.Fatalf("Data sheet out of date order: %s after %s", row.Date.Format(time.DateOnly), prev.Format(time.DateOnly))
+			}
+			prev = row.Date
+		}
+		if dir := os.Getenv("STRIKELINE_WORKBOOK_DIR"); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, "july-"+string(s.Backend)+".xlsx"), out.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }

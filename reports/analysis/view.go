@@ -196,8 +196,9 @@ func (r *Result) View() View {
 			mv.Baseline = baselineView(m.Baseline)
 		}
 		if m.Net != nil {
+			// Its days give the page's chart expected values either side
+			// of the window.
 			mv.Net = baselineView(m.Net)
-			mv.Net.Days = nil
 		}
 		if m.ITS != nil {
 			mv.ITS = itsView(m.ITS)

@@ -1,10 +1,12 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,6 +96,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 		if err != nil {
 			return nil, err
 		}
+		said := false
 		for mi, mr := range res.Metrics {
 			if mr.Baseline == nil || mr.Baseline.DaysIncluded == 0 {
 				continue
@@ -101,6 +104,11 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 			ei, rows, err := eventSheet(ctx, src, e, short, mr, full.Metrics[mi], req.BaseURL)
 			if err != nil {
 				return nil, err
+			}
+			if !said {
+				// One sentence per event, from its first (default) metric,
+				// in the words the event page uses.
+				ei.Sentence, said = eventSentence(full, mi, res, mr), true
 			}
 			rep.Events = append(rep.Events, ei)
 			data = append(data, rows...)
@@ -126,7 +134,9 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 	rep.Title = workbookTitle(req, selected)
 	rep.Method = xlsx.Method{Name: "Weekday-matched baseline (DOMAIN §4.1), XmR SPC (§4.3), interrupted time series for step changes (§4.2)",
 		BaselineWeeks: impact.DefaultBaselineWeeks, MaxWeeks: impact.DefaultMaxWeeks, Alpha: 1 - impact.Confidence,
-		SPC:     "XmR of weekly means of working days; limits from the 12 weeks before the event; moving-range screening off (matches the MDC Excel tool)",
+		SPC: "XmR of weekly means of working days; limits from the 12 weeks before the event; moving-range screening off (matches the MDC Excel tool)",
+		Summary: "expected = the same weekday in the 6 weeks before (bank holidays, other events left out), 95% prediction intervals; " +
+			"regulatory changes: interrupted time series.",
 		Formula: baselineText + " Regulatory changes: the event sheet shows the first two weeks against the weekday baseline; the step change comes from the ITS fit (Newey–West standard errors), reported in the Summary's signal column."}
 	rep.BankHolidays = holidays.Between(rep.From, rep.To)
 	rep.Sources = req.Sources
@@ -134,6 +144,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 	if err != nil {
 		return nil, err
 	}
+	sortRows(data)
 	rep.Data = xlsx.DataSeries{Rows: rowsOf(data)}
 	rep.Dictionary = dictionary()
 	return rep, nil
@@ -223,7 +234,7 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 		c = b.Average
 	}
 	ei.Total = xlsx.Totals{Observed: c.Actual, Expected: c.Expected.Value, Lower: c.Expected.Lower, Upper: c.Expected.Upper,
-		Diff: c.Absolute.Value, Pct: c.Relative.Value}
+		Diff: c.Absolute.Value, Pct: c.Relative.Value, RelLower: c.Relative.Lower, RelUpper: c.Relative.Upper}
 	ei.SPC = "Common Cause"
 	if mr.SPC != nil {
 		ei.SPC = mr.SPC.Signal
@@ -338,4 +349,31 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// eventSentence is the plain-English headline of metric mi of an event:
+// the ITS step for a regulatory change, else the window effect (the same
+// generator as the event page).
+func eventSentence(full *Result, mi int, short *Result, mr MetricResult) string {
+	v := short.View()
+	measure := ShortLabel(mr.Metric.Label)
+	if mi < len(full.Metrics) && full.Metrics[mi].ITS != nil {
+		fv := full.View()
+		return ITSSentence(measure, AreaNames(fv.Areas), *fv.Metrics[mi].ITS, fv.Metrics[mi].Unit, fv.Parameters.Confidence)
+	}
+	h, ok := HeadlineOf(v, v.Metrics[mi], measure)
+	if !ok {
+		return ""
+	}
+	return h.Sentence()
+}
+
+// sortRows puts the Data sheet in date order, then by dataset, area,
+// metric and category, so a reader can scan it (mode counts arrive per
+// event and in map order).
+func sortRows(rows []xlsx.DataRow) {
+	slices.SortStableFunc(rows, func(a, b xlsx.DataRow) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Dataset, b.Dataset), cmp.Compare(a.Area, b.Area),
+			cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Category, b.Category))
+	})
 }

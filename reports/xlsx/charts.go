@@ -14,10 +14,11 @@ const (
 	colourInterval = "A5A5A5"
 )
 
-// addEventCharts adds the observed-versus-expected chart and, when there
-// is mode data, the activity-by-mode chart. Categories are the sheet's
-// real date cells, so the axis reads as dates in every spreadsheet.
-func addEventCharts(f *excelize.File, ev *EventImpact, p *eventPlan, alpha float64) error {
+// observedExpected builds the observed-versus-expected chart of an event
+// sheet: the window band as columns, with the lines combined over it.
+// Categories are the sheet's real date cells, so the axis reads as dates
+// in every spreadsheet; the Summary shows the same chart.
+func observedExpected(ev *EventImpact, p *eventPlan, alpha float64) (*excelize.Chart, *excelize.Chart) {
 	sh := p.sheet
 	cats := rangeRef(sh, colName(colDate), firstDayRow, p.lastRow)
 	// excelize colours a line from the series Fill. Expected and its
@@ -74,6 +75,15 @@ func addEventCharts(f *excelize.File, ev *EventImpact, p *eventPlan, alpha float
 		Format:       excelize.GraphicOptions{OffsetX: 10, OffsetY: 4},
 		ShowBlanksAs: "gap",
 	}
+	return chart, lines
+}
+
+// addEventCharts adds the observed-versus-expected chart and, when there
+// is mode data, the activity-by-mode chart.
+func addEventCharts(f *excelize.File, ev *EventImpact, p *eventPlan, alpha float64) error {
+	sh := p.sheet
+	chart, lines := observedExpected(ev, p, alpha)
+	xAxis := chart.XAxis
 	anchor := axis(colBand+2, 1) // O1, right of the table
 	if err := f.AddChart(sh, anchor, chart, lines); err != nil {
 		return fmt.Errorf("observed vs expected chart: %w", err)

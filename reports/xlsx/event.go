@@ -222,6 +222,10 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 	if err != nil {
 		return err
 	}
+	// The band column only feeds the chart's window shading.
+	if err := sw.SetColVisible(colBand, colBand, false); err != nil {
+		return fmt.Errorf("hide chart column: %w", err)
+	}
 	if len(ev.ByMode) > 0 {
 		if err := sw.SetColWidth(colModes, colModes, 13); err != nil {
 			return fmt.Errorf("mode date width: %w", err)

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -185,6 +186,12 @@ func loadReport(t testing.TB) *Report {
 		ev.Total.Lower, ev.Total.Upper = ev.Total.Expected-m, ev.Total.Expected+m
 		ev.Total.Diff = ev.Total.Observed - ev.Total.Expected
 		ev.Total.Pct = ev.Total.Diff / ev.Total.Expected
+		// Relative interval: observed against the ends of the expected one.
+		ev.Total.RelLower, ev.Total.RelUpper = ev.Total.Observed/ev.Total.Upper-1, ev.Total.Observed/ev.Total.Lower-1
+		ev.Sentence = fmt.Sprintf("%s in %s were %.1f%% %s expected during the strike (95%% interval %.1f%% to %.1f%%): about %.0f %s than expected over %d days.",
+			ev.MetricLabel, ev.Scope, math.Abs(ev.Total.Pct*100), map[bool]string{true: "above", false: "below"}[ev.Total.Pct > 0],
+			ev.Total.RelLower*100, ev.Total.RelUpper*100, math.Abs(ev.Total.Diff), map[bool]string{true: "more", false: "fewer"}[ev.Total.Diff > 0],
+			len(slices.DeleteFunc(slices.Clone(ev.Days), func(d DayImpact) bool { return !d.Included })))
 		r.Events = append(r.Events, ev)
 	}
 	names := []string{"total", "face_to_face", "telephone", "video_online", "home_visit"}

@@ -212,9 +212,83 @@ func TestScreenshots(t *testing.T) {
 	dir := filepath.Dir(src)
 	libreOffice(t, dir, "pdf", src)
 	pdf := strings.TrimSuffix(src, ".xlsx") + ".pdf"
-	out, err := exec.Command("pdftoppm", "-png", "-r", "60", pdf, strings.TrimSuffix(src, ".xlsx")).CombinedOutput()
+	out, err := exec.Command("pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "3", pdf, strings.TrimSuffix(src, ".xlsx")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
 	t.Logf("pages rendered next to %s", pdf)
+}
+
+// TestSummaryPrintSetup checks the page setup that makes the Summary one
+// printed page and keeps the Data sheet's rows off paper.
+func TestSummaryPrintSetup(t *testing.T) {
+	f, _ := writeFixture(t, loadReport(t))
+	pl, err := f.GetPageLayout(SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 1 {
+		t.Errorf("Summary page layout = %+v, want landscape, one page wide and tall", pl)
+	}
+	props, err := f.GetSheetProps(SheetSummary)
+	if err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("Summary does not fit to page: %+v (%v)", props, err)
+	}
+	areas := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Area" {
+			areas[dn.Scope] = dn.RefersTo
+		}
+	}
+	if a := areas[SheetSummary]; !strings.HasPrefix(a, "'Summary'!$A$1:$K$") {
+		t.Errorf("Summary print area = %q", a)
+	}
+	if a := areas[SheetData]; a != "'Data'!$A$1:$F$1" {
+		t.Errorf("Data print area = %q, want the header only", a)
+	}
+	ev := f.GetSheetList()[1]
+	if vis, err := f.GetColVisible(ev, colName(colBand)); err != nil || vis {
+		t.Errorf("%s chart helper column %s visible = %v (%v)", ev, colName(colBand), vis, err)
+	}
+}
+
+// TestSummaryPrintsOnOnePage prints the workbook to PDF with LibreOffice:
+// the first page holds the whole Summary, from its title to its method
+// line, and the second page is already the next sheet.
+func TestSummaryPrintsOnOnePage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("LibreOffice conversion is slow")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext not found and CI=true: install poppler-utils")
+		}
+		t.Skip("needs pdftotext (poppler-utils)")
+	}
+	dir := t.TempDir()
+	r := loadReport(t)
+	_, b := writeFixture(t, r)
+	src := filepath.Join(dir, "impact.xlsx")
+	if err := os.WriteFile(src, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	libreOffice(t, dir, "pdf", src)
+	page := func(n int) string {
+		out, err := exec.Command("pdftotext", "-layout", "-f", fmt.Sprint(n), "-l", fmt.Sprint(n), filepath.Join(dir, "impact.pdf"), "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page %d: %v", n, err)
+		}
+		return string(out)
+	}
+	one, two := page(1), page(2)
+	for _, want := range []string{r.Title, "What happened", "Measure and area", "BMA junior doctors", "Details and formulas: Method sheet", "Sources sheet", "Effect of each event"} {
+		if !strings.Contains(one, want) {
+			t.Errorf("page 1 lacks %q:\n%s", want, one)
+		}
+	}
+	for _, not := range []string{"What happened", "Details and formulas"} {
+		if strings.Contains(two, not) {
+			t.Errorf("the Summary runs onto page 2 (%q):\n%s", not, two)
+		}
+	}
 }

@@ -32,6 +32,9 @@ type Method struct {
 	Alpha         float64 // 1 − interval coverage; 0 means 0.05
 	SPC           string  // SPC options in words, e.g. "XmR, MR screening off"
 	Formula       string  // the method stated in words, shown verbatim
+	// Summary is the method in one line for the Summary sheet; empty
+	// gives a standard line.
+	Summary string
 }
 
 // DataSource is one import run the report's figures come from.
@@ -51,7 +54,8 @@ type Link struct {
 }
 
 // EventImpact is one event's impact on one metric and scope. It becomes a
-// row of the Summary sheet and a sheet of its own.
+// row of the Summary sheet and a sheet of its own; its Sources are listed
+// on the Sources sheet.
 type EventImpact struct {
 	ID          int64
 	Kind        string // e.g. "strike"
@@ -77,6 +81,11 @@ type EventImpact struct {
 	// formulas whose cached values must agree with these.
 	Total Totals
 	SPC   string // SPC signal label, e.g. "Special cause: shift (low)"
+	// Sentence is the effect in plain English for the Summary, e.g.
+	// "Attended appointments in England were 8.2% below expected during
+	// the strike (…)". Empty for rows that add no sentence (an event's
+	// further metrics).
+	Sentence string
 
 	// Modes names the series of the activity-by-mode chart; each ByMode
 	// row has one count per mode, in this order.
@@ -114,6 +123,9 @@ type Totals struct {
 	Observed, Expected, Lower, Upper float64
 	Diff                             float64 // Observed − Expected
 	Pct                              float64 // Diff / Expected, a fraction
+	// RelLower and RelUpper are the engine's interval of Pct (fractions),
+	// written as values on the Summary.
+	RelLower, RelUpper float64
 }
 
 // ModeDay is one day of the activity-by-mode chart.

@@ -11,115 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// maxSummarySources caps the source columns on the Summary; an event sheet
-// title links to the event, and the Timeline lists every source.
-const maxSummarySources = 5
-
-// writeSummary writes one row per event. Its figures are formulas that
-// point at the event sheets' totals, so editing a day there updates them.
-func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) error {
-	const sh, first = SheetSummary, 5
-	nSrc := 0
-	for _, ev := range r.Events {
-		nSrc = max(nSrc, min(len(ev.Sources), maxSummarySources))
-	}
-	ci := pctLabel(r.Method.alpha())
-	head := []any{"Event", "Title", "Kind", "Scope", "Metric", "Window start", "Window end", "Observed", "Expected",
-		"Lower " + ci, "Upper " + ci, "Difference", "% difference", "SPC signal"}
-	for i := range nSrc {
-		head = append(head, fmt.Sprintf("Source %d", i+1))
-	}
-	// Hyperlinks first: they must be registered before the stream opens.
-	links := make([][]excelize.Cell, len(r.Events))
-	for i, ev := range r.Events {
-		row := first + i
-		if err := f.SetCellHyperLink(sh, axis(2, row), fmt.Sprintf("'%s'!A1", plans[i].sheet), "Location"); err != nil {
-			return fmt.Errorf("xlsx: summary link to %q: %w", plans[i].sheet, err)
-		}
-		for j := range min(len(ev.Sources), nSrc) {
-			c, err := link(f, st, sh, axis(len(head)-nSrc+1+j, row), ev.Sources[j].Title, ev.Sources[j].URL)
-			if err != nil {
-				return err
-			}
-			links[i] = append(links[i], c)
-		}
-	}
-	widths := []float64{8, 40, 10, 14, 24, 13, 13, 13, 13, 13, 13, 13, 12, 28}
-	for range nSrc {
-		widths = append(widths, 30)
-	}
-	sw, err := stream(f, sh, widths...)
-	if err != nil {
-		return err
-	}
-	if err := freeze(sw, first); err != nil {
-		return fmt.Errorf("xlsx: summary freeze: %w", err)
-	}
-	title := r.Title
-	if title == "" {
-		title = "Strikeline impact report"
-	}
-	if err := sw.SetRow("A1", []any{text(st.title, title)}, excelize.RowOpts{Height: 22}); err != nil {
-		return fmt.Errorf("xlsx: summary title: %w", err)
-	}
-	sub := fmt.Sprintf("Generated %s by Strikeline %s. Figures per event are the window totals on each event's sheet; "+
-		"expected = weekday-matched baseline, interval = %s prediction interval (see Method).",
-		r.GeneratedAt.UTC().Format("02 Jan 2006 15:04 MST"), r.Version, ci)
-	if err := sw.SetRow("A2", []any{text(st.subtitle, sub)}); err != nil {
-		return fmt.Errorf("xlsx: summary subtitle: %w", err)
-	}
-	for i := range head {
-		head[i] = cell(st.header, head[i])
-	}
-	if err := sw.SetRow("A4", head, excelize.RowOpts{Height: 30}); err != nil {
-		return fmt.Errorf("xlsx: summary header: %w", err)
-	}
-	for i := range r.Events {
-		ev, p := &r.Events[i], plans[i]
-		num := st.count
-		if ev.Ratio {
-			num = st.pct
-		}
-		label := ev.MetricLabel
-		if label == "" {
-			label = ev.Metric
-		}
-		row := []any{
-			cell(st.int, ev.ID), text(st.link, ev.Title), text(st.text, ev.Kind), text(st.text, ev.Scope), text(st.text, label),
-			dateCell(st.date, ev.WindowStart), dateCell(st.date, ev.WindowEnd),
-		}
-		if p.hasWindow {
-			T := func(col int) string { return ref(p.sheet, colName(col), p.totalRow) }
-			diff := p.totObs - p.totExp
-			row = append(row,
-				formula(num, T(colObserved), p.totObs),
-				formula(num, T(colExpected), p.totExp),
-				formula(num, T(colLower), ev.Total.Lower),
-				formula(num, T(colUpper), ev.Total.Upper),
-				formula(num, T(colDiff), diff),
-			)
-			if p.totExp != 0 {
-				row = append(row, formula(st.pct, T(colPct), diff/p.totExp))
-			} else {
-				row = append(row, nil)
-			}
-		} else {
-			row = append(row, nil, nil, nil, nil, nil, nil)
-		}
-		row = append(row, text(st.text, ev.SPC))
-		for _, c := range links[i] {
-			row = append(row, c)
-		}
-		if err := sw.SetRow(axis(1, first+i), row); err != nil {
-			return fmt.Errorf("xlsx: summary row %d: %w", first+i, err)
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("xlsx: flush summary: %w", err)
-	}
-	return nil
-}
-
 // writeTimeline writes every event of the range as a filterable table.
 func writeTimeline(f *excelize.File, st *styles, rows []TimelineRow) error {
 	const sh = SheetTimeline
@@ -223,6 +114,11 @@ func writeData(f *excelize.File, st *styles, d DataSeries) error {
 			}
 		}
 	}
+	// The series is for analysts, not for paper: the print range is the
+	// header alone, so printing the workbook does not print every day.
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sh, RefersTo: "'" + sh + "'!$A$1:$F$1"}); err != nil {
+		return fmt.Errorf("xlsx: data print area: %w", err)
+	}
 	if n > 1 {
 		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:F%d", n), Name: "DataTable", StyleName: "TableStyleLight1"}); err != nil {
 			return fmt.Errorf("xlsx: data table: %w", err)
@@ -303,21 +199,8 @@ func writeMethod(f *excelize.File, st *styles, r *Report) error {
 		}
 	}
 	rn++
-	if err := put(nil, cell(st.title, "Data sources")); err != nil {
+	if err := put(nil, cell(st.title, "Data sources"), text(st.text, "Every imported file and every event's public sources are listed on the Sources sheet.")); err != nil {
 		return fmt.Errorf("xlsx: method sources: %w", err)
-	}
-	head := []any{"File", "Format", "Rows", "Imported at (UTC)", "SHA-256"}
-	for i := range head {
-		head[i] = cell(st.header, head[i])
-	}
-	if err := put([]excelize.RowOpts{{Height: 20}}, head...); err != nil {
-		return fmt.Errorf("xlsx: method sources header: %w", err)
-	}
-	for _, s := range r.Sources {
-		if err := put(nil, text(st.text, s.FileName), text(st.text, s.Format), cell(st.count, s.Rows),
-			timeCell(st.dateTime, s.ImportedAt), text(st.text, s.SHA256)); err != nil {
-			return fmt.Errorf("xlsx: method source %q: %w", s.FileName, err)
-		}
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: flush method: %w", err)

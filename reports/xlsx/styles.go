@@ -33,6 +33,8 @@ type styles struct {
 	// centred short text (Window, N columns).
 	centre, wCentre int
 	general         int
+	// Summary: section headings, wrapped sentences, the effect in bold.
+	section, sentence, pctBold, linkWrap int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -93,6 +95,11 @@ func newStyles(f *excelize.File) (*styles, error) {
 	mk(&s.wCentre, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{windowFill}}})
 	mk(&s.general, &excelize.Style{NumFmt: 0})
+	mk(&s.linkWrap, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	mk(&s.section, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F3864"}})
+	mk(&s.sentence, &excelize.Style{Font: &excelize.Font{Size: 12}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	pb := fmtPct
+	mk(&s.pctBold, &excelize.Style{CustomNumFmt: &pb, Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: create styles: %w", err)
 	}

@@ -16,6 +16,7 @@ const (
 	SheetTimeline   = "Timeline"
 	SheetData       = "Data"
 	SheetMethod     = "Method"
+	SheetSources    = "Sources"
 	SheetDictionary = "Data dictionary"
 )
 
@@ -42,7 +43,7 @@ func Write(w io.Writer, r *Report) (err error) {
 	// comes first in the workbook.
 	var names sheetNamer
 	names.name(SheetSummary, "")
-	for _, s := range []string{SheetTimeline, SheetData, SheetMethod, SheetDictionary} {
+	for _, s := range []string{SheetTimeline, SheetData, SheetMethod, SheetSources, SheetDictionary} {
 		names.name(s, "")
 	}
 	plans := make([]*eventPlan, len(r.Events))
@@ -62,7 +63,7 @@ func Write(w io.Writer, r *Report) (err error) {
 	for _, p := range plans {
 		order = append(order, p.sheet)
 	}
-	order = append(order, SheetTimeline, SheetData, SheetMethod, SheetDictionary)
+	order = append(order, SheetTimeline, SheetData, SheetMethod, SheetSources, SheetDictionary)
 	for _, s := range order {
 		if _, err := f.NewSheet(s); err != nil {
 			return fmt.Errorf("xlsx: add sheet %q: %w", s, err)
@@ -85,6 +86,9 @@ func Write(w io.Writer, r *Report) (err error) {
 		return err
 	}
 	if err := writeMethod(f, st, r); err != nil {
+		return err
+	}
+	if err := writeSources(f, st, r); err != nil {
 		return err
 	}
 	if err := writeDictionary(f, st, r.Dictionary); err != nil {
@@ -181,11 +185,17 @@ func dateCell(style int, t time.Time) any {
 // set up first (landscape A4, one page wide) because the stream writer
 // copies the sheet properties when it opens.
 func stream(f *excelize.File, sheet string, widths ...float64) (*excelize.StreamWriter, error) {
+	return streamPage(f, sheet, 0, widths...)
+}
+
+// streamPage is stream with the page also fitted to tall pages high (0:
+// as many as it takes).
+func streamPage(f *excelize.File, sheet string, tall int, widths ...float64) (*excelize.StreamWriter, error) {
 	fit := true
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return nil, fmt.Errorf("xlsx: sheet properties of %q: %w", sheet, err)
 	}
-	orient, size, wide, tall := "landscape", 9, 1, 0
+	orient, size, wide := "landscape", 9, 1
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
 		Orientation: &orient, Size: &size, FitToWidth: &wide, FitToHeight: &tall,
 	}); err != nil {

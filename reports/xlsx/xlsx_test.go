@@ -133,17 +133,24 @@ func TestWorkbookStructure(t *testing.T) {
 	f, b := writeFixture(t, r)
 	saveArtifact(t, "fixture.xlsx", b)
 
-	wantSheets := []string{"Summary", "E12 RCN nursing strike 15", "E17 BMA junior doctors strike", "Timeline", "Data", "Method", "Data dictionary"}
+	wantSheets := []string{"Summary", "E12 RCN nursing strike 15", "E17 BMA junior doctors strike", "Timeline", "Data", "Method", "Sources", "Data dictionary"}
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(wantSheets, "|") {
 		t.Fatalf("sheets = %q, want %q", got, wantSheets)
 	}
 	ev := wantSheets[2]
 	cells := []struct{ sheet, cell, want string }{
-		{"Summary", "A4", "Event"},
-		{"Summary", "H4", "Observed"},
-		{"Summary", "J4", "Lower 95%"},
-		{"Summary", "O4", "Source 1"},
-		{"Summary", "B6", "BMA junior doctors' strike (13–15 March)"},
+		{"Summary", "A4", "What happened"},
+		{"Summary", "A5", r.Events[0].Sentence},
+		{"Summary", "A8", "Event"},
+		{"Summary", "F8", "Effect"},
+		{"Summary", "G8", "Lower 95%"},
+		{"Summary", "I8", "Observed"},
+		{"Summary", "B10", "BMA junior doctors' strike (13–15 March)"},
+		{"Summary", "E10", "3"},
+		{"Summary", "A12", "Method: " + defaultMethodLine},
+		{"Sources", "A4", "Appointments_GP_Daily_CSV_Mar_23.zip"},
+		{"Sources", "A9", "RCN nursing strike (15 December)"},
+		{"Sources", "E13", "GOV.UK"},
 		{ev, "A4", "Date"},
 		{ev, "E4", "Expected"},
 		{ev, "G4", "Lower 95%"},
@@ -209,14 +216,14 @@ func TestWorkbookStructure(t *testing.T) {
 	if got, _ := f.GetCellFormula(ev, axis(colExpected, totalRow)); !strings.HasPrefix(got, "SUM(") {
 		t.Errorf("totals expected formula = %q", got)
 	}
-	if got, _ := f.GetCellFormula("Summary", "H6"); got != "'"+ev+"'!$B$"+itoa(totalRow) {
-		t.Errorf("Summary!H6 formula = %q", got)
+	if got, _ := f.GetCellFormula("Summary", "I10"); got != "'"+ev+"'!$B$"+itoa(totalRow) {
+		t.Errorf("Summary!I10 formula = %q", got)
 	}
 
 	// Number formats.
 	formats := []struct{ sheet, cell, want string }{
 		{ev, "A5", fmtDate}, {ev, "B5", fmtCount}, {ev, axis(colExpected, firstDayRow+84), fmtCount},
-		{ev, axis(colPct, firstDayRow+84), fmtPct}, {"Summary", "M5", fmtPct}, {"Summary", "F5", fmtDate},
+		{ev, axis(colPct, firstDayRow+84), fmtPct}, {"Summary", "F9", fmtPct}, {"Summary", "G9", fmtPct}, {"Summary", "K9", fmtDate},
 		{"Data", "A2", fmtDate}, {"Method", "B12", fmtDateTime},
 	}
 	for _, c := range formats {
@@ -236,10 +243,11 @@ func TestWorkbookStructure(t *testing.T) {
 		ok          bool
 		target      string
 	}{
-		{"Summary", "O5", true, "https://www.rcn.org.uk/news-and-events/news/uk-strike-dates-announced-241122"},
-		{"Summary", "P6", false, ""}, // file:// URL: text only
-		{"Summary", "Q6", true, "https://www.gov.uk/"},
-		{"Summary", "B6", true, "'" + ev + "'!A1"},
+		{"Sources", "D9", true, "https://www.rcn.org.uk/news-and-events/news/uk-strike-dates-announced-241122"},
+		{"Sources", "D12", false, ""}, // file:// URL: text only
+		{"Sources", "D13", true, "https://www.gov.uk/"},
+		{"Summary", "B10", true, "'" + ev + "'!A1"},
+		{"Summary", "A13", true, "'Method'!A1"},
 		{"Timeline", "H2", true, "https://www.rcn.org.uk/"},
 		{"Timeline", "H4", false, ""}, // javascript:
 	}
@@ -269,7 +277,7 @@ func TestWorkbookStructure(t *testing.T) {
 	}
 
 	// Panes, tables and document properties.
-	for _, sh := range []string{"Summary", ev, "Timeline", "Data"} {
+	for _, sh := range []string{ev, "Timeline", "Data"} {
 		p, err := f.GetPanes(sh)
 		if err != nil || !p.Freeze {
 			t.Errorf("%s: panes %+v (%v), want a frozen header", sh, p, err)
@@ -306,8 +314,8 @@ func TestChartsPresent(t *testing.T) {
 			n++
 		}
 	}
-	if n != 4 {
-		t.Errorf("chart parts = %d, want 4 (%v)", n, parts)
+	if n != 5 {
+		t.Errorf("chart parts = %d, want 5: two per event and the Summary's (%v)", n, parts)
 	}
 }
 
@@ -322,6 +330,7 @@ func hostileReport(t testing.TB) *Report {
 		r.Events[i].Title = hostile[i%len(hostile)]
 		r.Events[i].Scope = hostile[(i+1)%len(hostile)]
 		r.Events[i].SPC = hostile[(i+2)%len(hostile)]
+		r.Events[i].Sentence = hostile[(i+5)%len(hostile)]
 		r.Events[i].Sources[0].Title = hostile[(i+3)%len(hostile)]
 		r.Events[i].Sources[1].URL = hostile[0] // not a URL: text only
 	}
@@ -429,7 +438,7 @@ func TestWriteRejectsInconsistentInput(t *testing.T) {
 
 func TestEmptyReport(t *testing.T) {
 	f, _ := writeFixture(t, &Report{Title: "Nothing", GeneratedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
-	if got := f.GetSheetList(); len(got) != 5 {
+	if got := f.GetSheetList(); len(got) != 6 {
 		t.Errorf("sheets = %q", got)
 	}
 }
@@ -484,8 +493,8 @@ func TestNumberFormatsByKind(t *testing.T) {
 		{ev, axis(colExpected, win), fmtPct},
 		{ev, axis(colSD, win), fmtPct},
 		{ev, axis(colDiff, win), fmtPct},
-		{"Summary", "H5", fmtPct},
-		{"Summary", "H6", fmtCount}, // the other event is still a count
+		{"Summary", "I9", fmtPct},
+		{"Summary", "I10", fmtCount}, // the other event is still a count
 		{"Data", "F2", ""},
 		{"Data", "F3", fmtCount},
 	}
