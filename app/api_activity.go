@@ -52,18 +52,23 @@ func (s *Server) apiActivity(asCSV bool) fiber.Handler {
 			Mode:        multi(c, "mode"),
 			Lead:        multi(c, "lead"),
 			GroupBy:     multi(c, "group_by"),
+			Boundaries:  parseBoundaries(ve, c.Query("boundaries")),
+		}
+		adjust := c.Query("adjust")
+		if adjust != "" && adjust != "coverage" {
+			ve.Fields = map[string]string{"adjust": `must be "coverage" or absent`}
 		}
 		if len(ve.Fields) > 0 {
 			return ve
 		}
-		pts, err := s.store.ActivitySeries(c.UserContext(), q)
+		ans, err := s.activityAnswer(c.UserContext(), q, adjust == "coverage")
 		if err != nil {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, "activity.csv", q.GroupBy, pts)
+			return writeActivityCSV(c, "activity.csv", q.GroupBy, ans.Points)
 		}
-		return c.JSON(fiber.Map{"area": q.Area, "granularity": q.Granularity, "points": pts})
+		return c.JSON(ans)
 	}
 }
 

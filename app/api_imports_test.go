@@ -161,7 +161,7 @@ func TestImportAPI(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if !strings.Contains(string(b), `"status":"failed"`) || !strings.Contains(string(b), "expected one of") {
+		if !strings.Contains(string(b), `"status":"failed"`) || !strings.Contains(string(b), "This file is not one Strikeline reads") || !strings.Contains(string(b), "Accepted files:") {
 			t.Fatalf("bad upload run: %s", b)
 		}
 	})

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -29,9 +31,10 @@ func cachingApp(t *testing.T, s *models.Store) *fiber.App {
 	return f
 }
 
-func plannerToken(t *testing.T, s *models.Store) string {
+// editorToken is a token of the test editor, who writes and publishes.
+func editorToken(t *testing.T, s *models.Store) string {
 	t.Helper()
-	u, err := s.UserByEmail(context.Background(), plannerEmail)
+	u, err := s.UserByEmail(context.Background(), editorEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +45,8 @@ func plannerToken(t *testing.T, s *models.Store) string {
 	return tok
 }
 
-// createRound writes a record through app f with a bearer token.
+// createRound writes a record through app f with an editor's bearer token
+// and publishes it, so the public sees the write.
 func createRound(t *testing.T, f *fiber.App, token, title string) {
 	t.Helper()
 	c := newClient(t, f)
@@ -52,6 +56,15 @@ func createRound(t *testing.T, f *fiber.App, token, title string) {
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d %s", res.StatusCode, body)
 	}
+	var created struct{ ID int64 }
+	if err := json.Unmarshal([]byte(body), &created); err != nil {
+		t.Fatal(err)
+	}
+	res, body = c.do("POST", fmt.Sprintf("/api/v1/events/%d/publish", created.ID), strings.NewReader(`{}`),
+		map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("publish: %d %s", res.StatusCode, body)
+	}
 }
 
 func TestConditionalRequests(t *testing.T) {
@@ -59,7 +72,7 @@ func TestConditionalRequests(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		newTestApp(t, s)
 		f := cachingApp(t, s)
-		token := plannerToken(t, s)
+		token := editorToken(t, s)
 		anon := newClient(t, f)
 		tags := map[string]string{}
 		for _, p := range paths {
@@ -110,7 +123,7 @@ func TestSignedInNotCached(t *testing.T) {
 		tag := res.Header.Get("ETag")
 		planner := newClient(t, f)
 		planner.login()
-		bearer := map[string]string{"Authorization": "Bearer " + plannerToken(t, s), "If-None-Match": tag}
+		bearer := map[string]string{"Authorization": "Bearer " + editorToken(t, s), "If-None-Match": tag}
 		for name, get := range map[string]func() *http.Response{
 			"session": func() *http.Response {
 				r, _ := planner.do("GET", "/", nil, map[string]string{"If-None-Match": tag})
@@ -140,7 +153,7 @@ func TestTwoInstancesAgree(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		newTestApp(t, s)
 		a, b := cachingApp(t, s), cachingApp(t, s)
-		token := plannerToken(t, s)
+		token := editorToken(t, s)
 		ca, cb := newClient(t, a), newClient(t, b)
 		for _, c := range []*client{ca, cb} {
 			c.get("/?q=Instance")

@@ -1,8 +1,12 @@
-// Package importers loads NHS appointment activity files into the store:
-// the GPAD sub-ICB daily file (current and CCG-era headers), the GPAD
-// national-category daily file, the GPAD practice-level monthly crosstab
-// and the online-consultation (OC) submissions file. Each can be given as a
-// .csv, as a published .zip of CSVs, or as a folder of either.
+// Package importers loads the files of the NHS "Appointments in General
+// Practice" (GPAD) and online-consultation (OC) publications into the
+// store, recognising each by its header: the GPAD sub-ICB daily file
+// (current and CCG-era headers), the monthly regional file (current and
+// CCG-era), GP coverage, national categories, National Overview, SDS role
+// group, actual duration, the practice-level crosstab and its Mapping.csv,
+// and the OC monthly, by-day-and-time and daily files (docs/data.md). Each
+// can be given as a .csv, as a published .zip of CSVs, or as a folder of
+// either.
 //
 // The shape follows listmonk's importer session: a reader per format parses
 // and validates each record into a row of small integers, rows are batched
@@ -13,5 +17,6 @@
 // batches are held at a time. A file already imported whose figures are
 // still stored is recognised by its SHA-256 and not loaded again; that
 // decision is made under the table's merge lock, so concurrent imports end
-// as if run one after the other.
+// as if run one after the other. A reference file (Mapping.csv) only
+// places practices in the geography.
 package importers

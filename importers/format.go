@@ -59,29 +59,90 @@ var headerAliases = map[string]string{
 	"CCG_NAME":     "SUB_ICB_LOCATION_NAME",
 	"STP_ONS_CODE": "ICB_ONS_CODE",
 	"STP_ONS":      "ICB_ONS_CODE",
+	"STPNM":        "ICB_NAME",
 }
 
-// maxHeaderQuote is how much of an unrecognised header a message quotes.
-const maxHeaderQuote = 300
+// maxHeaderQuote is how much of an unrecognised header a message quotes
+// (the header is the file's first line, whatever it holds: one 50 MB line
+// once).
+const maxHeaderQuote = 100
 
-// HeaderError says a header matched no known format.
+// HeaderError says a header matched no format that may be imported here.
 type HeaderError struct {
 	Header []string
 	Kind   string
+	// Other is the format the header matched when it is of another kind
+	// than the one asked for.
+	Other Format
 }
+
+// maxMessage caps the length of an error shown on the import page.
+const maxMessage = 1200
 
 func (e *HeaderError) Error() string {
 	var b strings.Builder
-	// The header is the file's first line, whatever it holds (one 50 MB
-	// line once): quote only its start.
-	fmt.Fprintf(&b, "unrecognised header %q; expected one of:", models.SafeText(strings.Join(e.Header, ","), maxHeaderQuote))
+	switch {
+	case e.Other != "":
+		fmt.Fprintf(&b, "This is the %s file, not %s: import it with \"strikeline import %s\" (or choose %s on the upload form).",
+			formatTitle(e.Other), kindNoun(e.Kind), formatKind(e.Other), formatKind(e.Other))
+	default:
+		if s := recognise(normHeader(e.Header)); s != "" {
+			b.WriteString(s)
+		} else {
+			fmt.Fprintf(&b, "This file is not one Strikeline reads: its header (%s) matches none of the NHS files below.", models.SafeText(strings.Join(e.Header, ","), maxHeaderQuote))
+		}
+	}
+	b.WriteString(" Accepted files:")
 	for _, f := range formats {
 		if e.Kind != "" && f.kind != e.Kind {
 			continue
 		}
-		fmt.Fprintf(&b, "\n  %s: %s", f.format, strings.Join(f.required, ","))
+		fmt.Fprintf(&b, "\n  - %s: %s", f.format, formatTitle(f.format))
 	}
-	return b.String()
+	return models.SafeText(b.String(), maxMessage)
+}
+
+func kindNoun(kind string) string {
+	if kind == KindOC {
+		return "online consultation submissions"
+	}
+	return "GP appointments"
+}
+
+func formatTitle(f Format) string {
+	if t, ok := formatTitles[f]; ok {
+		return t
+	}
+	return string(f)
+}
+
+// recognised are NHS files that are known but not stored, each with the
+// columns that identify it and the sentence that says so.
+var recognised = []struct {
+	cols     []string
+	sentence string
+}{
+	{[]string{"PCN_CODE", "APPOINTMENT_DATE", "COUNT_OF_APPOINTMENTS"}, "This is the PCN granular file (PCN_GRANULAR.csv), which Strikeline does not store: the same appointments are in the sub-ICB daily and practice-level files."},
+	{[]string{"GP_CODE", "COUNT_OF_APPOINTMENTS"}, "This looks like a practice-level appointments file, but some of its columns are missing or renamed."},
+	{[]string{"APPOINTMENT_DATE", "COUNT_OF_APPOINTMENTS"}, "This looks like a GPAD daily appointments file, but its category columns are not those of any published layout."},
+}
+
+// recognise returns the sentence for a known but unsupported header.
+func recognise(h []string) string {
+	has := map[string]bool{}
+	for _, c := range h {
+		has[c] = true
+	}
+	for _, r := range recognised {
+		ok := true
+		for _, c := range r.cols {
+			ok = ok && has[c]
+		}
+		if ok {
+			return r.sentence
+		}
+	}
+	return ""
 }
 
 // normHeader upper-cases, trims and strips a BOM, applying CCG aliases.
@@ -118,9 +179,15 @@ func Detect(header []string, kind string) (formatSpec, map[string]int, error) {
 				break
 			}
 		}
-		if ok {
+		if ok && !figureless(f.format, idx) {
 			return f, idx, nil
 		}
 	}
-	return formatSpec{}, nil, &HeaderError{Header: header, Kind: kind}
+	he := &HeaderError{Header: header, Kind: kind}
+	if kind != "" {
+		if f, _, err := Detect(header, ""); err == nil {
+			he.Other = f.format
+		}
+	}
+	return formatSpec{}, nil, he
 }

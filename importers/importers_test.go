@@ -470,7 +470,10 @@ func TestBadHeader(t *testing.T) {
 		os.WriteFile(p, []byte("FOO,BAR\n1,2\n"), 0o644)
 		runs, err := importers.New(s, importers.Options{}).ImportPaths(ctx, []string{p}, importers.DefaultLimits)
 		var he *importers.HeaderError
-		if !errors.As(err, &he) || !strings.Contains(err.Error(), "COUNT_OF_APPOINTMENTS") || !strings.Contains(err.Error(), string(importers.FormatOC)) {
+		// One plain sentence first, then the short list of what is taken.
+		if !errors.As(err, &he) || !strings.HasPrefix(he.Error(), "This file is not one Strikeline reads") ||
+			!strings.Contains(err.Error(), "Accepted files:") || !strings.Contains(err.Error(), string(importers.FormatOC)) ||
+			!strings.Contains(err.Error(), string(importers.FormatCoverage)) || !strings.Contains(err.Error(), string(importers.FormatOCDaily)) || len(he.Error()) > 1300 {
 			t.Fatalf("err = %v", err)
 		}
 		if runs[0].Status != models.ImportFailed {
@@ -478,11 +481,19 @@ func TestBadHeader(t *testing.T) {
 		}
 		// The OC command refuses a GPAD file, naming only the OC layout.
 		runs, err = importers.New(s, importers.Options{Kind: importers.KindOC}).ImportPaths(ctx, []string{"testdata/natcat_06H_dec2024.csv"}, importers.DefaultLimits)
-		if !errors.As(err, &he) || strings.Contains(err.Error(), string(importers.FormatSubICBDaily)) {
+		if !errors.As(err, &he) || strings.Contains(err.Error(), string(importers.FormatSubICBDaily)) ||
+			!strings.HasPrefix(he.Error(), "This is the GPAD national categories daily file, not online consultation submissions") {
 			t.Fatalf("kind mismatch: %v", err)
 		}
 		if len(runs) != 1 || runs[0].Status != models.ImportFailed {
 			t.Fatalf("kind mismatch run %+v", runs)
+		}
+		// A header of thousands of columns still gives a short message.
+		long := filepath.Join(t.TempDir(), "long.csv")
+		os.WriteFile(long, []byte(strings.Repeat("COLUMN_WITH_A_LONG_NAME,", 2000)+"X\n1\n"), 0o644)
+		_, err = importers.New(s, importers.Options{}).ImportPaths(ctx, []string{long}, importers.DefaultLimits)
+		if !errors.As(err, &he) || len(he.Error()) > 1300 {
+			t.Fatalf("long header: %d bytes", len(he.Error()))
 		}
 	})
 }

@@ -49,7 +49,7 @@ func TestHugeHeaderMessage(t *testing.T) {
 			t.Fatalf("err = %.300v", err)
 		}
 		got := checkStoredMessage(t, s, runs[0].ID, models.ImportFailed)
-		if !strings.Contains(got.Message, "unrecognised header") || !strings.Contains(got.Message, string(importers.FormatSubICBDaily)) {
+		if !strings.HasPrefix(got.Message, "This file is not one Strikeline reads: its header (FOO") || !strings.Contains(got.Message, string(importers.FormatSubICBDaily)) {
 			t.Fatalf("message %.300q", got.Message)
 		}
 		list, _ := s.ImportRuns(ctx, 10)

@@ -50,6 +50,20 @@ type Reader struct {
 	lastSub   memo
 	lastDate  memo
 	lastCodes [4]memo // by models.DimensionIndex
+
+	// The ICB of the last sub-ICB location looked up, and the ICB column
+	// it was looked up with (a file re-issuing months across a merger
+	// gives one location two ICBs).
+	lastSubICB string
+	curICB     int64
+	curRegion  int64
+	icbOf      map[string][2]int64 // ICB and region
+	// parents collects (area, month) → ICB for models.RecordAreaMonths.
+	parents    map[[2]int64]int64
+	lastParent [2]int64
+	// pending holds further rows of the current record (see queue).
+	pending [][]int64
+	isName  []bool
 }
 
 // memo is a column's previous value and what it parsed to.
@@ -75,8 +89,13 @@ func NewReader(ctx context.Context, r io.Reader, kind string, res Resolver) (*Re
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{ctx: ctx, cr: cr, spec: spec, col: col, head: h, nhead: len(h), res: res,
-		cache: map[string]int64{}, dates: map[string]int64{}}, nil
+	rd := &Reader{ctx: ctx, cr: cr, spec: spec, col: col, head: h, nhead: len(h), res: res,
+		cache: map[string]int64{}, dates: map[string]int64{}, icbOf: map[string][2]int64{}, parents: map[[2]int64]int64{}}
+	rd.isName = make([]bool, len(h))
+	for i, c := range normHeader(h) {
+		rd.isName[i] = strings.HasSuffix(c, "_NAME") || c == "STPNM"
+	}
+	return rd, nil
 }
 
 // Format is the detected format.
@@ -94,6 +113,11 @@ func (r *Reader) Line() int64 { return r.line }
 // Next parses the next record into row (of length Width). It returns io.EOF
 // at the end, a *BadRow for an invalid record, or another (fatal) error.
 func (r *Reader) Next(row []int64) error {
+	if len(r.pending) > 0 {
+		copy(row, r.pending[0])
+		r.pending = r.pending[1:]
+		return nil
+	}
 	rec, err := r.cr.Read()
 	if err == io.EOF {
 		return io.EOF
@@ -109,7 +133,9 @@ func (r *Reader) Next(row []int64) error {
 	if len(rec) > 0 {
 		r.line = r.cr.Line()
 	}
-	if len(rec) > r.nhead {
+	if len(rec) > r.nhead && newStyleGlue(r.spec.format) {
+		rec, _ = glueNames(rec, r.nhead, r.isName)
+	} else if len(rec) > r.nhead {
 		// One old CCG name contains an unquoted comma: glue the extra
 		// fields back into the name column.
 		if ni, ok := r.col["SUB_ICB_LOCATION_NAME"]; ok && r.spec.format != FormatOC && r.spec.format != FormatPracticeMonthly {
@@ -141,6 +167,9 @@ func (r *Reader) Next(row []int64) error {
 		return r.practiceMonthly(row)
 	case FormatOC:
 		return r.oc(row)
+	}
+	if f, ok := extraReaders[r.spec.format]; ok {
+		return f(r, row)
 	}
 	return fmt.Errorf("no reader for %s", r.spec.format)
 }
@@ -180,42 +209,84 @@ type hotCol struct {
 // ICB and region when the file names them).
 func (r *Reader) subICB() (int64, error) {
 	raw := r.get("SUB_ICB_LOCATION_CODE")
-	if m := &r.lastSub; m.ok && m.s == raw {
+	icbRaw := r.get("ICB_ONS_CODE")
+	if m := &r.lastSub; m.ok && m.s == raw && r.lastSubICB == icbRaw {
 		return m.v, nil
 	}
-	id, err := r.subICBLookup(raw)
+	id, err := r.subICBLookup(raw, icbRaw)
 	if err == nil {
 		// Copied: with ReuseRecord the field's memory is reused.
 		r.lastSub = memo{strings.Clone(raw), id, true}
+		r.lastSubICB = strings.Clone(icbRaw)
 	}
 	return id, err
 }
 
-func (r *Reader) subICBLookup(raw string) (int64, error) {
+func (r *Reader) subICBLookup(raw, icbRaw string) (int64, error) {
 	code := strings.ToUpper(raw)
 	if code == "" {
 		return 0, r.bad("SUB_ICB_LOCATION_CODE", "", "empty area code")
 	}
-	key := "3|" + code
+	key := "3|" + code + "|" + strings.ToUpper(icbRaw)
 	if id, ok := r.cache[key]; ok {
+		r.curICB, r.curRegion = r.icbOf[key][0], r.icbOf[key][1]
 		return id, nil
 	}
 	a := models.Area{Level: models.LevelSubICB, Code: code, ONSCode: r.get("SUB_ICB_LOCATION_ONS_CODE"), Name: r.get("SUB_ICB_LOCATION_NAME")}
-	if reg := strings.ToUpper(r.get("REGION_ONS_CODE")); reg != "" {
+	reg := strings.ToUpper(r.get("REGION_ONS_CODE"))
+	if rc := strings.ToUpper(r.get("REGION_CODE")); reg == "" && strings.HasPrefix(rc, "E40") {
+		reg = rc // the coverage file names the region's ONS code REGION_CODE
+	}
+	if reg != "" {
 		id, err := r.area(models.Area{Level: models.LevelRegion, Code: reg, ONSCode: reg, Name: r.get("REGION_NAME")})
 		if err != nil {
 			return 0, err
 		}
 		a.RegionID = &id
 	}
-	if icb := strings.ToUpper(r.get("ICB_ONS_CODE")); icb != "" {
+	r.curICB, r.curRegion = 0, 0
+	if a.RegionID != nil {
+		r.curRegion = *a.RegionID
+	}
+	if icb := strings.ToUpper(icbRaw); icb != "" {
 		id, err := r.area(models.Area{Level: models.LevelICB, Code: icb, ONSCode: icb, Name: r.get("ICB_NAME"), RegionID: a.RegionID})
 		if err != nil {
 			return 0, err
 		}
 		a.ICBID = &id
+		r.curICB = id
 	}
-	return r.area(a)
+	id, err := r.res.AreaID(r.ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	r.cache[key], r.icbOf[key] = id, [2]int64{r.curICB, r.curRegion}
+	return id, nil
+}
+
+// noteParent records that the current record places sub-ICB location sub
+// under its ICB in the month of day, and that ICB under its region.
+func (r *Reader) noteParent(sub, day int64) {
+	if r.curICB == 0 || (r.lastParent == [2]int64{sub, day}) {
+		return
+	}
+	r.lastParent = [2]int64{sub, day}
+	t := models.DayTime(day)
+	ms := models.DayNumber(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC))
+	r.parents[[2]int64{sub, ms}] = r.curICB
+	if r.curRegion != 0 {
+		r.parents[[2]int64{r.curICB, ms}] = r.curRegion
+	}
+}
+
+// Parents lists the (area, month, parent) placements the file made: each
+// sub-ICB location's ICB and each ICB's region.
+func (r *Reader) Parents() []models.AreaMonth {
+	out := make([]models.AreaMonth, 0, len(r.parents))
+	for k, p := range r.parents {
+		out = append(out, models.AreaMonth{AreaID: k[0], Day: k[1], ParentID: p})
+	}
+	return out
 }
 
 func (r *Reader) area(a models.Area) (int64, error) {
@@ -345,22 +416,22 @@ func fill(row []int64, steps ...func() (int64, error)) error {
 }
 
 func (r *Reader) subICBDaily(row []int64) error {
-	return fill(row, r.subICB,
+	return r.withParent(row, fill(row, r.subICB,
 		func() (int64, error) { return r.date("APPOINTMENT_DATE") },
 		func() (int64, error) { return r.code(models.DimStatus, "APPT_STATUS") },
 		func() (int64, error) { return r.code(models.DimHCP, "HCP_TYPE") },
 		func() (int64, error) { return r.code(models.DimMode, "APPT_MODE") },
 		func() (int64, error) { return r.code(models.DimLead, "TIME_BETWEEN_BOOK_AND_APPT") },
-		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") })
+		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") }))
 }
 
 func (r *Reader) natCatDaily(row []int64) error {
-	return fill(row, r.subICB,
+	return r.withParent(row, fill(row, r.subICB,
 		func() (int64, error) { return r.date("APPOINTMENT_DATE") },
 		func() (int64, error) { return r.label(models.LabelSetting, "SERVICE_SETTING") },
 		func() (int64, error) { return r.label(models.LabelContext, "CONTEXT_TYPE") },
 		func() (int64, error) { return r.label(models.LabelCategory, "NATIONAL_CATEGORY") },
-		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") })
+		func() (int64, error) { return r.count("COUNT_OF_APPOINTMENTS") }))
 }
 
 func (r *Reader) practiceMonthly(row []int64) error {

@@ -228,6 +228,8 @@ func (c *countingReader) SHA256() string {
 type storeResolver struct {
 	s     *models.Store
 	areas map[areaKey]models.Area
+	// upserts counts the areas written (new or changed).
+	upserts int
 }
 
 type areaKey struct {
@@ -254,6 +256,7 @@ func (r *storeResolver) AreaID(ctx context.Context, a models.Area) (int64, error
 	if err != nil {
 		return 0, err
 	}
+	r.upserts++
 	// The reader asks once per area and file; what the upsert merged is
 	// not needed again.
 	delete(r.areas, k)
@@ -370,11 +373,15 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 			cr.SHA256() // ends the hashing goroutine
 		}
 	}()
-	rd, err := NewReader(ctx, cr, im.Opt.Kind, &storeResolver{s: im.Store})
+	res := &storeResolver{s: im.Store}
+	rd, err := NewReader(ctx, cr, im.Opt.Kind, res)
 	if err != nil {
 		return fileError{err}
 	}
 	run.Format = string(rd.Format())
+	if rd.Target().Table == "" { // a reference file: areas only (reference.go)
+		return im.loadReference(ctx, rd, res, run, func() string { hashed = true; return cr.SHA256() }, func() int64 { return cr.n.Load() })
+	}
 	ld, err := im.Store.NewLoader(ctx, rd.Target(), run.ID)
 	if err != nil {
 		return err
@@ -507,6 +514,11 @@ func (im *Importer) load(ctx context.Context, in Input, run *models.ImportRun, s
 	im.Opt.Logger.Debug("staged", "file", in.Name, "rows", run.RowsRead, "elapsed", time.Since(start).Round(time.Millisecond))
 	if im.Opt.OnProgress != nil {
 		im.Opt.OnProgress(progress(true))
+	}
+	// Like the areas themselves, their months are recorded before the
+	// figures; recording them again changes nothing.
+	if err := im.Store.RecordAreaMonths(ctx, rd.Parents()); err != nil {
+		return err
 	}
 	err = ld.Merge(ctx, run, models.MergeOptions{SkipBad: im.Opt.Policy == PolicySkip, MaxErrors: im.Opt.MaxErrors})
 	var de *models.DuplicateError

@@ -25,6 +25,9 @@ type ActivityQuery struct {
 	Status, HCP, Mode, Lead []string
 	// GroupBy lists any of status, hcp, mode, lead.
 	GroupBy []string
+	// Boundaries is a month whose ICB boundaries an ICB series uses; zero
+	// means the latest published.
+	Boundaries time.Time
 }
 
 // ActivityPoint is one value of a series: the period's first day, the group
@@ -56,12 +59,7 @@ func periodStart(d time.Time, granularity string) time.Time {
 func codeFilters(ve *ValidationError, filters map[Dimension][]string) (where []string, args []any) {
 	for _, d := range Dimensions {
 		var codes []any
-		for _, v := range filters[d] {
-			c, ok := ParseCode(d, v)
-			if !ok {
-				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
-				continue
-			}
+		for _, c := range parseLabels(ve, string(d), d, filters[d]) {
 			codes = append(codes, c)
 		}
 		if len(codes) > 0 {
@@ -150,10 +148,15 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 		args = append(args, area.Level, id)
 	case LevelICB:
 		// No ICB rollup: an ICB is two or three sub-ICB locations, read
-		// through the sub-ICB table's (area_id, day) key prefix.
+		// through the sub-ICB table's (area_id, day) key prefix, under one
+		// set of boundaries (nhs_geography.go).
 		table = "appt_subicb_daily"
-		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND icb_id = ?)")
-		args = append(args, LevelSubICB, area.ID)
+		w, a, err := s.scopeSQL(ctx, area, "area_id", q.Boundaries)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, w)
+		args = append(args, a...)
 	case LevelSubICB:
 		table = "appt_subicb_daily"
 		where = append(where, "area_id = ?")
@@ -173,13 +176,33 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query activity: %w", err)
 	}
+	return s.points(ctx, sums, cols[1:])
+}
+
+// points turns period sums into series points, naming each group value:
+// a coded dimension (status, hcp, mode, lead) by its published label, any
+// other from the label table.
+func (s *Store) points(ctx context.Context, sums []periodSum, group []string) ([]ActivityPoint, error) {
+	var names map[int64]string
+	for _, g := range group {
+		if !slices.Contains(Dimensions, Dimension(g)) && names == nil {
+			var err error
+			if names, err = s.labelNames(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
 	out := make([]ActivityPoint, 0, len(sums))
 	for _, ps := range sums {
 		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
 		if len(group) > 0 {
 			p.Group = map[string]string{}
 			for i, g := range group {
-				p.Group[string(g)] = CodeLabel(g, Code(ps.group[i]))
+				if slices.Contains(Dimensions, Dimension(g)) {
+					p.Group[g] = CodeLabel(Dimension(g), Code(ps.group[i]))
+				} else {
+					p.Group[g] = names[ps.group[i]]
+				}
 			}
 		}
 		out = append(out, p)

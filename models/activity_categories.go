@@ -85,22 +85,7 @@ func (s *Store) CategorySeries(ctx context.Context, q CategoryQuery) ([]Activity
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query category activity: %w", err)
 	}
-	names, err := s.labelNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ActivityPoint, 0, len(sums))
-	for _, ps := range sums {
-		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
-		if len(group) > 0 {
-			p.Group = map[string]string{}
-			for i, g := range group {
-				p.Group[g] = names[ps.group[i]]
-			}
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return s.points(ctx, sums, group)
 }
 
 // labelIDs looks up the ids of the labels of one kind that a query names;

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -75,26 +74,5 @@ func (s *Store) PracticeSeries(ctx context.Context, q PracticeQuery) ([]Activity
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query practice activity: %w", err)
 	}
-	var names map[int64]string
-	if slices.Contains(group, "category") {
-		if names, err = s.labelNames(ctx); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]ActivityPoint, 0, len(sums))
-	for _, ps := range sums {
-		p := ActivityPoint{Period: DayTime(ps.period), Count: ps.n}
-		if len(group) > 0 {
-			p.Group = map[string]string{}
-			for i, g := range group {
-				if g == "category" {
-					p.Group[g] = names[ps.group[i]]
-				} else {
-					p.Group[g] = CodeLabel(Dimension(g), Code(ps.group[i]))
-				}
-			}
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return s.points(ctx, sums, group)
 }

@@ -12,12 +12,13 @@
 # Usage: scripts/bench-import.sh [WORKDIR]        (default /tmp/strikeline-bench)
 #   BENCH_MONTHS=24   size of the multi-month set (0 skips it)
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+#   BENCH_SCHEMA=bench_import   PostgreSQL schema to use (runs side by side need their own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${1:-/tmp/strikeline-bench}
 MONTHS=${BENCH_MONTHS:-24}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
-SCHEMA=bench_import
+SCHEMA=${BENCH_SCHEMA:-bench_import}
 mkdir -p "$W"
 go build -o "$W/strikeline" .
 go build -o "$W/gpadgen" ./importers/cmd/gpadgen

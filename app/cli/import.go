@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/user"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -16,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{"import", "import gpad|oc [--policy reject|skip] PATH...  load GPAD or online-consultation files (.csv, .zip, folders); import events [--dry-run] [--skip-bad] FILE...  load timeline records (.csv, .xlsx, .json)", runImport})
+	register(command{"import", "import gpad|oc [--policy reject|skip] PATH...  load any NHS GPAD or online-consultation file (.csv, .zip, folders; routed by header); import events [--dry-run] [--skip-bad] FILE...  load timeline records (.csv, .xlsx, .json)", runImport})
 }
 
 func runImport(ctx context.Context, env *Env, args []string) error {
@@ -43,7 +45,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return usageError{"import " + kind + ": give at least one PATH"}
 	}
 	if *actor == "" {
-		*actor = "cli:" + os.Getenv("USER")
+		*actor = "cli:" + osUser()
 	}
 	inputs, closeAll, err := importers.Expand(fs.Args(), importers.DefaultLimits)
 	if err != nil {
@@ -74,7 +76,8 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		progressbar.OptionClearOnFinish(),
 	)
 	var done int64 // bytes of finished files
-	im := importers.New(s, importers.Options{Kind: kind, Policy: pol, MaxErrors: *maxErrors, Actor: *actor, Logger: env.Logger,
+	// Either kind takes any NHS file: the header says what it is.
+	im := importers.New(s, importers.Options{Policy: pol, MaxErrors: *maxErrors, Actor: *actor, Logger: env.Logger,
 		OnProgress: func(p importers.Progress) {
 			rate := float64(p.RowsRead) / max(p.Elapsed.Seconds(), 1e-3)
 			state := ""
@@ -111,6 +114,18 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%d of %d files failed", failed, len(inputs))
 	}
 	return ctx.Err()
+}
+
+// osUser names the person running the command: $USER, else the account
+// the process runs as (containers and cron often leave $USER unset).
+func osUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "uid" + strconv.Itoa(os.Getuid())
 }
 
 func printSummary(env *Env, runs []*models.ImportRun) {

@@ -41,10 +41,29 @@ func TestImportCommand(t *testing.T) {
 			if !strings.Contains(out, " "+itoa(st.Rows)+" ") {
 				t.Fatalf("summary lacks the row count %d: %s", st.Rows, out)
 			}
-			// The OC command refuses a GPAD file: non-zero exit, a clear message.
+			// Either command takes any NHS file and routes it by its header:
+			// the OC command given the same GPAD file again finds no change.
 			code, out = run("import", "oc", filepath.Join(dir, "nov.csv"))
-			if code != 1 || !strings.Contains(out, "expected one of") || !strings.Contains(out, "failed") {
+			if code != 0 || !strings.Contains(out, "no change") {
 				t.Fatalf("exit %d: %s", code, out)
+			}
+			// A file that is no NHS file: non-zero exit, one sentence, then
+			// what is accepted. (Without $USER, as under cron.)
+			t.Setenv("USER", "")
+			os.WriteFile(filepath.Join(dir, "x.csv"), []byte("FOO,BAR\n1,2\n"), 0o644)
+			code, out = run("import", "oc", filepath.Join(dir, "x.csv"))
+			if code != 1 || !strings.Contains(out, "This file is not one Strikeline reads") || !strings.Contains(out, "Accepted files:") || !strings.Contains(out, "failed") {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+			// The run says who imported it.
+			s, err := models.Open(context.Background(), models.Options{SQLitePath: cfg.SQLitePath, DatabaseURL: cfg.DatabaseURL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs, err := s.ImportRuns(context.Background(), 10)
+			s.Close()
+			if err != nil || len(runs) == 0 || !strings.HasPrefix(runs[0].Actor, "cli:") || len(runs[0].Actor) <= len("cli:") {
+				t.Fatalf("actor of %+v: %v", runs, err)
 			}
 			if code, _ = run("import", "gpad", "--policy", "maybe", "x.csv"); code != 2 {
 				t.Fatalf("bad policy: exit %d", code)

@@ -116,7 +116,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	// seconds to show every acknowledged write.
 	var stored int
 	for wait := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if stored, err = countStored(ctx, client, *base, run); err != nil {
+		if stored, err = countStored(ctx, client, *base, *token, run); err != nil {
 			return fmt.Errorf("counting stored writes: %w", err)
 		}
 		if stored >= total.acked || time.Now().After(wait) {
@@ -189,8 +189,9 @@ func loadWorker(ctx context.Context, client *http.Client, base, token, run strin
 			}
 			req, _ = http.NewRequest("GET", base+path, nil)
 			if own && token != "" {
-				// The writer reads its own records as itself, which the
-				// app serves from the primary (read-your-writes).
+				// The writer reads its own records (drafts, which only a
+				// planner may read) as itself, which the app serves from
+				// the primary (read-your-writes).
 				req.Header.Set("Authorization", "Bearer "+token)
 			}
 		}
@@ -272,8 +273,13 @@ func existingIDs(ctx context.Context, client *http.Client, base string) ([]int64
 	return ids, nil
 }
 
-func countStored(ctx context.Context, client *http.Client, base, run string) (int, error) {
+// countStored counts this run's records as the planner sees them: new
+// records are drafts, invisible to anonymous readers.
+func countStored(ctx context.Context, client *http.Client, base, token, run string) (int, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events?per_page=1&q=loadtest+"+run, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
