@@ -120,7 +120,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	// CORS before the query check, so a 422 is readable cross-origin.
 	f.Use(s.cors)
 	f.Use(checkQuery)
-	f.Use(s.cache.invalidateOnWrite)
+	f.Use(s.cacheHeaders)
 	s.routes(f)
 	return s, f, nil
 }

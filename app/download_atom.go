@@ -118,6 +118,10 @@ func (s *Server) downloadAtom(c *fiber.Ctx) error {
 		case e.Version > 1:
 			what = "Updated (version " + strconv.Itoa(e.Version) + ")"
 		}
+		title := e.Kind.Label() + ": " + e.Title
+		if e.Withdrawn {
+			title = "Withdrawn: " + title
+		}
 		summary := what + ". " + whenText(e.Event) + "."
 		if e.Note != "" {
 			summary += " " + e.Note
@@ -127,7 +131,7 @@ func (s *Server) downloadAtom(c *fiber.Ctx) error {
 		}
 		feed.Entries = append(feed.Entries, atomEntry{
 			ID:        "tag:" + domain + ",2025:event-" + strconv.FormatInt(e.ID, 10) + "-v" + strconv.Itoa(e.Version),
-			Title:     plainText(e.Kind.Label() + ": " + e.Title),
+			Title:     plainText(title),
 			Updated:   atomTime(e.UpdatedAt),
 			Published: atomTime(e.CreatedAt),
 			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: link}},

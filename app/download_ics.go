@@ -58,7 +58,7 @@ func (s *Server) calendar(recs []exportRecord, now time.Time) string {
 		desc := e.Summary
 		if e.Withdrawn {
 			ev.SetStatus(ics.ObjectStatusCancelled)
-			desc = strings.TrimSpace("Withdrawn. " + e.Note + "\n\n" + desc)
+			desc = strings.TrimSpace(e.Note + "\n\n" + desc)
 		} else {
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}

@@ -20,23 +20,41 @@ const downloadLimit = 1000
 // them); the other downloads leave them out. Every download reads its
 // list here, so which records the public sees is decided once.
 func (s *Server) filteredRecords(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]exportRecord, error) {
-	events, err := s.filteredEvents(c, kind)
+	events, err := s.downloadEvents(c, kind, withWithdrawn)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]exportRecord, len(events))
 	for i := range events {
-		out[i] = exportRecord{Event: &events[i]}
+		e := &events[i]
+		out[i] = exportRecord{Event: e, Withdrawn: withdrawn(e)}
+		if e.Pub != nil && (withdrawn(e) || e.Pub.IsCorrection()) {
+			out[i].Note = correctionLine(e.Pub)
+		}
 	}
 	return out, nil
 }
 
-// filteredEvents loads the records the filter in the URL matches.
+// filteredEvents loads what the timeline filter in the URL matches, oldest
+// first; kind, when set, narrows it to one kind (the strike calendar).
+// Downloads read the published register (now or ?as_of) and state its
+// version in their headers.
 func (s *Server) filteredEvents(c *fiber.Ctx, kind models.Kind) ([]models.Event, error) {
+	return s.downloadEvents(c, kind, false)
+}
+
+// downloadEvents is filteredEvents, with withdrawn records too when the
+// format can mark them (the calendar cancels, the feed explains).
+func (s *Server) downloadEvents(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]models.Event, error) {
 	q, err := parseEventQuery(queryOf(c), "")
 	if err != nil {
 		return nil, err
 	}
+	if err := s.scope(c, &q.Filter); err != nil {
+		return nil, err
+	}
+	q.Filter.WithWithdrawn = withWithdrawn
+	s.registerHeaders(c)
 	if kind != "" {
 		if len(q.Filter.Kinds) > 0 && !containsKind(q.Filter.Kinds, kind) {
 			return nil, nil

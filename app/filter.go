@@ -47,7 +47,7 @@ func queryOf(c *fiber.Ctx) query {
 
 // parseEventQuery validates the list parameters: kind (a comma list,
 // or repeated), from, to, year, union, staff_group, dispute, q, page,
-// per_page. Errors name the parameter.
+// per_page, status (editorial state). Errors name the parameter.
 func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 	v := &models.ValidationError{Fields: map[string]string{}}
 	out := EventQuery{Page: 1, PerPage: 50}
@@ -115,6 +115,12 @@ func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 		} else {
 			f.DisputeID = &id
 		}
+	}
+	if st := q("status"); st != "" {
+		if st != models.PubDraft && st != models.PubPublished && st != models.PubWithdrawn {
+			v.Fields["status"] = "must be draft (awaiting review), published or withdrawn"
+		}
+		f.Status = st
 	}
 	f.Query = q("q")
 	if len(f.Query) > 200 {

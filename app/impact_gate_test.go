@@ -9,9 +9,10 @@ import (
 	"github.com/strikeline/strikeline/models/testdb"
 )
 
-// TestAnonImpactBounded: with every anonymous impact slot taken, another
-// anonymous impact request is refused at once with 429 and Retry-After,
-// while a token holder still gets the figures.
+// TestAnonImpactBounded: with every anonymous impact slot taken, an
+// anonymous impact request that must be computed is refused at once with
+// 429 and Retry-After, a stored one is answered, and a token holder still
+// gets the figures.
 func TestAnonImpactBounded(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		fx := newFixture(t, s)
@@ -24,6 +25,10 @@ func TestAnonImpactBounded(t *testing.T) {
 		fx.app = f
 		_, body := fx.do("POST", "/api/v1/strike-rounds", fx.tokens[models.RolePlanner], validStrike)
 		id := decode[struct{ ID int64 }](t, body).ID
+		// Only a published record's impact is public.
+		if _, err := s.Publish(t.Context(), "editor@example.org", id, models.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
 		path := "/api/v1/events/" + itoa(id) + "/impact"
 		if st, b := fx.do("GET", path, "", ""); st == http.StatusTooManyRequests || st >= 500 {
 			t.Fatalf("anonymous impact with free slots: %d %s", st, b)
@@ -34,7 +39,12 @@ func TestAnonImpactBounded(t *testing.T) {
 		if cap(srv.impactSem) != 2 {
 			t.Errorf("%d slots, want the configured 2", cap(srv.impactSem))
 		}
-		res, err := f.Test(httptest.NewRequest("GET", path, nil), -1)
+		// The answer computed above is stored: it needs no slot.
+		if st, b := fx.do("GET", path, "", ""); st != http.StatusOK {
+			t.Errorf("stored anonymous impact with every slot busy: %d %s, want 200", st, b)
+		}
+		// A slice not asked for before must be computed: refused.
+		res, err := f.Test(httptest.NewRequest("GET", path+"?metric=total", nil), -1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +52,7 @@ func TestAnonImpactBounded(t *testing.T) {
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 			t.Errorf("anonymous impact with every slot busy: %d Retry-After %q, want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
 		}
-		if st, b := fx.do("GET", path, fx.tokens[models.RoleAnalyst], ""); st == http.StatusTooManyRequests || st >= 500 {
+		if st, b := fx.do("GET", path+"?metric=total", fx.tokens[models.RoleAnalyst], ""); st == http.StatusTooManyRequests || st >= 500 {
 			t.Errorf("token holder with anonymous slots busy: %d %s", st, b)
 		}
 	})

@@ -70,11 +70,8 @@ type effectRow struct {
 // impactView is the event's impact for its default slice with the per-day
 // detail the charts need: the one place the page asks the engine.
 func (s *Server) impactView(ctx context.Context, id int64) (analysis.View, error) {
-	res, err := analysis.ForEvent(ctx, s.store, s.activity, id, analysis.Request{})
-	if err != nil {
-		return analysis.View{}, err
-	}
-	return res.View(), nil
+	// Stored: computed once per event version, slice and data state.
+	return analysis.Stored(ctx, s.store, s.activity, id, analysis.Request{Detail: true})
 }
 
 // eventImpact analyses e with its default slice and lays the result out
@@ -139,8 +136,8 @@ func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool)
 	return sec
 }
 
-// windowsOf lists the shaded windows of a result. Today there is the
-// event's own window; announcement and recovery windows join it here.
+// windowsOf lists the shaded windows of a result: the event's own window
+// and, for strike rounds, the engine's before and recovery windows.
 func windowsOf(v analysis.View) []svgchart.Window {
 	label, class := "Strike", "window-action"
 	switch {
@@ -149,7 +146,24 @@ func windowsOf(v analysis.View) []svgchart.Window {
 	case v.Kind != string(models.KindStrikeRound):
 		label = "Event"
 	}
-	return []svgchart.Window{{From: day(v.Window.From), To: day(v.Window.To), Label: label, Class: class}}
+	out := []svgchart.Window{{From: day(v.Window.From), To: day(v.Window.To), Label: label, Class: class}}
+	// The engine's windows before and after the action (the same for
+	// every metric), shaded around it.
+	for _, m := range v.Metrics {
+		if len(m.Windows) == 0 {
+			continue
+		}
+		for _, w := range m.Windows {
+			switch w.Name {
+			case analysis.PhaseBefore:
+				out = append(out, svgchart.Window{From: day(w.From), To: day(w.To), Label: "Before", Class: "window-announce"})
+			case analysis.PhaseAfter:
+				out = append(out, svgchart.Window{From: day(w.From), To: day(w.To), Label: "Recovery", Class: "window-recovery"})
+			}
+		}
+		break
+	}
+	return out
 }
 
 // day parses a View's date; the engine writes only valid ones.
@@ -241,6 +255,14 @@ func baselineChart(v analysis.View, mv analysis.MetricView, measure, area string
 	}
 	b := chartBlock{ID: id, Heading: "Observed and expected, day by day", SVG: template.HTML(svgchart.Both(c)), Markers: notes,
 		Legend: []legendItem{{"observed", "Observed"}, {"expected", "Expected (same weekday, 6 earlier weeks)"}, {"band", "95% prediction band"}, {"window-action", "Strike days"}}}
+	for _, w := range c.Windows {
+		switch w.Class {
+		case "window-announce":
+			b.Legend = append(b.Legend, legendItem{w.Class, "Before the action"})
+		case "window-recovery":
+			b.Legend = append(b.Legend, legendItem{w.Class, "Recovery"})
+		}
+	}
 	if all {
 		b.Legend = append(b.Legend, legendItem{"weekend", "Weekend"}, legendItem{"holiday", "Bank holiday"})
 	} else {

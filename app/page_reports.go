@@ -12,6 +12,25 @@ type reportsPage struct {
 	Events   []eventView
 	Disputes []models.Event
 	Metrics  []impact.Metric
+	// Filters are the activity filters (status, hcp, mode, lead) with their
+	// published labels, the same as /api/v1/activity takes.
+	Filters []labelFilter
+}
+
+// labelFilter is one activity filter of a form: its parameter name, a
+// label in words and the published labels to choose from.
+type labelFilter struct {
+	Name, Label string
+	Labels      []string
+}
+
+func activityFilters() []labelFilter {
+	return []labelFilter{
+		{"status", "Appointment status", models.CodeLabels(models.DimStatus)},
+		{"hcp", "Staff type (HCP)", models.CodeLabels(models.DimHCP)},
+		{"mode", "Mode", models.CodeLabels(models.DimMode)},
+		{"lead", "Time from booking", models.CodeLabels(models.DimLead)},
+	}
 }
 
 // pageReports is the analysts' report builder: choose events (or a
@@ -25,11 +44,11 @@ func (s *Server) pageReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	disputes, titles, err := s.disputeTitles(ctx)
+	disputes, titles, err := s.disputeTitles(c)
 	if err != nil {
 		return err
 	}
-	p := reportsPage{pageBase: s.base(c, "Impact reports", "reports"), Disputes: disputes, Metrics: impact.Metrics()}
+	p := reportsPage{pageBase: s.base(c, "Impact reports", "reports"), Disputes: disputes, Metrics: impact.Metrics(), Filters: activityFilters()}
 	for i := range events {
 		p.Events = append(p.Events, viewEvent(&events[i], titles))
 	}

@@ -15,11 +15,25 @@ import (
 const xlsxMIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // reportImpactXLSX answers GET /reports/impact.xlsx?event=…|dispute=…|from=…&to=…
-// [&area=…][&metric=…] with an impact workbook.
+// [&area=…][&metric=…][&status=…&hcp=…&mode=…&lead=…|&slice=all] with an
+// impact workbook.
 func (s *Server) reportImpactXLSX(c *fiber.Ctx) error {
 	req, err := parseWorkbookRequest(c.Query)
 	if err != nil {
 		return err
+	}
+	// The report builder's multi-selects repeat their parameters.
+	ir := s.impactRequest(c)
+	req.Areas, req.Metrics, req.Slice, req.AllAppointments = ir.Areas, ir.Metrics, ir.Slice, ir.AllAppointments
+	if len(c.Context().QueryArgs().PeekMulti("event")) > 1 {
+		req.EventIDs = nil
+		for _, raw := range multi(c, "event") {
+			id, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil || id <= 0 {
+				return &models.ValidationError{Fields: map[string]string{"event": "must be event ids"}}
+			}
+			req.EventIDs = append(req.EventIDs, id)
+		}
 	}
 	req.BaseURL, req.Version = s.cfg.BaseURL, s.version
 	req.Sources, err = s.importSources(c)

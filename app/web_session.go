@@ -45,6 +45,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	default:
 		c.Locals(localUser, u)
 		c.Locals(localSession, sess)
+		readOwnWrites(c)
 	}
 	return c.Next()
 }
@@ -122,6 +123,11 @@ func (s *Server) clearCookie(c *fiber.Ctx, name string) {
 // and answers 403 to users whose role may not edit.
 func (s *Server) requirePlannerPage(c *fiber.Ctx) error {
 	return s.requirePage(c, models.RolePlanner)
+}
+
+// requireEditorPage is requirePlannerPage for publishing and withdrawing.
+func (s *Server) requireEditorPage(c *fiber.Ctx) error {
+	return s.requirePage(c, models.RoleEditor)
 }
 
 // requirePage sends an anonymous visitor to the login form (GET) or

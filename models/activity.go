@@ -59,12 +59,7 @@ func periodStart(d time.Time, granularity string) time.Time {
 func codeFilters(ve *ValidationError, filters map[Dimension][]string) (where []string, args []any) {
 	for _, d := range Dimensions {
 		var codes []any
-		for _, v := range filters[d] {
-			c, ok := ParseCode(d, v)
-			if !ok {
-				ve.add(string(d), fmt.Sprintf("unknown value %q (one of: %s)", v, strings.Join(CodeLabels(d), "; ")))
-				continue
-			}
+		for _, c := range parseLabels(ve, string(d), d, filters[d]) {
 			codes = append(codes, c)
 		}
 		if len(codes) > 0 {

@@ -58,6 +58,12 @@ type EventDoc struct {
 	ImpactWindowEnd   string   `json:"impact_window_end,omitempty"`
 	ImpactScope       []string `json:"impact_scope,omitempty"`
 	ImpactMetrics     []string `json:"impact_metrics,omitempty"`
+	// ImpactSlice narrows the appointments analysed by published labels;
+	// ImpactRecoveryDays sets the recovery window (default 14 days);
+	// AnnouncedOn starts the pre-strike window.
+	ImpactSlice        *ActivitySlice `json:"impact_slice,omitempty"`
+	ImpactRecoveryDays *int           `json:"impact_recovery_days,omitempty"`
+	AnnouncedOn        string         `json:"announced_on,omitempty"`
 	// SPCRebase asks SPC charts to recalculate their limits from this
 	// event on.
 	SPCRebase bool `json:"spc_rebase,omitempty"`
@@ -135,6 +141,14 @@ func (e *Event) Doc() EventDoc {
 	}
 	if e.ImpactTo != nil {
 		d.ImpactWindowEnd = e.ImpactTo.Format(time.DateOnly)
+	}
+	if !e.ImpactSlice.IsZero() {
+		sl := e.ImpactSlice
+		d.ImpactSlice = &sl
+	}
+	d.ImpactRecoveryDays = e.ImpactRecoveryDays
+	if e.AnnouncedOn != nil {
+		d.AnnouncedOn = e.AnnouncedOn.Format(time.DateOnly)
 	}
 	d.ImpactScope, d.ImpactMetrics, d.SPCRebase = e.ImpactScope, e.ImpactMetrics, e.SPCRebase
 	if !e.CreatedAt.IsZero() {
@@ -562,14 +576,16 @@ func atoi(s string) int {
 // ImpactMetricKeys are the metric keys the impact engine knows
 // (reports/impact registers the same list; a test there keeps them equal).
 var ImpactMetricKeys = []string{"total", "attended", "dna_rate", "gp_share", "same_day_share",
-	"mode_face_to_face", "mode_telephone", "mode_video_online", "mode_home_visit", "oc_submissions"}
+	"mode_face_to_face", "mode_telephone", "mode_video_online", "mode_home_visit",
+	"share_face_to_face", "share_telephone", "share_video_online", "share_home_visit", "oc_submissions"}
 
 func validateImpact(v *ValidationError, d EventDoc, e *Event) {
 	for _, f := range []struct {
 		name string
 		in   string
 		out  **time.Time
-	}{{"impact_window_start", d.ImpactWindowStart, &e.ImpactFrom}, {"impact_window_end", d.ImpactWindowEnd, &e.ImpactTo}} {
+	}{{"impact_window_start", d.ImpactWindowStart, &e.ImpactFrom}, {"impact_window_end", d.ImpactWindowEnd, &e.ImpactTo},
+		{"announced_on", d.AnnouncedOn, &e.AnnouncedOn}} {
 		if f.in == "" {
 			continue
 		}
@@ -582,6 +598,27 @@ func validateImpact(v *ValidationError, d EventDoc, e *Event) {
 	}
 	if e.ImpactFrom != nil && e.ImpactTo != nil && e.ImpactTo.Before(*e.ImpactFrom) {
 		v.add("impact_window_end", "must be after impact_window_start")
+	}
+	if e.AnnouncedOn != nil && !e.StartAt.IsZero() && e.AnnouncedOn.After(e.StartAt) {
+		v.add("announced_on", "must not be after the start")
+	}
+	if r := d.ImpactRecoveryDays; r != nil {
+		if *r < 0 || *r > 90 {
+			v.add("impact_recovery_days", "must be between 0 and 90 days")
+		} else {
+			n := *r
+			e.ImpactRecoveryDays = &n
+		}
+	}
+	if d.ImpactSlice != nil {
+		sl, err := ParseActivitySlice("impact_slice.", *d.ImpactSlice)
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			for k, m := range ve.Fields {
+				v.add(k, m)
+			}
+		}
+		e.ImpactSlice = sl
 	}
 	if len(d.ImpactScope) > 500 {
 		v.add("impact_scope", "too many codes (at most 500)")

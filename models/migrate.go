@@ -32,6 +32,8 @@ var migrations = []migration{
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 	{8, "day ranges of imports", migrateImportRanges},
 	{10, "event text widths, import commit order", migrateLimitsAndCommitOrder},
+	{11, "editorial states and the published register", migratePublication},
+	{12, "announcement, recovery and slice on events; stored impact results", migrateImpactSlices},
 	{13, "spc rebase mark on events", migrateSPCRebase},
 	{14, "stable keys of imported events", migrateImportKey},
 	{15, "monthly, coverage, overview, role, duration and OC day-time tables; area months", migrateNHSFiles},
@@ -77,6 +79,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func (s *Store) migrate(ctx context.Context, migrations []migration) error {
+	ctx = OnPrimary(ctx) // never decide what to apply from a replica
 	db := s.DB.WithContext(ctx)
 	// Fast path: every CLI command and instance start migrates, and an
 	// up-to-date database should cost one query, not a transaction per

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(command{"report", "report impact --event ID,… | --dispute ID | --from DATE --to DATE [--area …] [--metric …] -o FILE.xlsx", runReport})
+	register(command{"report", "report impact --event ID,… | --dispute ID | --from DATE --to DATE [--area …] [--metric …] [--status|--hcp|--mode|--lead …] -o FILE.xlsx", runReport})
 }
 
 func runReport(ctx context.Context, env *Env, args []string) error {
@@ -30,10 +30,12 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	metrics := fs.String("metric", "", "comma-separated metric keys")
 	out := fs.String("o", "", "output file (default: a name from the report)")
 	baseURL := fs.String("base-url", env.Config.BaseURL, "public URL for permalinks")
+	sl := sliceFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{err.Error()}
 	}
-	req := analysis.WorkbookRequest{Areas: split(*areas), Metrics: split(*metrics), BaseURL: *baseURL, Version: Version}
+	req := analysis.WorkbookRequest{Areas: split(*areas), Metrics: split(*metrics), BaseURL: *baseURL, Version: Version,
+		Slice: sl.slice(), AllAppointments: *sl.all}
 	for _, p := range split(*events) {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || id <= 0 {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/strikeline/strikeline/models"
@@ -45,6 +46,34 @@ type Options struct {
 	// MergeFrom, if set, moves every sub-ICB location to a merged ICB from
 	// that month on (MergedICB), as the ICB mergers of April 2026 did.
 	MergeFrom time.Time
+	// Shares gives every category combination its national share (see
+	// Shares) instead of uniform noise, over all 360 combinations (Combos
+	// is ignored), so DNA rate, GP share, mode and lead-time mixes look
+	// like published data. AreaDaily is one area's appointments on an
+	// ordinary day (default 12,000, about England's 1.3 million over 106
+	// areas).
+	Shares    bool
+	AreaDaily float64
+	// Drops multiply the counts of the combinations they select, on their
+	// days, by (1 − Fraction): e.g. attended GP appointments only.
+	Drops []DropWindow
+}
+
+// Shares are the national shares of each category used with
+// Options.Shares, close to the published GPAD mix: about 4% of booked
+// appointments are DNAs, 45–50% of those with a known HCP type are with a
+// GP, about 1% are home visits and about 40% of those with a known lead
+// time are booked the same day.
+var Shares = map[models.Dimension]map[string]float64{
+	models.DimStatus: {"Attended": 0.91, "DNA": 0.04, "Unknown": 0.05},
+	models.DimHCP:    {"GP": 0.44, "Other Practice staff": 0.51, "Unknown": 0.05},
+	models.DimMode:   {"Face-to-Face": 0.66, "Telephone": 0.28, "Video Conference/Online": 0.02, "Home Visit": 0.01, "Unknown": 0.03},
+	models.DimLead: {"Same Day": 0.38, "1 Day": 0.08, "2 to 7 Days": 0.22, "8  to 14 Days": 0.13, "15  to 21 Days": 0.07,
+		"22  to 28 Days": 0.05, "More than 28 Days": 0.04, "Unknown / Data Quality": 0.03},
+}
+
+func (c combo) share() float64 {
+	return Shares[models.DimStatus][c.status] * Shares[models.DimHCP][c.hcp] * Shares[models.DimMode][c.mode] * Shares[models.DimLead][c.lead]
 }
 
 // MergedICB is the ICB that sub-ICB location i belongs to from
@@ -111,6 +140,13 @@ func Write(w io.Writer, o Options) (Stats, error) {
 		fmt.Fprintln(bw, Header)
 	}
 	cs := combos(o.Combos)
+	if o.Shares {
+		cs = combos(0)
+	}
+	daily := o.AreaDaily
+	if daily == 0 {
+		daily = 12000
+	}
 	var row int64
 	for _, m := range o.Months {
 		m = time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -132,8 +168,18 @@ func Write(w io.Writer, o Options) (Stats, error) {
 					}
 					h := splitmix64(o.Seed ^ uint64(d.Unix())*31 ^ uint64(a)<<20 ^ uint64(ci))
 					n := int64(h % 500)
+					if o.Shares {
+						// ±5% noise around the combination's share.
+						u := float64(h%10007) / 10007
+						n = int64(math.Round(daily * c.share() * (0.95 + 0.1*u)))
+					}
 					if o.Profile != nil {
 						n = int64(math.Round(float64(n) * o.Profile(d)))
+					}
+					for _, w := range o.Drops {
+						if w.selects(d, c) {
+							n = int64(math.Round(float64(n) * (1 - w.Fraction)))
+						}
 					}
 					bw.WriteString(prefix)
 					bw.WriteString(c.status + "," + c.hcp + "," + c.mode + "," + c.lead + ",")
@@ -149,19 +195,24 @@ func Write(w io.Writer, o Options) (Stats, error) {
 
 // Realistic returns a day profile shaped like national GP activity: busy
 // Mondays, quiet weekends, an annual cycle, practices closed on bank
-// holidays (holiday reports whether a day is one), and each day in a drop
-// window multiplied by (1 − fraction). The annual cycle is kept small (±2%):
-// a six-week baseline cannot tell a steep seasonal slope from an effect,
-// which DOMAIN §4.2 handles with ITS, not the weekday baseline.
+// holidays (holiday reports whether a day is one), the working days
+// between Christmas and New Year (24 December to 2 January) at 70% of
+// normal, and each day in a drop window multiplied by (1 − fraction)
+// (drops that select categories are applied by Options.Drops instead). The
+// annual cycle is kept small (±2%): a six-week baseline cannot tell a steep
+// seasonal slope from an effect, which the interrupted time series handles
+// instead.
 func Realistic(holiday func(time.Time) bool, drops ...DropWindow) func(time.Time) float64 {
 	weekday := [7]float64{0.02, 1.15, 1.05, 1, 1, 0.95, 0.08} // Sunday first
 	return func(d time.Time) float64 {
 		v := weekday[d.Weekday()] * (1 + 0.02*math.Sin(2*math.Pi*float64(d.YearDay())/365.25))
 		if holiday != nil && holiday(d) {
 			v *= 0.03
+		} else if md := int(d.Month())*100 + d.Day(); md >= 1224 || md <= 102 {
+			v *= 0.70
 		}
 		for _, w := range drops {
-			if !d.Before(w.From) && !d.After(w.To) {
+			if len(w.Status) == 0 && len(w.HCP) == 0 && !d.Before(w.From) && !d.After(w.To) {
 				v *= 1 - w.Fraction
 			}
 		}
@@ -169,8 +220,17 @@ func Realistic(holiday func(time.Time) bool, drops ...DropWindow) func(time.Time
 	}
 }
 
-// DropWindow is an injected fall in activity over inclusive civil dates.
+// DropWindow is an injected fall in activity over inclusive civil dates,
+// optionally only in some statuses or HCP types (published labels; empty
+// means all).
 type DropWindow struct {
 	From, To time.Time
 	Fraction float64
+	Status   []string
+	HCP      []string
+}
+
+func (w DropWindow) selects(d time.Time, c combo) bool {
+	return !d.Before(w.From) && !d.After(w.To) && (len(w.Status) == 0 || slices.Contains(w.Status, c.status)) &&
+		(len(w.HCP) == 0 || slices.Contains(w.HCP, c.hcp))
 }

@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 
 	"github.com/strikeline/strikeline/models"
@@ -13,6 +13,8 @@ import (
 type Events interface {
 	GetEvent(ctx context.Context, id int64) (*models.Event, error)
 	ListEvents(ctx context.Context, f models.EventFilter) ([]models.Event, int64, error)
+	// WindowedEvents lists just the windows other baselines leave out.
+	WindowedEvents(ctx context.Context) ([]models.Event, error)
 }
 
 // Request narrows an analysis: metric keys and area codes replace the
@@ -21,7 +23,19 @@ type Events interface {
 type Request struct {
 	Metrics []string
 	Areas   []string
+	// Slice, when not zero, replaces the event's slice (published labels,
+	// checked as /api/v1/activity checks them). AllAppointments drops the
+	// event's slice instead: every appointment is counted.
+	Slice           models.ActivitySlice
+	AllAppointments bool
+	// Detail keeps the per-day rows in the View (?detail=days).
+	Detail  bool
 	Options Options
+	// BeforeCompute, if set, is called by Stored when the answer is not
+	// stored and must be computed; an error is returned as it is (the web
+	// layer bounds anonymous computations this way), and release is called
+	// when the computation ends. Stored answers never call it.
+	BeforeCompute func() (release func(), err error)
 }
 
 // ForEvent links event id to the activity data and analyses it.
@@ -47,25 +61,24 @@ func ForEvent(ctx context.Context, events Events, src Source, id int64, req Requ
 // windowedEvents lists the events whose windows other baselines avoid:
 // every strike round, and anything with an override window.
 func windowedEvents(ctx context.Context, events Events) ([]models.Event, error) {
-	var out []models.Event
-	for offset := 0; ; offset += 1000 {
-		page, total, err := events.ListEvents(ctx, models.EventFilter{Limit: 1000, Offset: offset})
-		if err != nil {
-			return nil, fmt.Errorf("analysis: listing events: %w", err)
-		}
-		for _, e := range page {
-			if e.Kind == models.KindStrikeRound || e.ImpactFrom != nil {
-				out = append(out, e)
-			}
-		}
-		if int64(offset+len(page)) >= total || len(page) == 0 {
-			return out, nil
-		}
-	}
+	return events.WindowedEvents(ctx)
 }
 
 func (sp *Spec) narrow(req Request) error {
 	v := &models.ValidationError{Fields: map[string]string{}}
+	switch {
+	case !req.Slice.IsZero():
+		sl, err := models.ParseActivitySlice("", req.Slice)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			for k, m := range ve.Fields {
+				v.Fields[k] = m
+			}
+		}
+		sp.Slice, sp.SliceFrom = sl, SliceRequest
+	case req.AllAppointments:
+		sp.Slice, sp.SliceFrom = models.ActivitySlice{}, SliceRequest
+	}
 	if len(req.Metrics) > 0 {
 		sp.Metrics = nil
 		for _, k := range req.Metrics {

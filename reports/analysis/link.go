@@ -57,9 +57,39 @@ type Spec struct {
 	// Exclude are the windows of other events, kept out of baselines and
 	// the ITS fit.
 	Exclude []impact.DateRange
-	// Overridden names the fields a planner set (window, scope, metrics).
+	// Overridden names the fields a planner set (window, scope, metrics,
+	// slice, recovery).
 	Overridden []string
+
+	// Slice narrows the appointments every metric counts; SliceFrom says
+	// whether it is the event's default, a planner's or a request's.
+	Slice     models.ActivitySlice
+	SliceFrom string
+	// Before and After are the pre-strike window (announcement to the day
+	// before the action) and the recovery window, for short windows only.
+	// BeforeFrom says where Before's start came from: "announced_on", or
+	// "notice" (the 14 days' notice of action when no date is recorded).
+	Before, After impact.DateRange
+	BeforeFrom    string
+	// Others are the other events whose windows are kept out of baselines,
+	// by window, for the overlap note.
+	Others []OtherWindow
 }
+
+// OtherWindow is another event's window kept out of this one's baselines.
+type OtherWindow struct {
+	EventID int64
+	Title   string
+	Window  impact.DateRange
+}
+
+// DefaultRecoveryDays is the recovery window after a strike unless a
+// planner sets impact_recovery_days.
+const DefaultRecoveryDays = 14
+
+// NoticeDays is the pre-strike window used when no announcement date is
+// recorded: unions must give employers 14 days' notice of action.
+const NoticeDays = 14
 
 // Link derives the Spec of e. others are the events whose windows must not
 // pollute e's baseline (every other strike round, typically); e itself may
@@ -101,6 +131,27 @@ func Link(e *models.Event, others []models.Event) (Spec, error) {
 		}
 	}
 
+	sp.Slice, sp.SliceFrom = DefaultSlice(e), SliceDefault
+	if !e.ImpactSlice.IsZero() {
+		sp.Slice, sp.SliceFrom = e.ImpactSlice, SliceEvent
+		sp.Overridden = append(sp.Overridden, "slice")
+	}
+	if sp.Method == MethodBaseline {
+		recovery := DefaultRecoveryDays
+		if e.ImpactRecoveryDays != nil {
+			recovery = *e.ImpactRecoveryDays
+			sp.Overridden = append(sp.Overridden, "recovery")
+		}
+		if recovery > 0 {
+			sp.After = impact.Range(sp.Window.To.AddDate(0, 0, 1), sp.Window.To.AddDate(0, 0, recovery))
+		}
+		sp.Before, sp.BeforeFrom = impact.Range(sp.Window.From.AddDate(0, 0, -NoticeDays), sp.Window.From.AddDate(0, 0, -1)), "notice"
+		if e.AnnouncedOn != nil {
+			if a := impact.Civil(*e.AnnouncedOn); a.Before(sp.Window.From) {
+				sp.Before, sp.BeforeFrom = impact.Range(a, sp.Window.From.AddDate(0, 0, -1)), "announced_on"
+			}
+		}
+	}
 	sp.Areas = []string{England}
 	if e.Kind == models.KindStrikeRound && len(e.Scope) > 0 {
 		sp.Areas = e.Scope
@@ -145,6 +196,7 @@ func Link(e *models.Event, others []models.Event) (Spec, error) {
 			continue
 		}
 		sp.Exclude = append(sp.Exclude, impact.Range(of, ol))
+		sp.Others = append(sp.Others, OtherWindow{EventID: o.ID, Title: o.Title, Window: impact.Range(of, ol)})
 	}
 	return sp, nil
 }

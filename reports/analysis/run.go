@@ -58,8 +58,18 @@ type Result struct {
 // MetricResult is one metric's analysis. Err is set (and the method results
 // nil) when the metric could not be analysed, e.g. no data imported yet.
 type MetricResult struct {
-	Metric   impact.Metric
-	Series   impact.Series // the data analysed, ascending
+	// Metric is the metric as analysed: its filters narrowed by the slice.
+	Metric impact.Metric
+	Series impact.Series // the data analysed, ascending (daily ratios for a ratio)
+	// Numerator and Denominator are a ratio metric's daily sums.
+	Numerator, Denominator impact.Series
+	// SliceIgnored lists slice dimensions a ratio ignores because it is a
+	// share of that dimension (see applySlice).
+	SliceIgnored []string
+	// Phases are the windows around a strike — before, during, after and
+	// net — each compared with its weekday baseline, in that order. Baseline
+	// is the "during" phase and Net the "net" one.
+	Phases   []Phase
 	Baseline *impact.BaselineResult
 	// Net is the baseline comparison over the window ± 2 weeks, which nets
 	// out appointments moved to days around a strike (DOMAIN §4.5).
@@ -67,6 +77,23 @@ type MetricResult struct {
 	ITS *impact.ITSResult
 	SPC *SPCChart
 	Err error
+}
+
+// Phase names.
+const (
+	PhaseBefore = "before"
+	PhaseDuring = "during"
+	PhaseAfter  = "after"
+	PhaseNet    = "net"
+)
+
+// Phase is one window around an event with its baseline comparison.
+type Phase struct {
+	Name   string // PhaseBefore, PhaseDuring, PhaseAfter or PhaseNet
+	Label  string // in words, e.g. "Announcement to start"
+	Window impact.DateRange
+	Result *impact.BaselineResult
+	Err    error
 }
 
 // SPCChart is an XmR chart of weekly means around the event.
@@ -99,20 +126,83 @@ func Run(ctx context.Context, src Source, spec Spec, opt Options) (*Result, erro
 		return nil, err
 	}
 	for _, m := range spec.Metrics {
-		mr := MetricResult{Metric: m}
-		s, err := metricSeries(ctx, src, spec.Areas, from, to, m)
-		switch {
-		case err != nil:
+		sm, ignored, err := applySlice(m, spec.Slice)
+		mr := MetricResult{Metric: sm, SliceIgnored: ignored}
+		if err != nil {
+			mr.Metric, mr.Err = m, err
+			res.Metrics = append(res.Metrics, mr)
+			continue
+		}
+		num, den, err := metricSums(ctx, src, spec.Areas, from, to, sm)
+		if err != nil {
 			return nil, fmt.Errorf("analysis: fetching %s: %w", m.Key, err)
-		case len(s) == 0:
+		}
+		mr.Series = toSeries(num)
+		if sm.IsRatio() {
+			mr.Numerator, mr.Denominator = toSeries(num), toSeries(den)
+			mr.Series = toSeries(ratios(num, den))
+		}
+		if len(mr.Series) == 0 {
 			mr.Err = ErrNoData
-		default:
-			mr.Series = s
+		} else {
 			analyse(&mr, spec, opt)
 		}
 		res.Metrics = append(res.Metrics, mr)
 	}
 	return res, nil
+}
+
+// Span is the event's whole analysed span: from the start of the pre-strike
+// window to the end of recovery (just the window for other methods).
+func (sp Spec) Span() impact.DateRange {
+	r := sp.Window
+	if !sp.Before.From.IsZero() {
+		r.From = sp.Before.From
+	}
+	if !sp.After.To.IsZero() {
+		r.To = sp.After.To
+	}
+	return r
+}
+
+// phases lists the windows a baseline event is measured over.
+func (sp Spec) phases() []Phase {
+	var out []Phase
+	if !sp.Before.From.IsZero() {
+		label := "Announcement to start"
+		if sp.BeforeFrom != "announced_on" {
+			label = fmt.Sprintf("%d days before (no announcement date recorded)", sp.Before.Days())
+		}
+		out = append(out, Phase{Name: PhaseBefore, Label: label, Window: sp.Before})
+	}
+	out = append(out, Phase{Name: PhaseDuring, Label: "During the action", Window: sp.Window})
+	if !sp.After.From.IsZero() {
+		out = append(out, Phase{Name: PhaseAfter, Label: fmt.Sprintf("Recovery (%d days after)", sp.After.Days()), Window: sp.After})
+	}
+	if len(out) > 1 {
+		out = append(out, Phase{Name: PhaseNet, Label: "Net over all windows", Window: sp.Span()})
+	}
+	return out
+}
+
+// baselineOf runs the weekday baseline of mr over window: on the daily
+// values for a count, on numerator and denominator for a ratio, so the
+// window figure is Σnum/Σden.
+func baselineOf(mr *MetricResult, window impact.DateRange, o impact.BaselineOptions) (impact.BaselineResult, error) {
+	if mr.Metric.IsRatio() {
+		return impact.BaselineRatio(mr.Numerator, mr.Denominator, window, o)
+	}
+	return impact.Baseline(mr.Series, window, o)
+}
+
+func ratios(num, den map[time.Time]float64) map[time.Time]float64 {
+	out := map[time.Time]float64{}
+	for d, v := range den {
+		if v > 0 {
+			out[d] = num[d] / v
+		}
+	}
+	return out
 }
 
 // fetchRange is the data needed: the baseline's look-back and the net
@@ -123,12 +213,15 @@ func fetchRange(spec Spec, opt Options) (from, to time.Time) {
 	case MethodITS:
 		return w.From.AddDate(-opt.ITSYearsBefore, 0, 0), w.To
 	default:
-		maxWeeks := opt.Baseline.MaxWeeks
-		if maxWeeks == 0 {
-			maxWeeks = impact.DefaultMaxWeeks
+		weeks := max(opt.Baseline.MaxWeeks, opt.Baseline.WidenWeeks, impact.DefaultMaxWeeks)
+		if opt.Baseline.WidenWeeks == 0 {
+			weeks = max(weeks, impact.DefaultWidenWeeks)
 		}
-		back := max(maxWeeks*7+impact.NetEffectMargin, opt.SPCWeeksBefore*7+7)
-		return w.From.AddDate(0, 0, -back), w.To.AddDate(0, 0, impact.NetEffectMargin+7)
+		span := spec.Span()
+		before := int(w.From.Sub(span.From).Hours() / 24)
+		after := int(span.To.Sub(w.To).Hours() / 24)
+		back := max(weeks*7+before, opt.SPCWeeksBefore*7+7)
+		return w.From.AddDate(0, 0, -back), w.To.AddDate(0, 0, max(after, impact.NetEffectMargin)+7)
 	}
 }
 
@@ -141,14 +234,33 @@ func analyse(mr *MetricResult, spec Spec, opt Options) {
 		// before the event, is the honest summary.
 		mr.SPC = monthlySPC(mr.Series, spec.Window.From, opt)
 	case spec.Method == MethodBaseline:
-		b, err := impact.Baseline(mr.Series, spec.Window, opt.Baseline)
-		if err != nil {
-			mr.Err = err
-		}
-		mr.Baseline = &b
-		n, err := impact.NetEffect(mr.Series, spec.Window, opt.Baseline)
-		if err == nil {
-			mr.Net = &n
+		// The recovery and net windows keep the whole span out of their
+		// baselines: strike days are not normal days for the days after.
+		// The action itself is measured as documented, against the six
+		// weeks before it, so its figure does not move when a notice or
+		// announcement date is recorded; a pre-strike effect shows in the
+		// "before" window instead.
+		span := opt.Baseline
+		span.Own = append(append([]impact.DateRange{}, span.Own...), spec.Span())
+		for _, ph := range spec.phases() {
+			o := opt.Baseline
+			if ph.Name == PhaseAfter || ph.Name == PhaseNet {
+				o = span
+			}
+			b, err := baselineOf(mr, ph.Window, o)
+			ph.Result, ph.Err = &b, err
+			mr.Phases = append(mr.Phases, ph)
+			switch ph.Name {
+			case PhaseDuring:
+				mr.Baseline = ph.Result
+				if err != nil {
+					mr.Err = err
+				}
+			case PhaseNet:
+				if err == nil {
+					mr.Net = ph.Result
+				}
+			}
 		}
 		mr.SPC = weeklySPC(mr.Series, spec.Window, opt)
 	case spec.Method == MethodITS:
@@ -162,24 +274,15 @@ func analyse(mr *MetricResult, spec Spec, opt Options) {
 	}
 }
 
-// metricSeries builds the metric's daily series over the areas: the
-// numerator sum, or numerator/denominator per day for a ratio.
-func metricSeries(ctx context.Context, src Source, areas []string, from, to time.Time, m impact.Metric) (impact.Series, error) {
-	num, err := sumAreas(ctx, src, areas, from, to, m.Numerator)
+// metricSums returns the metric's daily numerator sums over the areas and,
+// for a ratio, its denominator sums.
+func metricSums(ctx context.Context, src Source, areas []string, from, to time.Time, m impact.Metric) (num, den map[time.Time]float64, err error) {
+	num, err = sumAreas(ctx, src, areas, from, to, m.Numerator)
 	if err != nil || !m.IsRatio() {
-		return toSeries(num), err
+		return num, nil, err
 	}
-	den, err := sumAreas(ctx, src, areas, from, to, m.Denominator)
-	if err != nil {
-		return nil, err
-	}
-	out := map[time.Time]float64{}
-	for d, n := range num {
-		if v := den[d]; v > 0 {
-			out[d] = n / v
-		}
-	}
-	return toSeries(out), nil
+	den, err = sumAreas(ctx, src, areas, from, to, m.Denominator)
+	return num, den, err
 }
 
 func sumAreas(ctx context.Context, src Source, areas []string, from, to time.Time, f impact.Filter) (map[time.Time]float64, error) {

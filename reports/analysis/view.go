@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,18 +15,67 @@ import (
 // View is the JSON shape of a Result: plain numbers and dates, with the
 // method and its parameters echoed so a reader can reproduce it.
 type View struct {
-	EventID    int64        `json:"event_id"`
-	Kind       string       `json:"kind"`
-	Title      string       `json:"title"`
-	Method     Method       `json:"method"`
-	Parameters ParamsView   `json:"parameters"`
-	Window     WindowView   `json:"window"`
-	Areas      []string     `json:"areas"`
-	Overridden []string     `json:"overridden,omitempty"`
-	Metrics    []MetricView `json:"metrics"`
+	EventID    int64      `json:"event_id"`
+	Kind       string     `json:"kind"`
+	Title      string     `json:"title"`
+	Method     Method     `json:"method"`
+	Parameters ParamsView `json:"parameters"`
+	Window     WindowView `json:"window"`
+	Areas      []string   `json:"areas"`
+	Overridden []string   `json:"overridden,omitempty"`
+	// Slice is what the figures count, in words and as filters.
+	Slice   SliceView    `json:"slice"`
+	Metrics []MetricView `json:"metrics"`
 	// Coverage is the GP coverage of the baseline and the window, with a
 	// warning when they differ by more than CoverageTolerance points.
 	Coverage *CoverageCheck `json:"coverage,omitempty"`
+	// DataState identifies the imported data the figures were computed
+	// from (set when the result is stored; see Stored).
+	DataState string `json:"data_state,omitempty"`
+	// Detail is true when the per-day rows are included (?detail=days).
+	Detail bool `json:"detail"`
+}
+
+// SliceView is the slice of activity analysed.
+type SliceView struct {
+	// Description in words, e.g. "appointments with a GP, England".
+	Description string   `json:"description"`
+	Source      string   `json:"source"` // default, event (a planner's) or request
+	Status      []string `json:"status,omitempty"`
+	HCP         []string `json:"hcp,omitempty"`
+	Mode        []string `json:"mode,omitempty"`
+	Lead        []string `json:"lead,omitempty"`
+	Areas       []string `json:"areas"`
+}
+
+// WindowEffect is the plain effect over one window around an event: what
+// was observed, what was expected (with its 95% interval), the absolute
+// difference and the relative effect Effect = observed / expected − 1 with
+// its interval Lower..Upper. For a ratio metric the figures are window
+// rates (Σnumerator / Σdenominator), never sums of daily rates.
+type WindowEffect struct {
+	Name          string  `json:"name"`  // before, during, after, net
+	Label         string  `json:"label"` // in words
+	From          string  `json:"from"`
+	To            string  `json:"to"`
+	Days          int     `json:"days_included"`
+	Observed      float64 `json:"observed"`
+	Expected      float64 `json:"expected"`
+	ExpectedLower float64 `json:"expected_lower"`
+	ExpectedUpper float64 `json:"expected_upper"`
+	Difference    float64 `json:"difference"`
+	DiffLower     float64 `json:"difference_lower"`
+	DiffUpper     float64 `json:"difference_upper"`
+	Effect        float64 `json:"effect"`
+	Lower         float64 `json:"lower"`
+	Upper         float64 `json:"upper"`
+	Error         string  `json:"error,omitempty"`
+}
+
+// ExcludedDayView is a day kept out of the baselines, and why.
+type ExcludedDayView struct {
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
 }
 
 // ParamsView echoes the method parameters.
@@ -48,14 +98,27 @@ type WindowView struct {
 
 // MetricView is one metric's result.
 type MetricView struct {
-	Key      string        `json:"key"`
-	Label    string        `json:"label"`
-	Unit     string        `json:"unit"`
-	Error    string        `json:"error,omitempty"`
-	Baseline *BaselineView `json:"baseline,omitempty"`
-	Net      *BaselineView `json:"net_effect,omitempty"`
-	ITS      *ITSView      `json:"its,omitempty"`
-	SPC      *SPCView      `json:"spc,omitempty"`
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Unit  string `json:"unit"`
+	Ratio bool   `json:"ratio"`
+	Error string `json:"error,omitempty"`
+	// Windows are the effects before, during and after the action and net
+	// over all three (strike rounds), in that order.
+	Windows []WindowEffect `json:"windows,omitempty"`
+	// Excluded lists the days left out of the baselines with the reason
+	// (bank holiday, Christmas to New Year, another event's window, …).
+	Excluded []ExcludedDayView `json:"excluded_days,omitempty"`
+	// OverlapNote says when other events' windows made a baseline thinner;
+	// WidenedNote when the look-back had to be widened; SliceNote when a
+	// ratio ignores part of the slice. Empty when there is nothing to say.
+	OverlapNote string        `json:"overlap_note,omitempty"`
+	WidenedNote string        `json:"widened_note,omitempty"`
+	SliceNote   string        `json:"slice_note,omitempty"`
+	Baseline    *BaselineView `json:"baseline,omitempty"`
+	Net         *BaselineView `json:"net_effect,omitempty"`
+	ITS         *ITSView      `json:"its,omitempty"`
+	SPC         *SPCView      `json:"spc,omitempty"`
 }
 
 // EstimateView is a value with its 95% interval.
@@ -80,7 +143,7 @@ type BaselineView struct {
 	Average      EffectView    `json:"average"`
 	Cumulative   EffectView    `json:"cumulative"`
 	Formula      string        `json:"formula"`
-	Days         []BaselineDay `json:"days"`
+	Days         []BaselineDay `json:"days,omitempty"`
 }
 
 // BaselineDay is one day's comparison.
@@ -108,7 +171,7 @@ type ITSView struct {
 	Slope              CoefView     `json:"slope_change_per_day"`
 	MeanRelativeChange float64      `json:"mean_relative_change"`
 	Formula            string       `json:"formula"`
-	Days               []ITSDayView `json:"days"`
+	Days               []ITSDayView `json:"days,omitempty"`
 	Coefficients       []CoefView   `json:"coefficients"`
 }
 
@@ -176,7 +239,10 @@ func ptr(f float64) *float64 { f = finite(f); return &f }
 func (r *Result) View() View {
 	o := r.Options
 	v := View{EventID: r.Spec.EventID, Kind: string(r.Spec.Kind), Title: r.Spec.Title, Method: r.Spec.Method,
-		Window: window(r.Spec.Window), Areas: r.Spec.Areas, Overridden: r.Spec.Overridden, Metrics: []MetricView{}, Coverage: r.Coverage}
+		Window: window(r.Spec.Window), Areas: r.Spec.Areas, Overridden: r.Spec.Overridden, Metrics: []MetricView{}, Detail: true, Coverage: r.Coverage}
+	sl := r.Spec.Slice
+	v.Slice = SliceView{Description: DescribeSlice(sl, r.Spec.Areas), Source: r.Spec.SliceFrom,
+		Status: sl.Status, HCP: sl.HCP, Mode: sl.Mode, Lead: sl.Lead, Areas: r.Spec.Areas}
 	v.Parameters = ParamsView{SPCBaseline: fmt.Sprintf("weekly means of working days, limits from the %d weeks before the event (months for monthly data)", o.SPCWeeksBefore),
 		SPCScreening: o.SPC.ScreenMovingRanges, Confidence: impact.Confidence}
 	switch r.Spec.Method {
@@ -191,10 +257,11 @@ func (r *Result) View() View {
 		v.Parameters.ExcludedWindows = append(v.Parameters.ExcludedWindows, window(x))
 	}
 	for _, m := range r.Metrics {
-		mv := MetricView{Key: m.Metric.Key, Label: m.Metric.Label, Unit: m.Metric.Unit}
+		mv := MetricView{Key: m.Metric.Key, Label: m.Metric.Label, Unit: m.Metric.Unit, Ratio: m.Metric.IsRatio()}
 		if m.Err != nil {
 			mv.Error = m.Err.Error()
 		}
+		phaseViews(&mv, m, r.Spec)
 		if m.Baseline != nil {
 			mv.Baseline = baselineView(m.Baseline)
 		}
@@ -212,6 +279,102 @@ func (r *Result) View() View {
 		v.Metrics = append(v.Metrics, mv)
 	}
 	return v
+}
+
+// Compact drops the per-day rows (baseline days, ITS days), the default
+// API answer; the windows, notes and SPC chart stay.
+func (v View) Compact() View {
+	v.Detail = false
+	ms := make([]MetricView, len(v.Metrics))
+	for i, m := range v.Metrics {
+		if m.Baseline != nil {
+			b := *m.Baseline
+			b.Days = nil
+			m.Baseline = &b
+		}
+		if m.Net != nil {
+			n := *m.Net
+			n.Days = nil
+			m.Net = &n
+		}
+		if m.ITS != nil {
+			it := *m.ITS
+			it.Days = nil
+			m.ITS = &it
+		}
+		ms[i] = m
+	}
+	v.Metrics = ms
+	return v
+}
+
+// phaseViews fills the plain windows, the left-out days and the notes.
+func phaseViews(mv *MetricView, m MetricResult, sp Spec) {
+	if len(m.SliceIgnored) > 0 {
+		mv.SliceNote = fmt.Sprintf("%s is a share across %s, so the slice's %s filter does not apply to it",
+			m.Metric.Label, strings.Join(m.SliceIgnored, ", "), strings.Join(m.SliceIgnored, ", "))
+	}
+	excluded := map[string]string{}
+	widened, maxWeeks := 0, 0
+	for _, ph := range m.Phases {
+		w := WindowEffect{Name: ph.Name, Label: ph.Label, From: date(ph.Window.From), To: date(ph.Window.To)}
+		if ph.Err != nil {
+			w.Error = ph.Err.Error()
+		}
+		if b := ph.Result; b != nil {
+			if ph.Err == nil {
+				c := b.Cumulative
+				w.Days, w.Observed = b.DaysIncluded, finite(c.Actual)
+				w.Expected, w.ExpectedLower, w.ExpectedUpper = finite(c.Expected.Value), finite(c.Expected.Lower), finite(c.Expected.Upper)
+				w.Difference, w.DiffLower, w.DiffUpper = finite(c.Absolute.Value), finite(c.Absolute.Lower), finite(c.Absolute.Upper)
+				w.Effect, w.Lower, w.Upper = finite(c.Relative.Value), finite(c.Relative.Lower), finite(c.Relative.Upper)
+			}
+			for _, x := range b.Excluded {
+				if x.Reason != impact.ReasonNoData && x.Reason != impact.ReasonOwnWindow {
+					excluded[date(x.Day)] = x.Reason
+				}
+			}
+			if ph.Name == PhaseNet || len(m.Phases) == 1 {
+				widened += b.Widened
+			}
+			for _, d := range b.Days {
+				if d.Widened {
+					maxWeeks = max(maxWeeks, d.WeeksSearched)
+				}
+			}
+		}
+		mv.Windows = append(mv.Windows, w)
+	}
+	var thinned []string
+	for d, why := range excluded {
+		mv.Excluded = append(mv.Excluded, ExcludedDayView{Date: d, Reason: why})
+	}
+	sort.Slice(mv.Excluded, func(i, j int) bool { return mv.Excluded[i].Date < mv.Excluded[j].Date })
+	for _, o := range sp.Others {
+		hit := false
+		for _, x := range mv.Excluded {
+			if x.Reason == impact.ReasonOtherEvent && o.Window.Contains(mustDay(x.Date)) {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			thinned = append(thinned, fmt.Sprintf("%s (%s to %s)", o.Title, o.Window.From.Format("2 Jan 2006"), o.Window.To.Format("2 Jan 2006")))
+		}
+	}
+	if len(thinned) > 0 {
+		mv.OverlapNote = "The baseline left out the days of " + strings.Join(thinned, "; ") +
+			", so it reached further back for normal days."
+	}
+	if widened > 0 {
+		mv.WidenedNote = fmt.Sprintf("Six clean weeks were not found within %d weeks for %d day(s); the look-back was widened to %d weeks.",
+			impact.DefaultMaxWeeks, widened, maxWeeks)
+	}
+}
+
+func mustDay(s string) time.Time {
+	t, _ := time.Parse(time.DateOnly, s)
+	return t
 }
 
 func nz(v, def int) int {
@@ -272,6 +435,7 @@ func (r *Result) WriteTable(w io.Writer) error {
 	v := r.View()
 	fmt.Fprintf(w, "%s (#%d, %s)\nmethod: %s   window: %s to %s   areas: %s\n", v.Title, v.EventID, v.Kind, v.Method,
 		v.Window.From, v.Window.To, strings.Join(v.Areas, ", "))
+	fmt.Fprintf(w, "slice: %s (%s)\n", v.Slice.Description, v.Slice.Source)
 	if len(v.Overridden) > 0 {
 		fmt.Fprintf(w, "overridden by a planner: %s\n", strings.Join(v.Overridden, ", "))
 	}
@@ -292,14 +456,38 @@ func (r *Result) WriteTable(w io.Writer) error {
 					interval(d.Lower, d.Upper, m.Unit), num(d.Difference, m.Unit), pct(d.PctDiff))
 			}
 			c := b.Cumulative
-			fmt.Fprintf(tw, "window total\t%s\t%s\t%s\t%s\t%s\t\n", num(&c.Actual, m.Unit), num(&c.Expected.Value, m.Unit),
+			total := "window total"
+			if m.Ratio {
+				total = "window rate"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", total, num(&c.Actual, m.Unit), num(&c.Expected.Value, m.Unit),
 				interval(&c.Expected.Lower, &c.Expected.Upper, m.Unit), num(&c.Absolute.Value, m.Unit), pct(&c.Relative.Value))
 			tw.Flush()
 			fmt.Fprintf(w, "  relative effect %s (95%% interval %s to %s)\n", pct(&c.Relative.Value), pct(&c.Relative.Lower), pct(&c.Relative.Upper))
-			if n := m.Net; n != nil {
-				fmt.Fprintf(w, "  net over window ± %d days: %s (95%% interval %s to %s)\n", impact.NetEffectMargin,
-					pct(&n.Cumulative.Relative.Value), pct(&n.Cumulative.Relative.Lower), pct(&n.Cumulative.Relative.Upper))
+		}
+		if len(m.Windows) > 0 {
+			fmt.Fprintln(tw, "window\tfrom\tto\tobserved\texpected\teffect\t95% interval\t")
+			for _, x := range m.Windows {
+				if x.Error != "" {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t–\t–\t–\t%s\t\n", x.Name, x.From, x.To, x.Error)
+					continue
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s to %s\t\n", x.Name, x.From, x.To, num(&x.Observed, m.Unit),
+					num(&x.Expected, m.Unit), pct(&x.Effect), pct(&x.Lower), pct(&x.Upper))
 			}
+			tw.Flush()
+		}
+		for _, note := range []string{m.SliceNote, m.OverlapNote, m.WidenedNote} {
+			if note != "" {
+				fmt.Fprintf(w, "  note: %s\n", note)
+			}
+		}
+		if len(m.Excluded) > 0 {
+			fmt.Fprintf(w, "  %d day(s) left out of the baselines:", len(m.Excluded))
+			for _, x := range m.Excluded {
+				fmt.Fprintf(w, " %s (%s);", x.Date, x.Reason)
+			}
+			fmt.Fprintln(w)
 		}
 		if its := m.ITS; its != nil {
 			fmt.Fprintf(w, "  level change %s (95%% CI %s to %s), slope change %s/day (95%% CI %s to %s)\n",

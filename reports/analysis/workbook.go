@@ -26,6 +26,9 @@ type WorkbookRequest struct {
 	From, To  *time.Time
 	Areas     []string
 	Metrics   []string
+	// Slice and AllAppointments replace each event's slice as in Request.
+	Slice           models.ActivitySlice
+	AllAppointments bool
 	// BaseURL prefixes permalinks (/events/ID).
 	BaseURL string
 	Version string
@@ -77,7 +80,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 		if err != nil {
 			return nil, err
 		}
-		if err := spec.narrow(Request{Metrics: req.Metrics, Areas: req.Areas}); err != nil {
+		if err := spec.narrow(Request{Metrics: req.Metrics, Areas: req.Areas, Slice: req.Slice, AllAppointments: req.AllAppointments}); err != nil {
 			return nil, err
 		}
 		if spec.Method == MethodNone {
@@ -212,10 +215,14 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 	for _, s := range e.Sources {
 		ei.Sources = append(ei.Sources, xlsx.Link{Title: firstNonEmpty(s.Title, s.Publisher, s.URL), URL: s.URL})
 	}
+	den := map[time.Time]float64{}
+	for _, p := range mr.Denominator {
+		den[impact.Civil(p.Day)] = p.Value
+	}
 	var rows []xlsx.DataRow
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 		v, has := obs[d]
-		di := xlsx.DayImpact{Date: d, Observed: v, HasObserved: has, InWindow: b.Window.Contains(d)}
+		di := xlsx.DayImpact{Date: d, Observed: v, HasObserved: has, InWindow: b.Window.Contains(d), Denominator: den[d]}
 		if bd, ok := byDay[d]; ok {
 			di.Included, di.Note = bd.Included, bd.Note
 			if bd.Included {
@@ -228,13 +235,12 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 			rows = append(rows, xlsx.DataRow{Date: d, Dataset: string(mr.Metric.Numerator.Dataset), Area: scope, Metric: mr.Metric.Key, Value: v})
 		}
 	}
+	// For a ratio the engine's Cumulative row is already the window rate
+	// Σnum/Σden; the sheet rebuilds it from the denominators below.
 	c := b.Cumulative
-	if ei.Ratio {
-		// Rates are compared as window means, not sums.
-		c = b.Average
-	}
 	ei.Total = xlsx.Totals{Observed: c.Actual, Expected: c.Expected.Value, Lower: c.Expected.Lower, Upper: c.Expected.Upper,
 		Diff: c.Absolute.Value, Pct: c.Relative.Value, RelLower: c.Relative.Lower, RelUpper: c.Relative.Upper}
+	ei.LeftOut = leftOut(b.Excluded)
 	ei.SPC = "Common Cause"
 	if mr.SPC != nil {
 		ei.SPC = mr.SPC.Signal
@@ -269,6 +275,28 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 		}
 	}
 	return ei, rows, nil
+}
+
+// leftOut lists the days the baselines skipped by reason, in words:
+// "bank holiday: 25 Dec 2023, 26 Dec 2023; Christmas to New Year …: 27 Dec
+// 2023". Missing days and the event's own days are not listed.
+func leftOut(days []impact.ExcludedDay) string {
+	var reasons []string
+	by := map[string][]string{}
+	for _, d := range days {
+		if d.Reason == impact.ReasonNoData || d.Reason == impact.ReasonOwnWindow {
+			continue
+		}
+		if _, ok := by[d.Reason]; !ok {
+			reasons = append(reasons, d.Reason)
+		}
+		by[d.Reason] = append(by[d.Reason], d.Day.Format("2 Jan 2006"))
+	}
+	var parts []string
+	for _, r := range reasons {
+		parts = append(parts, r+": "+strings.Join(by[r], ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func fmtNum(v float64, ratio bool) string {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -22,9 +24,57 @@ const (
 	// Confidence is the coverage of every interval in this package.
 	Confidence = 0.95
 	// NetEffectMargin is the number of days added on each side of an event
-	// window for the net effect (DOMAIN §4.5: "window ± 2 weeks").
+	// window for the net effect ("window ± 2 weeks", docs/methods.md).
 	NetEffectMargin = 14
+	// DefaultWidenWeeks is how far back the search may go, beyond MaxWeeks,
+	// when MaxWeeks does not hold Weeks clean days (a round just after
+	// Christmas with other rounds before it). A widened baseline is said so.
+	DefaultWidenWeeks = 26
 )
+
+// Season is a stretch of the calendar that recurs every year and is not a
+// normal working period, such as the days between Christmas and New Year,
+// when practices are open but activity runs at about 70% of normal. Season
+// days are kept out of every baseline, as bank holidays are, and out of the
+// window totals (a season day compared with ordinary days would put the
+// season's dip down to the event).
+type Season struct {
+	FromMonth time.Month
+	FromDay   int
+	ToMonth   time.Month // may be earlier than FromMonth: the season wraps the new year
+	ToDay     int
+	Reason    string // in words, for the list of left-out days
+}
+
+// ChristmasNewYear is the default season: 24 December to 2 January.
+var ChristmasNewYear = Season{FromMonth: time.December, FromDay: 24, ToMonth: time.January, ToDay: 2,
+	Reason: "Christmas to New Year (24 Dec – 2 Jan)"}
+
+// Contains reports whether the civil date of t falls in the season.
+func (s Season) Contains(t time.Time) bool {
+	_, m, d := Civil(t).Date()
+	md := int(m)*100 + d
+	from, to := int(s.FromMonth)*100+s.FromDay, int(s.ToMonth)*100+s.ToDay
+	if from <= to {
+		return md >= from && md <= to
+	}
+	return md >= from || md <= to
+}
+
+// Reasons a day was left out of a baseline, as listed in
+// BaselineResult.Excluded.
+const (
+	ReasonBankHoliday = "bank holiday"
+	ReasonOtherEvent  = "inside another event's window"
+	ReasonOwnWindow   = "inside the analysed window"
+	ReasonNoData      = "no data"
+)
+
+// ExcludedDay is a day the baseline search looked at and left out, and why.
+type ExcludedDay struct {
+	Day    time.Time
+	Reason string
+}
 
 // ErrNoEstimate is returned (wrapped) when no day of the window has both an
 // observation and a baseline, so no window total can be given.
@@ -42,6 +92,21 @@ type BaselineOptions struct {
 	// baseline because they are not "normal" days. The analysed window is
 	// always excluded as well, so a long window never uses its own days.
 	Exclude []DateRange
+	// Own lists further ranges that belong to the event being analysed (its
+	// pre-strike and recovery windows), kept out of the baseline like the
+	// window but reported as the event's own days, not as an overlap.
+	Own []DateRange
+	// Seasons are kept out of baselines and window totals. Nil means
+	// ChristmasNewYear; NoSeasons turns them off.
+	Seasons   []Season
+	NoSeasons bool
+	// WidenWeeks is the furthest the search goes back when MaxWeeks holds
+	// fewer than Weeks clean days (default DefaultWidenWeeks; it is never
+	// below MaxWeeks).
+	WidenWeeks int
+	// weights, set by BaselineRatio, turns the window figure into a ratio
+	// of sums: each day's denominator.
+	weights map[day]float64
 }
 
 func (o BaselineOptions) withDefaults() (BaselineOptions, error) {
@@ -50,6 +115,16 @@ func (o BaselineOptions) withDefaults() (BaselineOptions, error) {
 	}
 	if o.MaxWeeks == 0 {
 		o.MaxWeeks = DefaultMaxWeeks
+	}
+	if o.WidenWeeks == 0 {
+		o.WidenWeeks = DefaultWidenWeeks
+	}
+	o.WidenWeeks = max(o.WidenWeeks, o.MaxWeeks)
+	if o.Seasons == nil && !o.NoSeasons {
+		o.Seasons = []Season{ChristmasNewYear}
+	}
+	if o.NoSeasons {
+		o.Seasons = nil
 	}
 	if o.Weeks < MinBaselineDays {
 		return o, fmt.Errorf("baseline weeks %d: need at least %d days for a standard deviation", o.Weeks, MinBaselineDays)
@@ -60,6 +135,11 @@ func (o BaselineOptions) withDefaults() (BaselineOptions, error) {
 	for i, r := range o.Exclude {
 		if err := r.Validate(); err != nil {
 			return o, fmt.Errorf("exclude[%d]: %w", i, err)
+		}
+	}
+	for i, r := range o.Own {
+		if err := r.Validate(); err != nil {
+			return o, fmt.Errorf("own[%d]: %w", i, err)
 		}
 	}
 	return o, nil
@@ -92,6 +172,10 @@ type BaselineDay struct {
 	Observed    float64
 	HasObserved bool // false when the day is missing from the series
 	BankHoliday bool // the day itself is a bank holiday; see Included
+	// Season names the season (ChristmasNewYear) the day falls in, or "".
+	Season string
+	// Weight is the day's denominator for a ratio metric (0 otherwise).
+	Weight float64
 
 	BaselineDays   []time.Time
 	BaselineValues []float64
@@ -100,6 +184,13 @@ type BaselineDay struct {
 	HasExpected bool
 	// Short is true when an estimate was made from fewer than Weeks days.
 	Short bool
+	// Widened is true when the search had to go back beyond MaxWeeks;
+	// WeeksSearched is how far it went.
+	Widened       bool
+	WeeksSearched int
+	// Thinned counts candidate days skipped because they lie in another
+	// event's window: the overlap that made this baseline reach further back.
+	Thinned int
 
 	// Expected is the baseline mean with its 95% prediction interval
 	// mean ± T·SD·√(1 + 1/n).
@@ -150,6 +241,20 @@ type BaselineResult struct {
 	// Margin is T·√Variance, half the width of the cumulative interval.
 	Margin float64
 
+	// Ratio is true for a ratio metric: Cumulative is then the window's
+	// Σnumerator / Σdenominator (and its expected counterpart), never a sum
+	// of daily ratios, and Average equals Cumulative.
+	Ratio bool
+
+	// Excluded lists the days the baseline search looked at and left out,
+	// with the reason, in date order (each day once).
+	Excluded []ExcludedDay
+	// Widened counts window days whose baseline had to reach beyond
+	// MaxWeeks; Thinned counts those whose search skipped another event's
+	// days. Both are for the result's notes.
+	Widened int
+	Thinned int
+
 	// Method states the formulas in words, for the report's footnote.
 	Method string
 }
@@ -183,6 +288,43 @@ func Baseline(series Series, window DateRange, opts BaselineOptions) (BaselineRe
 	if err != nil {
 		return BaselineResult{}, fmt.Errorf("baseline: %w", err)
 	}
+	return baseline(values, window, opts)
+}
+
+// BaselineRatio is Baseline for a ratio metric given as its daily numerator
+// and denominator series. Each day is compared as the ratio num/den; the
+// window figure is the ratio of the window's sums, Σnum / Σden, and its
+// expected value Σ den_d·expected_d / Σ den_d (the expected numerator over
+// the same denominators), with variance Σ den_d²·v_d / (Σ den_d)². So the
+// window figure always lies between the smallest and largest daily ratio,
+// and a day counts in proportion to its volume, as in the national figure.
+func BaselineRatio(num, den Series, window DateRange, opts BaselineOptions) (BaselineResult, error) {
+	if err := window.Validate(); err != nil {
+		return BaselineResult{}, fmt.Errorf("baseline: window: %w", err)
+	}
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return BaselineResult{}, fmt.Errorf("baseline: %w", err)
+	}
+	n, err := num.index()
+	if err != nil {
+		return BaselineResult{}, fmt.Errorf("baseline: numerator: %w", err)
+	}
+	d, err := den.index()
+	if err != nil {
+		return BaselineResult{}, fmt.Errorf("baseline: denominator: %w", err)
+	}
+	values := make(map[day]float64, len(d))
+	for k, dv := range d {
+		if dv > 0 {
+			values[k] = n[k] / dv
+		}
+	}
+	opts.weights = d
+	return baseline(values, window, opts)
+}
+
+func baseline(values map[day]float64, window DateRange, opts BaselineOptions) (BaselineResult, error) {
 	window = Range(window.From, window.To)
 
 	res := BaselineResult{
@@ -191,9 +333,25 @@ func Baseline(series Series, window DateRange, opts BaselineOptions) (BaselineRe
 		Days:    make([]BaselineDay, 0, window.Days()),
 		Method:  baselineMethod(opts),
 	}
+	res.Ratio = opts.weights != nil
+	excluded := map[day]string{}
 	for d := toDay(window.From); d <= toDay(window.To); d++ {
-		res.Days = append(res.Days, baselineDay(d, values, window, opts))
+		bd := baselineDay(d, values, window, opts, excluded)
+		if res.Ratio {
+			bd.Weight = opts.weights[d]
+		}
+		if bd.Widened {
+			res.Widened++
+		}
+		if bd.Thinned > 0 {
+			res.Thinned++
+		}
+		res.Days = append(res.Days, bd)
 	}
+	for d, why := range excluded {
+		res.Excluded = append(res.Excluded, ExcludedDay{Day: d.time(), Reason: why})
+	}
+	slices.SortFunc(res.Excluded, func(a, b ExcludedDay) int { return a.Day.Compare(b.Day) })
 	if err := res.summarise(); err != nil {
 		return res, fmt.Errorf("baseline %s: %w", window, err)
 	}
@@ -219,27 +377,62 @@ func NetEffect(series Series, window DateRange, opts BaselineOptions) (BaselineR
 	return res, nil
 }
 
-func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineOptions) BaselineDay {
-	out := BaselineDay{Day: d.time(), BankHoliday: d.bankHoliday()}
+// season returns the reason of the first season d falls in, or "".
+func season(d day, seasons []Season) string {
+	for _, s := range seasons {
+		if s.Contains(d.time()) {
+			return s.Reason
+		}
+	}
+	return ""
+}
+
+// skipReason says why candidate day c cannot serve in a baseline, or "".
+func skipReason(c day, values map[day]float64, window DateRange, opts BaselineOptions) string {
+	switch {
+	case window.has(c) || inAny(c, opts.Own):
+		return ReasonOwnWindow
+	case c.bankHoliday():
+		return ReasonBankHoliday
+	case season(c, opts.Seasons) != "":
+		return season(c, opts.Seasons)
+	case inAny(c, opts.Exclude):
+		return ReasonOtherEvent
+	}
+	if _, ok := values[c]; !ok {
+		return ReasonNoData
+	}
+	return ""
+}
+
+func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineOptions, excluded map[day]string) BaselineDay {
+	out := BaselineDay{Day: d.time(), BankHoliday: d.bankHoliday(), Season: season(d, opts.Seasons)}
 	out.Observed, out.HasObserved = values[d]
 
-	for k := 1; k <= opts.MaxWeeks && len(out.BaselineValues) < opts.Weeks; k++ {
+	// Search MaxWeeks back; if that does not hold Weeks clean days, keep
+	// going up to WidenWeeks and say so.
+	k := 1
+	for ; k <= opts.WidenWeeks && len(out.BaselineValues) < opts.Weeks; k++ {
 		c := d - day(7*k)
-		if window.has(c) || inAny(c, opts.Exclude) || c.bankHoliday() {
-			continue
-		}
-		v, ok := values[c]
-		if !ok {
+		if why := skipReason(c, values, window, opts); why != "" {
+			if why == ReasonOtherEvent {
+				out.Thinned++
+			}
+			if why != ReasonNoData || k <= opts.MaxWeeks {
+				excluded[c] = why
+			}
 			continue
 		}
 		out.BaselineDays = append(out.BaselineDays, c.time())
-		out.BaselineValues = append(out.BaselineValues, v)
+		out.BaselineValues = append(out.BaselineValues, values[c])
 	}
+	out.WeeksSearched = k - 1
+	out.Widened = out.WeeksSearched > opts.MaxWeeks && len(out.BaselineValues) > 0
 
 	n := len(out.BaselineValues)
 	switch {
 	case n < MinBaselineDays:
-		out.Note = fmt.Sprintf("only %d valid baseline day(s) within %d weeks; no estimate", n, opts.MaxWeeks)
+		out.Note = fmt.Sprintf("only %d valid baseline day(s) within %d weeks; no estimate", n, opts.WidenWeeks)
 	default:
 		out.HasExpected = true
 		out.Short = n < opts.Weeks
@@ -250,7 +443,9 @@ func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineO
 		out.Margin = out.T * math.Sqrt(out.Variance)
 		out.Expected = Estimate{Value: mean, Lower: mean - out.Margin, Upper: mean + out.Margin}
 		if out.Short {
-			out.Note = fmt.Sprintf("baseline from %d of %d days (searched %d weeks)", n, opts.Weeks, opts.MaxWeeks)
+			out.Note = fmt.Sprintf("baseline from %d of %d days (searched %d weeks)", n, opts.Weeks, opts.WidenWeeks)
+		} else if out.Widened {
+			out.Note = fmt.Sprintf("look-back widened to %d weeks to find %d clean days", out.WeeksSearched, opts.Weeks)
 		}
 	}
 
@@ -265,8 +460,13 @@ func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineO
 	}
 	if out.BankHoliday {
 		out.Note = joinNote("bank holiday: not counted in the window totals", out.Note)
+	} else if out.Season != "" {
+		out.Note = joinNote(out.Season+": not counted in the window totals", out.Note)
 	}
-	out.Included = out.HasObserved && out.HasExpected && !out.BankHoliday
+	out.Included = out.HasObserved && out.HasExpected && !out.BankHoliday && out.Season == ""
+	if out.Included && opts.weights != nil && opts.weights[d] <= 0 {
+		out.Included = false
+	}
 	return out
 }
 
@@ -298,23 +498,37 @@ func effects(observed, expected, margin float64) (abs, rel Estimate) {
 	return abs, rel
 }
 
+// summarise computes the window figures. For a count, the window total is
+// Σ observed against Σ expected. For a ratio, every sum is weighted by the
+// day's denominator w and divided by Σw: Σnum/Σden against
+// Σ w·expected / Σw, variance Σ w²·v / (Σw)². Welch–Satterthwaite works on
+// the scaled variances w²·v, so counts are the special case w = 1.
 func (r *BaselineResult) summarise() error {
-	var obs, exp, v, wsDen float64
+	var obs, exp, v, wsDen, wsum float64
 	minDF := math.MaxInt
 	for _, d := range r.Days {
 		if !d.Included {
 			continue
 		}
+		w := 1.0
+		if r.Ratio {
+			w = d.Weight
+		}
 		r.DaysIncluded++
-		obs += d.Observed
-		exp += d.Expected.Value
-		v += d.Variance
+		wsum += w
+		obs += w * d.Observed
+		exp += w * d.Expected.Value
+		vi := w * w * d.Variance
+		v += vi
 		df := len(d.BaselineValues) - 1
-		wsDen += d.Variance * d.Variance / float64(df)
+		wsDen += vi * vi / float64(df)
 		minDF = min(minDF, df)
 	}
 	if r.DaysIncluded == 0 {
 		return ErrNoEstimate
+	}
+	if r.Ratio {
+		obs, exp, v, wsDen = obs/wsum, exp/wsum, v/(wsum*wsum), wsDen/(wsum*wsum*wsum*wsum)
 	}
 	// Welch–Satterthwaite is at least the smallest per-day df in exact
 	// arithmetic; the clamp stops rounding noise (4.9999…) from losing a
@@ -335,6 +549,11 @@ func (r *BaselineResult) summarise() error {
 		Absolute: abs,
 		Relative: rel,
 	}
+	if r.Ratio {
+		// A window rate is already an average: the same row serves both.
+		r.Average = r.Cumulative
+		return nil
+	}
 	n := float64(r.DaysIncluded)
 	c := r.Cumulative
 	r.Average = EffectRow{
@@ -347,14 +566,23 @@ func (r *BaselineResult) summarise() error {
 }
 
 func baselineMethod(o BaselineOptions) string {
+	var seasons []string
+	for _, s := range o.Seasons {
+		seasons = append(seasons, s.Reason)
+	}
+	skip := "England & Wales bank holidays"
+	if len(seasons) > 0 {
+		skip += ", " + strings.Join(seasons, ", ")
+	}
 	return fmt.Sprintf("Weekday-matched baseline: expected(d) = mean of the same weekday in the %d preceding weeks "+
-		"with data, skipping England & Wales bank holidays, the analysed window and other events' windows "+
-		"(at most %d weeks back; a day needs at least %d such days). "+
+		"with data, skipping %s, the analysed window and other events' windows "+
+		"(%d weeks back, widened up to %d weeks when needed and said so; a day needs at least %d such days). "+
 		"Day: 95%% prediction interval expected ± t(0.975, n−1)·s·√(1 + 1/n), s the sample SD of the n baseline days. "+
 		"Window: Σ expected ± t(0.975, ν)·√Σ s²(1 + 1/n) over days with an observation that are not bank holidays, "+
 		"treating days as independent; ν = ⌊(Σv)² / Σ(v²/(n−1))⌋ (Welch–Satterthwaite, rounded down). "+
-		"Absolute effect = actual − expected; relative effect = actual / expected − 1, its interval from the ends of the expected interval.",
-		o.Weeks, o.MaxWeeks, MinBaselineDays)
+		"Absolute effect = actual − expected; relative effect = actual / expected − 1, its interval from the ends of the expected interval. "+
+		"Ratio metrics: the window figure is Σnumerator / Σdenominator, expected Σ den·expected / Σ den, variance Σ den²·v / (Σ den)².",
+		o.Weeks, skip, o.MaxWeeks, o.WidenWeeks, MinBaselineDays)
 }
 
 // meanSD returns the mean and the sample standard deviation (n−1 divisor,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -232,10 +233,18 @@ func TestBaselineShortAndInsufficient(t *testing.T) {
 		// Only 28 Apr (k=2) and 10 Feb (k=13) are usable; 13 weeks is beyond
 		// MaxWeeks 12 but within 13.
 		s := pts(map[string]float64{"2025-05-12": 1, "2025-04-28": 10, "2025-02-10": 20})
-		if _, err := Baseline(s, window, BaselineOptions{}); !errors.Is(err, ErrNoEstimate) {
-			t.Errorf("MaxWeeks 12: err = %v, want ErrNoEstimate", err)
+		if _, err := Baseline(s, window, BaselineOptions{WidenWeeks: 12}); !errors.Is(err, ErrNoEstimate) {
+			t.Errorf("MaxWeeks 12, no widening: err = %v, want ErrNoEstimate", err)
 		}
-		res, err := Baseline(s, window, BaselineOptions{MaxWeeks: 13})
+		// By default the search widens beyond MaxWeeks and says so.
+		wide, err := Baseline(s, window, BaselineOptions{})
+		if err != nil {
+			t.Fatalf("widened search: %v", err)
+		}
+		if d := wide.Days[0]; !d.Widened || d.WeeksSearched != DefaultWidenWeeks || wide.Widened != 1 || !strings.Contains(d.Note, "26 weeks") {
+			t.Errorf("widened day %+v", d)
+		}
+		res, err := Baseline(s, window, BaselineOptions{MaxWeeks: 13, WidenWeeks: 13})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,14 +1,16 @@
 // Package impact holds Strikeline's impact arithmetic: pure, deterministic
 // functions over daily metric series that measure what changed around an
-// event (issue #4, /work/shared/DOMAIN.md §4). Nothing here touches a
+// event (docs/methods.md describes every method). Nothing here touches a
 // database, the clock or a random source, so a number in a report can always
 // be recomputed from the series it was computed from.
 //
 // The package offers four things:
 //
 //   - Baseline: the weekday-matched baseline for short windows such as strike
-//     rounds (§4.1), with per-day and window prediction intervals laid out as
-//     CausalImpact does (§4.5), and NetEffect for the window ± 2 weeks.
+//     rounds, with per-day and window prediction intervals laid out as
+//     CausalImpact does, and NetEffect for the window ± 2 weeks. Bank
+//     holidays and the Christmas–New Year season stay out of every baseline;
+//     BaselineRatio gives ratio metrics a window figure Σnum / Σden.
 //   - ITS: an interrupted time series with Newey–West standard errors for
 //     step changes such as the October 2025 online-consultation contract
 //     change (§4.2). It matches statsmodels to 1e-6 (see testdata/).

@@ -149,6 +149,14 @@ const (
 	MetricOCSubmissions = "oc_submissions"
 )
 
+// Mode share keys: one mode over all appointments with a known mode.
+const (
+	MetricShareFaceToFace  = "share_face_to_face"
+	MetricShareTelephone   = "share_telephone"
+	MetricShareVideoOnline = "share_video_online"
+	MetricShareHomeVisit   = "share_home_visit"
+)
+
 // Metric units.
 const (
 	UnitAppointments = "appointments"
@@ -163,6 +171,15 @@ const (
 const SubjectOnlineConsultation = "online_consultation"
 
 var appts = Filter{Dataset: Appointments}
+
+// KnownModeCodes are the modes that count in a mode share's denominator.
+var KnownModeCodes = []string{ModeFaceToFace, ModeTelephone, ModeVideoOnline, ModeVideoConferenceOnline, ModeHomeVisit}
+
+func modeShare(key, label string, codes ...string) Metric {
+	return Metric{Key: key, Label: label + " share (of appointments with a known mode)", Unit: UnitRatio,
+		Numerator:   Filter{Dataset: Appointments, Mode: codes},
+		Denominator: Filter{Dataset: Appointments, Mode: KnownModeCodes}}
+}
 
 // metrics is the registry, in display order.
 var metrics = []Metric{
@@ -186,6 +203,10 @@ var metrics = []Metric{
 		Numerator: Filter{Dataset: Appointments, Mode: VideoOnlineCodes}},
 	{Key: MetricHomeVisit, Label: "Home visits", Unit: UnitAppointments,
 		Numerator: Filter{Dataset: Appointments, Mode: []string{ModeHomeVisit}}},
+	modeShare(MetricShareFaceToFace, "Face-to-face", ModeFaceToFace),
+	modeShare(MetricShareTelephone, "Telephone", ModeTelephone),
+	modeShare(MetricShareVideoOnline, "Video/online", VideoOnlineCodes...),
+	modeShare(MetricShareHomeVisit, "Home visit", ModeHomeVisit),
 	{Key: MetricOCSubmissions, Label: "Online consultation submissions", Unit: UnitSubmissions,
 		Numerator: Filter{Dataset: OnlineConsultations, OCMetric: []string{OCTotalSubmissions}}},
 }

@@ -7,7 +7,8 @@ import (
 
 func TestMetricRegistry(t *testing.T) {
 	want := []string{MetricTotal, MetricAttended, MetricDNARate, MetricGPShare, MetricSameDayShare,
-		MetricFaceToFace, MetricTelephone, MetricVideoOnline, MetricHomeVisit, MetricOCSubmissions}
+		MetricFaceToFace, MetricTelephone, MetricVideoOnline, MetricHomeVisit,
+		MetricShareFaceToFace, MetricShareTelephone, MetricShareVideoOnline, MetricShareHomeVisit, MetricOCSubmissions}
 	got := Metrics()
 	if len(got) != len(want) {
 		t.Fatalf("%d metrics, want %d", len(got), len(want))

@@ -60,6 +60,7 @@ type eventPlan struct {
 	totObs    float64
 	counted   int // window days with formulas
 	totExp    float64
+	totDen    float64 // Σ denominator over counted days (ratio metrics)
 	band      float64 // height of the window band in the chart
 	hasWindow bool
 }
@@ -79,6 +80,9 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 			return nil, fmt.Errorf("days not strictly ascending at %s", day.Format(time.DateOnly))
 		}
 		rowOf[day] = i
+	}
+	if ev.Ratio && len(ev.ByMode) > 0 {
+		return nil, errors.New("a ratio sheet has no mode table (its columns hold the denominator)")
 	}
 	if len(ev.ByMode) > len(ev.Days) {
 		return nil, fmt.Errorf("%d mode rows for %d days: the mode table shares the day rows", len(ev.ByMode), len(ev.Days))
@@ -134,16 +138,25 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 			}
 		}
 		p.calc[i] = c
-		p.totObs += d.Observed
-		p.totExp += c.mean
+		w := 1.0
+		if ev.Ratio {
+			if d.Denominator <= 0 {
+				return nil, fmt.Errorf("%s: ratio day without a denominator", d.Date.Format(time.DateOnly))
+			}
+			w = d.Denominator
+		}
+		p.totObs += w * d.Observed
+		p.totExp += w * c.mean
+		p.totDen += w
 		p.counted++
 		p.band = math.Max(p.band, c.upper)
 	}
 	if ev.Ratio && p.counted > 0 {
-		// A rate summed over days means nothing: ratio metrics report the
-		// window mean (the engine's Average row).
-		p.totObs /= float64(p.counted)
-		p.totExp /= float64(p.counted)
+		// A rate summed over days means nothing, and a mean of daily rates
+		// weights a quiet Saturday like a Monday: the window rate is
+		// Σnumerator / Σdenominator, as the engine reports it.
+		p.totObs /= p.totDen
+		p.totExp /= p.totDen
 	}
 	if !agree(p.totObs, ev.Total.Observed) || !agree(p.totExp, ev.Total.Expected) {
 		return nil, fmt.Errorf("window totals %v/%v from the included days differ from the engine's %v/%v",
@@ -222,6 +235,11 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 	if err != nil {
 		return err
 	}
+	if ev.Ratio {
+		if err := sw.SetColWidth(colModes, colModes, 14); err != nil {
+			return fmt.Errorf("denominator width: %w", err)
+		}
+	}
 	// The band column only feeds the chart's window shading.
 	if err := sw.SetColVisible(colBand, colBand, false); err != nil {
 		return fmt.Errorf("hide chart column: %w", err)
@@ -264,6 +282,13 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 	head := []any{"Date", "Observed", "Window", "N", "Expected", "SD", "Lower " + ci, "Upper " + ci,
 		"Difference", "% difference", "Baseline days", "Note", "Chart: window"}
 	width := eventCols
+	if ev.Ratio {
+		// The denominator sits right of the charts, where count sheets keep
+		// their mode table (ratio sheets have none).
+		width = colModes
+		head = append(head, make([]any, width-len(head))...)
+		head[colModes-1] = "Denominator"
+	}
 	if len(ev.ByMode) > 0 {
 		// The mode table shares the day rows (a stream writes each row
 		// once), in columns right of the charts.
@@ -324,6 +349,9 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 			}
 			row[colBaseline-1] = cell(sText, strings.Join(ds, ", "))
 		}
+		if ev.Ratio && d.Denominator > 0 {
+			row[colModes-1] = cell(st.count, d.Denominator)
+		}
 		if i < len(ev.ByMode) {
 			md := ev.ByMode[i]
 			row[colModes-1] = cell(st.date, civil(md.Date))
@@ -350,9 +378,14 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		tot[colObserved-1] = formula(tnum, fmt.Sprintf(`SUMIF(%s,"%s",%s)`, rng(colWindow), windowMark, rng(colObserved)), p.totObs)
 		tot[colExpected-1] = formula(tnum, "SUM("+rng(colExpected)+")", p.totExp)
 		if ev.Ratio {
-			tot[0] = cell(st.tLabel, "Window mean")
-			tot[colObserved-1] = formula(tnum, fmt.Sprintf(`AVERAGEIF(%s,"%s",%s)`, rng(colWindow), windowMark, rng(colObserved)), p.totObs)
-			tot[colExpected-1] = formula(tnum, "AVERAGE("+rng(colExpected)+")", p.totExp)
+			// Σnumerator / Σdenominator: each day's rate times its
+			// denominator is its numerator.
+			win, den := fmt.Sprintf(`(%s="%s")`, rng(colWindow), windowMark), rng(colModes)
+			tot[0] = cell(st.tLabel, "Window rate")
+			tot[colObserved-1] = formula(tnum, fmt.Sprintf(`SUMPRODUCT(%s*%s*%s)/SUMIF(%s,"%s",%s)`,
+				win, rng(colObserved), den, rng(colWindow), windowMark, den), p.totObs)
+			tot[colExpected-1] = formula(tnum, fmt.Sprintf(`SUMPRODUCT(%s*%s*%s)/SUMIF(%s,"%s",%s)`,
+				win, rng(colExpected), den, rng(colWindow), windowMark, den), p.totExp)
 		}
 		tot[colLower-1] = cell(tnum, ev.Total.Lower)
 		tot[colUpper-1] = cell(tnum, ev.Total.Upper)
@@ -365,8 +398,17 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		}
 		note := "Window total: observed and expected summed over the counted window days. " +
 			"Its interval is the engine's (per-day variances added, Welch–Satterthwaite degrees of freedom; see Method) and is a value, not a formula."
+		if ev.Ratio {
+			note = "Window rate: Σnumerator / Σdenominator over the counted window days (each day's rate × its denominator, summed, over the summed denominator in column " +
+				colName(colModes) + "), never a sum or mean of daily rates. Its interval is the engine's and is a value, not a formula."
+		}
 		if err := sw.SetRow(axis(1, p.totalRow+1), []any{cell(st.subtitle, note)}); err != nil {
 			return fmt.Errorf("totals note: %w", err)
+		}
+		if ev.LeftOut != "" {
+			if err := sw.SetRow(axis(1, p.totalRow+2), []any{text(st.subtitle, "Left out of the baselines: "+ev.LeftOut)}); err != nil {
+				return fmt.Errorf("left-out note: %w", err)
+			}
 		}
 	}
 

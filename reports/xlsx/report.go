@@ -81,6 +81,10 @@ type EventImpact struct {
 	// formulas whose cached values must agree with these.
 	Total Totals
 	SPC   string // SPC signal label, e.g. "Special cause: shift (low)"
+	// LeftOut says which days the baselines left out and why (bank
+	// holidays, Christmas to New Year, other events' windows), written
+	// below the totals; "" for none.
+	LeftOut string
 	// Sentence is the effect in plain English for the Summary, e.g.
 	// "Attended appointments in England were 8.2% below expected during
 	// the strike (…)". Empty for rows that add no sentence (an event's
@@ -113,6 +117,10 @@ type DayImpact struct {
 	// engine by more than 1e-9 relative.
 	Expected, Lower, Upper float64
 	Note                   string // why a window day is excluded, or short
+	// Denominator is a ratio metric's denominator on the day (e.g. attended
+	// + DNA for the DNA rate). The window rate weights each day by it, so
+	// it is Σnumerator / Σdenominator, never a mean or sum of daily rates.
+	Denominator float64
 }
 
 // Totals are an event window's cumulative figures from the engine.

@@ -474,7 +474,10 @@ func TestDataSeriesError(t *testing.T) {
 // values are not shown as whole counts.
 func TestNumberFormatsByKind(t *testing.T) {
 	r := loadReport(t)
-	r.Events[0].Ratio = true
+	r.Events[0].Ratio, r.Events[0].Modes, r.Events[0].ByMode = true, nil, nil
+	for i := range r.Events[0].Days {
+		r.Events[0].Days[i].Denominator = 1
+	}
 	inner := r.Data.Rows
 	r.Data.Rows = func(yield func(DataRow, error) bool) {
 		if !yield(DataRow{Date: r.From, Metric: "dna_rate", Value: 0.0523}, nil) {
@@ -515,4 +518,67 @@ func TestNumberFormatsByKind(t *testing.T) {
 			t.Errorf("%s!%s format = %q, want %q", tt.sheet, tt.cell, got, tt.want)
 		}
 	}
+}
+
+// TestRatioWindowRateFormula checks that a ratio sheet's window figure is
+// Σnumerator / Σdenominator by formula, and that the writer refuses an
+// engine total computed as a mean of daily rates.
+func TestRatioWindowRateFormula(t *testing.T) {
+	r := loadReport(t)
+	ev := &r.Events[0]
+	ev.Ratio, ev.Modes, ev.ByMode = true, nil, nil
+	var obs, exp, den float64
+	for i := range ev.Days {
+		d := &ev.Days[i]
+		d.Denominator = float64(100 + i)
+		if d.InWindow && d.Included {
+			obs += d.Observed * d.Denominator
+			exp += d.Expected * d.Denominator
+			den += d.Denominator
+		}
+	}
+	ev.Total.Observed, ev.Total.Expected = obs/den, exp/den
+	f, _ := writeFixture(t, r)
+	sh := f.GetSheetList()[1]
+	var totalRow int
+	rows, _ := f.GetRows(sh)
+	for i, row := range rows {
+		if len(row) > 0 && row[0] == "Window rate" {
+			totalRow = i + 1
+		}
+	}
+	if totalRow == 0 {
+		t.Fatal("no Window rate row")
+	}
+	fo, err := f.GetCellFormula(sh, axis(colObserved, totalRow))
+	if err != nil || !strings.Contains(fo, "SUMPRODUCT") || !strings.Contains(fo, colName(colModes)) {
+		t.Errorf("observed window formula %q (%v), want Σ(rate×denominator)/Σdenominator", fo, err)
+	}
+	if h, _ := f.GetCellValue(sh, axis(colModes, headerRow)); h != "Denominator" {
+		t.Errorf("denominator header %q", h)
+	}
+	if note, _ := f.GetCellValue(sh, axis(1, totalRow+2)); note != "" {
+		t.Errorf("left-out note %q without any left-out days", note)
+	}
+	// A mean of daily rates is not what the sheet computes: refused.
+	ev.Total.Observed *= 1.01
+	if err := Write(io.Discard, r); err == nil {
+		t.Error("a window rate that is not Σnum/Σden was accepted")
+	}
+}
+
+// TestLeftOutDaysNote: the event sheet says which days the baselines left
+// out and why, below the totals.
+func TestLeftOutDaysNote(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].LeftOut = "Christmas to New Year (24 Dec – 2 Jan): 27 Dec 2023"
+	f, _ := writeFixture(t, r)
+	sh := f.GetSheetList()[1]
+	rows, _ := f.GetRows(sh)
+	for _, row := range rows {
+		if len(row) > 0 && strings.HasPrefix(row[0], "Left out of the baselines: Christmas") {
+			return
+		}
+	}
+	t.Error("no left-out note on the event sheet")
 }

@@ -1,0 +1,113 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// ImpactResult is one stored impact answer: the analysis of an event at a
+// version, for one slice (metrics, filters, areas, detail level) and one
+// data state. Any of the three changing gives a new key, so a stored row is
+// never stale; it is only superseded.
+type ImpactResult struct {
+	ID           int64     `gorm:"primaryKey"`
+	EventID      int64     `gorm:"not null"`
+	EventVersion int       `gorm:"not null"`
+	SliceKey     string    `gorm:"size:500;not null"`
+	DataState    string    `gorm:"size:200;not null"`
+	Body         string    `gorm:"type:text;not null"`
+	CreatedAt    time.Time `gorm:"not null"`
+}
+
+// TableName names the table.
+func (ImpactResult) TableName() string { return "impact_results" }
+
+// ImpactResult returns the stored body for the key, and false if none is
+// stored.
+func (s *Store) ImpactResult(ctx context.Context, eventID int64, version int, sliceKey, dataState string) ([]byte, bool, error) {
+	var rows []ImpactResult
+	err := s.DB.WithContext(ctx).Select("body").
+		Where("event_id = ? AND event_version = ? AND slice_key = ? AND data_state = ?", eventID, version, sliceKey, dataState).
+		Limit(1).Find(&rows).Error
+	if err != nil {
+		return nil, false, fmt.Errorf("store: unable to read a stored impact result: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, false, nil
+	}
+	return []byte(rows[0].Body), true, nil
+}
+
+// MaxImpactResultsPerEvent bounds the stored answers of one event: any
+// visitor can ask for a new slice, and each is stored, so the oldest go
+// first beyond this many (they are recomputed if asked for again).
+const MaxImpactResultsPerEvent = 200
+
+// PutImpactResult stores a body under its key and removes the rows it
+// supersedes (the same event and slice at another version or data state),
+// and the oldest beyond MaxImpactResultsPerEvent. Two instances storing the
+// same key at once keep one row: the second insert does nothing.
+func (s *Store) PutImpactResult(ctx context.Context, r ImpactResult) error {
+	r.ID = 0
+	r.CreatedAt = time.Now().UTC()
+	db := s.DB.WithContext(ctx)
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error; err != nil {
+		return fmt.Errorf("store: unable to store an impact result: %w", err)
+	}
+	err := db.Where("event_id = ? AND slice_key = ? AND NOT (event_version = ? AND data_state = ?)",
+		r.EventID, r.SliceKey, r.EventVersion, r.DataState).Delete(&ImpactResult{}).Error
+	if err != nil {
+		return fmt.Errorf("store: unable to remove superseded impact results: %w", err)
+	}
+	var n int64
+	if err := db.Model(&ImpactResult{}).Where("event_id = ?", r.EventID).Count(&n).Error; err != nil {
+		return fmt.Errorf("store: unable to count impact results: %w", err)
+	}
+	if n > MaxImpactResultsPerEvent {
+		err = db.Where("event_id = ? AND id NOT IN (?)", r.EventID,
+			db.Model(&ImpactResult{}).Select("id").Where("event_id = ?", r.EventID).Order("id DESC").Limit(MaxImpactResultsPerEvent)).
+			Delete(&ImpactResult{}).Error
+		if err != nil {
+			return fmt.Errorf("store: unable to trim impact results: %w", err)
+		}
+	}
+	return nil
+}
+
+// ImportState identifies the state of the imported data for the civil days
+// from..to: the latest successful import that changed figures on any of
+// those days (or whose days are not recorded, as for imports made before
+// they were). An import of other months leaves it unchanged, so results
+// for earlier events stay valid.
+func (s *Store) ImportState(ctx context.Context, from, to time.Time) (int64, error) {
+	var id *int64
+	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Select("MAX(id)").
+		Where(`status = ? AND rows_inserted + rows_updated + rows_deleted > 0
+			AND (day_from IS NULL OR (day_from <= ? AND day_to > ?))`, ImportSucceeded, DayNumber(to), DayNumber(from)).
+		Scan(&id).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to read the import state: %w", err)
+	}
+	if id == nil {
+		return 0, nil
+	}
+	return *id, nil
+}
+
+// WindowedEvents lists the events whose windows other events' baselines
+// leave out (every strike round, and anything with an impact window
+// override), with only the fields a window needs: the impact engine reads
+// it on every answer, so it skips the sources and the count a listing
+// carries.
+func (s *Store) WindowedEvents(ctx context.Context) ([]Event, error) {
+	var out []Event
+	err := s.DB.WithContext(ctx).Select("id", "kind", "title", "start_at", "end_at", "all_day", "impact_from", "impact_to").
+		Where("kind = ? OR impact_from IS NOT NULL", KindStrikeRound).Order("start_at, id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list event windows: %w", err)
+	}
+	return out, nil
+}

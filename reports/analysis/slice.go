@@ -1,0 +1,159 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/reports/impact"
+)
+
+// Where a slice came from, for the result's description.
+const (
+	SliceDefault = "default" // derived from the event's staff group or subject
+	SliceEvent   = "event"   // set by a planner on the record
+	SliceRequest = "request" // asked for in this request only
+)
+
+// DefaultSlice is the slice an event is analysed on unless a planner or a
+// request says otherwise: a doctors' strike is measured on appointments
+// with a GP, a nurses' strike on those with other practice staff, and a GP
+// contract change on the appointment modes it is about. Other events read
+// every appointment.
+func DefaultSlice(e *models.Event) models.ActivitySlice {
+	switch e.StaffGroup {
+	case "resident_doctors", "consultants", "sas_doctors", "gps":
+		return models.ActivitySlice{HCP: []string{impact.HCPGP}}
+	case "nurses":
+		return models.ActivitySlice{HCP: []string{impact.HCPOther}}
+	}
+	if e.Kind == models.KindRegulatoryChange && e.Instrument == "contract" {
+		text := strings.ToLower(e.Title + " " + e.Summary + " " + e.WhatChanges)
+		var modes []string
+		if strings.Contains(text, "online") || strings.Contains(text, "video") {
+			modes = append(modes, models.CodeLabel(models.DimMode, mustCode(models.DimMode, impact.ModeVideoOnline)))
+		}
+		if strings.Contains(text, "telephone") || strings.Contains(text, "phone") {
+			modes = append(modes, impact.ModeTelephone)
+		}
+		if strings.Contains(text, "face-to-face") || strings.Contains(text, "face to face") {
+			modes = append(modes, impact.ModeFaceToFace)
+		}
+		return models.ActivitySlice{Mode: modes}
+	}
+	return models.ActivitySlice{}
+}
+
+func mustCode(d models.Dimension, label string) models.Code {
+	c, ok := models.ParseCode(d, label)
+	if !ok {
+		panic(fmt.Sprintf("analysis: %s label %q is not in the vocabulary", d, label)) // caught by the tests
+	}
+	return c
+}
+
+// DescribeSlice says in words what a slice and areas select, e.g.
+// "appointments with a GP, England".
+func DescribeSlice(sl models.ActivitySlice, areas []string) string {
+	var parts []string
+	if len(sl.Status) > 0 {
+		parts = append(parts, "status "+strings.Join(sl.Status, " or "))
+	}
+	if len(sl.HCP) > 0 {
+		var who []string
+		for _, h := range sl.HCP {
+			switch h {
+			case impact.HCPGP:
+				who = append(who, "a GP")
+			case impact.HCPOther:
+				who = append(who, "other practice staff")
+			default:
+				who = append(who, "staff of unknown type")
+			}
+		}
+		parts = append(parts, "with "+strings.Join(who, " or "))
+	}
+	if len(sl.Mode) > 0 {
+		parts = append(parts, "by "+strings.ToLower(strings.Join(sl.Mode, " or ")))
+	}
+	if len(sl.Lead) > 0 {
+		parts = append(parts, "booked "+strings.ToLower(strings.Join(strings.Fields(strings.Join(sl.Lead, " | ")), " ")))
+	}
+	what := "all appointments"
+	if len(parts) > 0 {
+		what = "appointments " + strings.Join(parts, ", ")
+	}
+	return what + ", " + describeAreas(areas)
+}
+
+func describeAreas(areas []string) string {
+	if len(areas) == 0 || (len(areas) == 1 && areas[0] == England) {
+		return "England"
+	}
+	return strings.Join(areas, ", ")
+}
+
+// ErrSliceEmpty means a slice leaves nothing of a metric (e.g. attended
+// appointments with status=DNA).
+var ErrSliceEmpty = errors.New("the slice leaves nothing of this metric")
+
+// applySlice narrows metric m to slice sl. A ratio defined by a dimension
+// (GP share is about HCP type, DNA rate about status) ignores the slice on
+// that dimension, since a share of one category alone is always 100%;
+// ignored names those dimensions. Count metrics keep only the labels both
+// select.
+func applySlice(m impact.Metric, sl models.ActivitySlice) (out impact.Metric, ignored []string, err error) {
+	if m.Numerator.Dataset != impact.Appointments || sl.IsZero() {
+		return m, nil, nil
+	}
+	out = m
+	type dim struct {
+		d     models.Dimension
+		slice []string
+		get   func(*impact.Filter) *[]string
+	}
+	dims := []dim{
+		{d: models.DimStatus, slice: sl.Status, get: func(f *impact.Filter) *[]string { return &f.Status }},
+		{d: models.DimHCP, slice: sl.HCP, get: func(f *impact.Filter) *[]string { return &f.HCP }},
+		{d: models.DimMode, slice: sl.Mode, get: func(f *impact.Filter) *[]string { return &f.Mode }},
+		{d: models.DimLead, slice: sl.Lead, get: func(f *impact.Filter) *[]string { return &f.Lead }},
+	}
+	for _, x := range dims {
+		if len(x.slice) == 0 {
+			continue
+		}
+		if m.IsRatio() && len(*x.get(&m.Denominator)) > 0 {
+			ignored = append(ignored, string(x.d))
+			continue
+		}
+		num := intersect(x.d, *x.get(&m.Numerator), x.slice)
+		if len(num) == 0 {
+			return m, nil, fmt.Errorf("%w: %s %s", ErrSliceEmpty, x.d, strings.Join(x.slice, ", "))
+		}
+		*x.get(&out.Numerator) = num
+		if m.IsRatio() {
+			*x.get(&out.Denominator) = intersect(x.d, *x.get(&m.Denominator), x.slice)
+		}
+	}
+	return out, ignored, nil
+}
+
+// intersect returns the labels of have that slice also selects (all of
+// slice when have is empty), comparing codes so spellings do not matter.
+func intersect(d models.Dimension, have, slice []string) []string {
+	if len(have) == 0 {
+		return append([]string(nil), slice...)
+	}
+	var out []string
+	for _, h := range have {
+		hc, ok := models.ParseCode(d, h)
+		for _, s := range slice {
+			if sc, ok2 := models.ParseCode(d, s); ok && ok2 && sc == hc {
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	return out
+}
