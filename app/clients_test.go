@@ -67,9 +67,14 @@ func clientFixture(t *testing.T) (*models.Store, *client, []models.Event) {
 	t.Helper()
 	s := testdb.New(t, models.SQLite)
 	f, _ := newTestAppWith(t, s, fakeActivity{})
-	if _, err := s.CreateEvent(t.Context(), "test", models.EventDoc{Kind: models.KindStrikeRound, Title: trickyTitle, Summary: trickySummary,
+	e, err := s.CreateEvent(t.Context(), "test", models.EventDoc{Kind: models.KindStrikeRound, Title: trickyTitle, Summary: trickySummary,
 		Start: "2026-03-02", End: "2026-03-04", StaffGroup: "nurses", ActionType: "full_walkout", Unions: []string{"RCN"},
-		Sources: []models.Source{{URL: "https://www.rcn.org.uk/", Title: "RCN"}}}); err != nil {
+		Sources: []models.Source{{URL: "https://www.rcn.org.uk/", Title: "RCN"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The clients read the public downloads: publish it.
+	if _, err := s.Publish(t.Context(), "editor@example.org", e.ID, models.PublishInput{}); err != nil {
 		t.Fatal(err)
 	}
 	rounds, _, err := s.ListEvents(t.Context(), models.EventFilter{Kinds: []models.Kind{models.KindStrikeRound}, Limit: 1000})
@@ -287,13 +292,18 @@ func TestClientsLibreOfficeCSV(t *testing.T) {
 	hostile := []string{";=1+1", "x;=2+2", "a,=3+3", "line\n=4+4", "crlf\r\n+6+6", "tab\t-7+7", "bar|@SUM(8)", " =9+9", "=10+10", "+11", "-12+1", "@SUM(13)", "\t=14"}
 	ctx := t.Context()
 	for i, h := range hostile {
-		if _, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindMilestone, Title: fmt.Sprintf("Hostile %d %s", i, strings.TrimSpace(strings.Map(func(r rune) rune {
+		e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindMilestone, Title: fmt.Sprintf("Hostile %d %s", i, strings.TrimSpace(strings.Map(func(r rune) rune {
 			if r < 0x20 {
 				return ' '
 			}
 			return r
-		}, h))), Summary: h, Start: "2025-01-01", MilestoneType: "ballot_opened", Sources: []models.Source{{URL: "https://example.org/" + fmt.Sprint(i)}}}); err != nil {
+		}, h))), Summary: h, Start: "2025-01-01", MilestoneType: "ballot_opened", Sources: []models.Source{{URL: "https://example.org/" + fmt.Sprint(i)}}})
+		if err != nil {
 			t.Fatalf("record %q: %v", h, err)
+		}
+		// Downloads hold published records only.
+		if _, err := s.Publish(ctx, "editor@example.org", e.ID, models.PublishInput{}); err != nil {
+			t.Fatal(err)
 		}
 	}
 	c := newClient(t, f)

@@ -227,7 +227,7 @@ func TestAtomFeed(t *testing.T) {
 		if !found {
 			t.Errorf("no entry titled %q (markup kept as text)", hostileTitle)
 		}
-		if !strings.HasSuffix(all.Entries[0].ID, "-v1") || !strings.HasPrefix(all.Entries[0].ID, "tag:strikeline.invalid,2025:event-") {
+		if !regexp.MustCompile(`^tag:strikeline\.invalid,2025:event-\d+-v\d+$`).MatchString(all.Entries[0].ID) {
 			t.Errorf("entry id %q", all.Entries[0].ID)
 		}
 		_ = hostile
