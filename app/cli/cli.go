@@ -148,29 +148,38 @@ func openStore(ctx context.Context, env *Env) (*models.Store, error) {
 
 // openStoreWith is openStore with extra options (serve's replicas).
 func openStoreWith(ctx context.Context, env *Env, opt models.Options) (*models.Store, error) {
+	s, _, err := openAndSeed(ctx, env, opt)
+	return s, err
+}
+
+// openAndSeed opens and migrates the database and brings the seeded
+// timeline up to date, so every command on a fresh database sees the same
+// records (an import followed by a report finds the seeded rounds).
+func openAndSeed(ctx context.Context, env *Env, opt models.Options) (*models.Store, models.SeedReport, error) {
 	opt.DatabaseURL, opt.SQLitePath, opt.Logger = env.Config.DatabaseURL, env.Config.SQLitePath, env.Logger
 	s, err := models.Open(ctx, opt)
 	if err != nil {
-		return nil, err
+		return nil, models.SeedReport{}, err
 	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, models.SeedReport{}, err
 	}
-	return s, nil
+	r, err := syncSeed(ctx, env, s)
+	if err != nil {
+		s.Close()
+		return nil, r, err
+	}
+	return s, r, nil
 }
 
 func runMigrate(ctx context.Context, env *Env, args []string) error {
-	s, err := openStore(ctx, env)
+	s, r, err := openAndSeed(ctx, env, models.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	applied, _, err := s.SchemaVersion(ctx)
-	if err != nil {
-		return err
-	}
-	r, err := syncSeed(ctx, env, s)
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,6 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := syncSeed(ctx, env, s); err != nil {
-		return err
-	}
 	f, err := app.New(app.Deps{Store: s, Config: env.Config, Logger: env.Logger, Version: Version})
 	if err != nil {
 		return err
