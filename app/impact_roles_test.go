@@ -123,6 +123,25 @@ func TestImpactOnRoleGroupsAndDurations(t *testing.T) {
 			t.Errorf("11-15 minutes during: %.4f, want about 0", d.Effect)
 		}
 
+		// The rounds comparison takes the same slice.
+		res, body := c.get("/api/v1/impact/rounds?dataset=roles&role=GP&metric=total")
+		var rounds struct {
+			Items []struct {
+				EventID int64    `json:"event_id"`
+				Value   *float64 `json:"value"`
+			} `json:"items"`
+		}
+		json.Unmarshal([]byte(body), &rounds)
+		found := false
+		for _, it := range rounds.Items {
+			if it.EventID == july.ID {
+				found = it.Value != nil && math.Abs(*it.Value-g.Effect) < 1e-9
+			}
+		}
+		if res.StatusCode != http.StatusOK || !found {
+			t.Errorf("rounds on role=GP: %d, July round not at %.4f: %.400s", res.StatusCode, g.Effect, body)
+		}
+
 		for q, want := range map[string]string{
 			"?dataset=roles&role=Doctors&metric=total": "Nurses",       // lists the imported role groups
 			"?dataset=durations&duration=Forever":      "6-10 Minutes", // and the durations
@@ -151,7 +170,7 @@ func TestImpactOnRoleGroupsAndDurations(t *testing.T) {
 		}
 		// The appointments file's answer is another slice again (and has
 		// no data here: only the role and duration files are imported).
-		res, body := c.get(base + "?metric=total&slice=all")
+		res, body = c.get(base + "?metric=total&slice=all")
 		var a analysis.View
 		json.Unmarshal([]byte(body), &a)
 		if res.StatusCode != http.StatusOK || strings.HasPrefix(a.Title, "stored ") || a.Slice.Dataset != "" ||
