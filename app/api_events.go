@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,13 +24,16 @@ func (s *Server) apiListEvents(kind models.Kind) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if err := s.scope(c, &q.Filter); err != nil {
+			return err
+		}
 		events, total, err := s.store.ListEvents(c.UserContext(), q.Filter)
 		if err != nil {
 			return err
 		}
-		docs := make([]models.EventDoc, len(events))
+		docs := make([]eventJSON, len(events))
 		for i := range events {
-			docs[i] = events[i].Doc()
+			docs[i] = eventJSON{EventDoc: events[i].Doc(), Publication: events[i].PubInfo()}
 		}
 		return c.JSON(listResponse{Items: docs, Total: total, Page: q.Page, PerPage: q.PerPage})
 	}
@@ -56,6 +60,9 @@ func (s *Server) apiTimeline(c *fiber.Ctx) error {
 		q.Filter.Limit, q.PerPage = 1000, 1000
 		q.Filter.Offset = (q.Page - 1) * 1000
 	}
+	if err := s.scope(c, &q.Filter); err != nil {
+		return err
+	}
 	events, total, err := s.store.ListEvents(c.UserContext(), q.Filter)
 	if err != nil {
 		return err
@@ -69,14 +76,61 @@ func (s *Server) apiTimeline(c *fiber.Ctx) error {
 	return c.JSON(listResponse{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage})
 }
 
+// eventJSON is a record as the API answers it: the document plus its
+// editorial state ("publication": {"status": "draft"|"published"|
+// "withdrawn", …}), kept apart from a dispute's own "status".
+type eventJSON struct {
+	models.EventDoc
+	Publication models.PubInfo   `json:"publication"`
+	Corrections []correctionJSON `json:"corrections,omitempty"`
+}
+
+type correctionJSON struct {
+	At              time.Time `json:"at"`
+	Note            string    `json:"note"`
+	RegisterVersion int       `json:"register_version"`
+}
+
 func (s *Server) apiGetEvent(kind models.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, err := s.eventParam(c, kind)
+		e, err := s.recordFor(c, kind)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e.Doc())
+		if withdrawn(e) {
+			return c.Status(fiber.StatusGone).JSON(s.gone(e))
+		}
+		out := eventJSON{EventDoc: e.Doc(), Publication: e.PubInfo()}
+		cs, err := s.corrections(c, e)
+		if err != nil {
+			return err
+		}
+		for _, p := range cs {
+			out.Corrections = append(out.Corrections, correctionJSON{At: p.At.UTC(), Note: p.Note, RegisterVersion: p.RegisterVersion})
+		}
+		setETag(c, e)
+		return c.JSON(out)
 	}
+}
+
+// corrections lists the public correction notes of a record up to the
+// version read (the published one, or ?as_of).
+func (s *Server) corrections(c *fiber.Ctx, e *models.Event) ([]models.Publication, error) {
+	upTo := 0
+	if e.Pub != nil {
+		upTo = e.Pub.RegisterVersion
+	}
+	ps, err := s.store.Publications(c.UserContext(), e.ID, upTo)
+	if err != nil {
+		return nil, err
+	}
+	var out []models.Publication
+	for _, p := range ps {
+		if p.IsCorrection() {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) apiCreateEvent(kind models.Kind) fiber.Handler {
@@ -110,11 +164,16 @@ func (s *Server) apiPatchEvent(kind models.Kind) fiber.Handler {
 		if !json.Valid(body) {
 			return models.ErrMalformed
 		}
-		e, err := s.store.PatchEvent(c.UserContext(), actor(c), id, kind, body)
+		want, err := expectFrom(c)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e.Doc())
+		e, err := s.store.PatchEventIf(c.UserContext(), actor(c), id, kind, body, want)
+		if err != nil {
+			return err
+		}
+		setETag(c, e)
+		return c.JSON(eventJSON{EventDoc: e.Doc(), Publication: e.PubInfo()})
 	}
 }
 
@@ -124,7 +183,11 @@ func (s *Server) apiDeleteEvent(kind models.Kind) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := s.store.DeleteEvent(c.UserContext(), actor(c), id, kind); err != nil {
+		want, err := s.expectBody(c, nil)
+		if err != nil {
+			return err
+		}
+		if err := s.store.DeleteEventIf(c.UserContext(), actor(c), id, kind, want); err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
@@ -143,6 +206,9 @@ func (s *Server) apiHistory(kind models.Kind) fiber.Handler {
 		id, err := idParam(c, "id")
 		if err != nil {
 			return err
+		}
+		if !seesDrafts(c) {
+			return s.apiPublicHistory(c, id, kind)
 		}
 		e, err := s.store.GetEventAny(c.UserContext(), id)
 		if err != nil {
@@ -183,11 +249,16 @@ func (s *Server) apiRestore(kind models.Kind) fiber.Handler {
 		if e.Kind != kind {
 			return models.ErrNotFound
 		}
-		e, err = s.store.RestoreEvent(c.UserContext(), actor(c), id, int(v))
+		want, err := s.expectBody(c, nil)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e.Doc())
+		e, err = s.store.RestoreEventIf(c.UserContext(), actor(c), id, int(v), want)
+		if err != nil {
+			return err
+		}
+		setETag(c, e)
+		return c.JSON(eventJSON{EventDoc: e.Doc(), Publication: e.PubInfo()})
 	}
 }
 

@@ -17,6 +17,14 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Only a record the caller may read has an impact to show.
+	e, err := s.recordFor(c, "")
+	if err != nil {
+		return err
+	}
+	if withdrawn(e) {
+		return c.Status(fiber.StatusGone).JSON(s.gone(e))
+	}
 	body, err := analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, s.impactRequest(c))
 	if err != nil {
 		return err

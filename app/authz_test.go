@@ -22,7 +22,8 @@ type access string
 const (
 	public  access = "public"  // anyone, signed in or not
 	anyUser access = "user"    // any signed-in user, whatever the role
-	planner access = "planner" // writes records (admins too)
+	planner access = "planner" // writes records (editors and admins too)
+	editor  access = "editor"  // publishes and withdraws records (admins too)
 	analyst access = "analyst" // imports and exports (admins too)
 	admin   access = "admin"   // manages users
 	// credentials: the login form itself; its answer depends on the
@@ -40,10 +41,13 @@ var authzTable = map[string]access{
 	"GET /readyz":  public,
 	"GET /metrics": public,
 
-	"GET /api/v1/timeline":           public,
-	"GET /api/v1/events":             public,
-	"GET /api/v1/events/:id":         public,
-	"GET /api/v1/events/:id/history": public,
+	"GET /api/v1/timeline":             public,
+	"GET /api/v1/events":               public,
+	"GET /api/v1/events/:id":           public,
+	"GET /api/v1/events/:id/history":   public,
+	"GET /api/v1/register":             public,
+	"POST /api/v1/events/:id/publish":  editor,
+	"POST /api/v1/events/:id/withdraw": editor,
 
 	"GET /api/v1/tokens":                               anyUser,
 	"POST /api/v1/tokens":                              anyUser,
@@ -98,6 +102,12 @@ var authzTable = map[string]access{
 	"POST /events/:id/edit":   planner,
 	"POST /events/:id/delete": planner,
 	"POST /events/:id/history/:version/restore": planner,
+	"POST /events/:id/publish":                  editor,
+	"POST /events/:id/withdraw":                 editor,
+	"GET /review":                               planner,
+	"GET /corrections":                          public,
+	"GET /changes":                              public,
+	"GET /corrections.atom":                     public,
 	"GET /timeline.csv":                         public,
 	"GET /timeline.json":                        public,
 	"GET /timeline.xlsx":                        public,

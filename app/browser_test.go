@@ -264,6 +264,60 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 	shot("12-reports")
 	axe("reports")
 
+	// An editor (the admin may do what editors do): the review queue, a
+	// publish from it, a correction with a public note, a withdrawal from
+	// the record page; then what the public sees of each.
+	made, _, err := s.ListEvents(t.Context(), models.EventFilter{Working: true, Query: "browser-made"})
+	if err != nil || len(made) != 1 {
+		t.Fatalf("browser-made record: %v %v", made, err)
+	}
+	mid := made[0].ID
+	do("review", chromedp.Navigate(base+"/review"), chromedp.WaitVisible(css(".review-item")))
+	shot("20-review-queue")
+	axe("review queue")
+	submit("publish from the queue", fmt.Sprintf(`form[action="/events/%d/publish"] button`, mid))
+	do("queue after publish", chromedp.WaitVisible(css("h1")))
+	if got := text("main"); strings.Contains(got, title) {
+		t.Errorf("published record still in the queue")
+	}
+	do("edit", chromedp.Navigate(fmt.Sprintf("%s/events/%d/edit", base, mid)), chromedp.WaitVisible(css("#title")),
+		chromedp.SetValue(css("#end"), "2026-01-18T07:00"))
+	submit("save revision", "button[value=save]")
+	do("record with a pending revision", chromedp.WaitVisible(css(".editorial")))
+	shot("21-pending-revision")
+	axe("record with a pending revision")
+	do("note", chromedp.SetValue(css(fmt.Sprintf("#note-%d", mid)), "The round was extended by a day: it ends at 07:00 on 18 January."))
+	submit("publish the correction", fmt.Sprintf(`form[action="/events/%d/publish"] button`, mid))
+	wid := ds[0].ID
+	do("record to withdraw", chromedp.Navigate(fmt.Sprintf("%s/events/%d", base, wid)), chromedp.WaitVisible(css(".editorial")),
+		chromedp.SetValue(css(fmt.Sprintf("#reason-%d", wid)), "This dispute was entered twice; see the other record."))
+	submit("withdraw", fmt.Sprintf(`form[action="/events/%d/withdraw"] button`, wid))
+	submit("log out", "header form button")
+	do("public corrected record", chromedp.Navigate(fmt.Sprintf("%s/events/%d", base, mid)), chromedp.WaitVisible(css(".correction")))
+	if got := text(".correction"); !strings.Contains(got, "Corrected on") || !strings.Contains(got, "extended by a day") {
+		t.Errorf("correction line %q", got)
+	}
+	shot("22-corrected-record")
+	axe("corrected record")
+	do("public withdrawn record", chromedp.Navigate(fmt.Sprintf("%s/events/%d", base, wid)), chromedp.WaitVisible(css("#gone-h")))
+	if got := text(".correction"); !strings.Contains(got, "entered twice") {
+		t.Errorf("withdrawal line %q", got)
+	}
+	shot("23-withdrawn-record")
+	axe("withdrawn record")
+	do("corrections", chromedp.Navigate(base+"/corrections"), chromedp.WaitVisible(css(".corrections")))
+	shot("24-corrections")
+	axe("corrections")
+	do("changes", chromedp.Navigate(base+"/changes?since=1"), chromedp.WaitVisible(css(".changes")))
+	shot("25-changes")
+	axe("changes")
+	do("phone record", chromedp.EmulateViewport(390, 844), chromedp.Navigate(fmt.Sprintf("%s/events/%d", base, mid)), chromedp.WaitVisible(css(".correction")))
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
+		t.Errorf("phone record page is %d px wide (%v)", w, err)
+	}
+	shot("26-corrected-record-phone")
+	do("desktop again", chromedp.EmulateViewport(1280, 900))
+
 	// A phone-sized screen: the layout must reflow, not scroll sideways.
 	do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/?kind=strike_round&year=2025"), chromedp.WaitVisible(css(".items")))
 	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
@@ -314,6 +368,12 @@ func importDemoActivity(t testing.TB, s *models.Store) (strike, change int64) {
 		Sources: []models.Source{{URL: "https://www.england.nhs.uk/", Title: "NHS England"}}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// New records are drafts; the impact pages are the public's.
+	for _, id := range []int64{e.ID, c.ID} {
+		if _, err := s.Publish(ctx, "editor", id, models.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return e.ID, c.ID
 }

@@ -15,7 +15,7 @@ const feedSize = 50
 // downloadAtom is /feed.atom: new and changed records that the filter
 // matches, most recently updated first.
 func (s *Server) downloadAtom(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, "")
+	events, err := s.downloadEvents(c, "", true)
 	if err != nil {
 		return err
 	}
@@ -40,9 +40,16 @@ func (s *Server) downloadAtom(c *fiber.Ctx) error {
 		if e.Version > 1 {
 			what = "Updated (version " + strconv.Itoa(e.Version) + ")"
 		}
+		title := e.Kind.Label() + ": " + e.Title
+		if e.Pub != nil && (withdrawn(e) || e.Pub.IsCorrection()) {
+			what = correctionLine(e.Pub)
+			if withdrawn(e) {
+				title = "Withdrawn: " + title
+			}
+		}
 		feed.Items = append(feed.Items, &feeds.Item{
 			Id:          "tag:" + host + ",2025:event-" + strconv.FormatInt(e.ID, 10) + "-v" + strconv.Itoa(e.Version),
-			Title:       e.Kind.Label() + ": " + e.Title,
+			Title:       title,
 			Link:        &feeds.Link{Href: url},
 			Description: what + ". " + whenText(e) + ". " + e.Summary,
 			Created:     e.CreatedAt.UTC(),

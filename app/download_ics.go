@@ -15,7 +15,7 @@ import (
 // iCalendar feed. Timed rounds are written in UTC; dated ones as all-day
 // events whose DTEND is the day after the last day (RFC 5545: exclusive).
 func (s *Server) downloadICS(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, models.KindStrikeRound)
+	events, err := s.downloadEvents(c, models.KindStrikeRound, true)
 	if err != nil {
 		return err
 	}
@@ -38,6 +38,11 @@ func (s *Server) downloadICS(c *fiber.Ctx) error {
 		url := s.cfg.BaseURL + eventURL(e.ID)
 		ev.SetDescription(strings.TrimSpace(e.Summary + "\n\nSources and history: " + url))
 		ev.SetURL(url)
+		if withdrawn(e) {
+			// A withdrawn round stays in subscribed calendars, cancelled.
+			ev.SetStatus(ics.ObjectStatusCancelled)
+			ev.SetDescription("Withdrawn: " + e.Pub.Note + "\n\n" + url)
+		}
 		if e.AllDay {
 			ev.SetAllDayStartAt(e.StartAt.UTC())
 			last := e.StartAt

@@ -29,5 +29,7 @@ func (s *Server) downloadJSON(c *fiber.Ctx) error {
 		items[i] = item{EventDoc: recs[i].EventDoc, Key: recs[i].Key, DisputeKey: recs[i].DisputeKey, URL: recs[i].Permalink}
 	}
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="strikeline-timeline.json"`)
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	reg := s.registerLine(c)
+	return c.JSON(fiber.Map{"items": items, "total": len(items),
+		"register": fiber.Map{"version": reg.Version, "data_as_of": reg.DataAsOf, "statement": reg.Text()}})
 }

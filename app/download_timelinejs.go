@@ -57,7 +57,8 @@ func (s *Server) downloadTimelineJS(c *fiber.Ctx) error {
 		return err
 	}
 	out := tljsTimeline{
-		Title:  tljsSlide{Text: tljsText{Headline: "NHS industrial action", Text: "From Strikeline; every record links to its sources."}},
+		Title: tljsSlide{Text: tljsText{Headline: "NHS industrial action",
+			Text: "From Strikeline; every record links to its sources. " + html.EscapeString(s.registerLine(c).Text()) + "."}},
 		Events: make([]tljsSlide, 0, len(events)),
 	}
 	for i := range events {

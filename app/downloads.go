@@ -16,11 +16,24 @@ const downloadLimit = 1000
 
 // filteredEvents loads what the timeline filter in the URL matches, oldest
 // first; kind, when set, narrows it to one kind (the strike calendar).
+// Downloads read the published register (now or ?as_of) and state its
+// version in their headers.
 func (s *Server) filteredEvents(c *fiber.Ctx, kind models.Kind) ([]models.Event, error) {
+	return s.downloadEvents(c, kind, false)
+}
+
+// downloadEvents is filteredEvents, with withdrawn records too when the
+// format can mark them (the calendar cancels, the feed explains).
+func (s *Server) downloadEvents(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]models.Event, error) {
 	q, err := parseEventQuery(c.Query, "")
 	if err != nil {
 		return nil, err
 	}
+	if err := s.scope(c, &q.Filter); err != nil {
+		return nil, err
+	}
+	q.Filter.WithWithdrawn = withWithdrawn
+	s.registerHeaders(c)
 	if kind != "" {
 		if len(q.Filter.Kinds) > 0 && !containsKind(q.Filter.Kinds, kind) {
 			return nil, nil

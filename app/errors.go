@@ -53,6 +53,10 @@ func classify(err error) *Error {
 		return &Error{Status: fiber.StatusNotFound, Msg: "not found"}
 	case errors.Is(err, models.ErrMalformed):
 		return &Error{Status: fiber.StatusBadRequest, Msg: safeMalformed(err)}
+	case errors.Is(err, models.ErrStale):
+		return &Error{Status: fiber.StatusPreconditionFailed, Msg: models.ErrStale.Error()}
+	case errors.Is(err, models.ErrNothingToPublish), errors.Is(err, models.ErrNotPublished), errors.Is(err, models.ErrPublished):
+		return &Error{Status: fiber.StatusConflict, Msg: err.Error()}
 	case errors.Is(err, models.ErrConflict):
 		return &Error{Status: fiber.StatusConflict, Msg: models.ErrConflict.Error()}
 	case errors.Is(err, models.ErrDuplicate):

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,11 @@ const (
 type option struct{ Value, Label string }
 
 // fieldErr is one line of the error summary; ID is the input it links to.
-type fieldErr struct{ ID, Msg string }
+// order is its place on the form, so the summary reads top to bottom.
+type fieldErr struct {
+	ID, Msg string
+	order   int
+}
 
 // sourceRow is one row of the sources editor.
 type sourceRow struct {
@@ -46,6 +51,61 @@ type formPage struct {
 	Options  map[string][]option
 	Disputes []models.Event
 	Figures  int
+	// Conflict is what someone else changed since the form was loaded
+	// (the 409 page), and ConflictBy who.
+	Conflict   []fieldChange
+	ConflictBy string
+}
+
+// formOrder is the order of the inputs on the form (event_form.html), and
+// formLabels their labels, so errors are listed as the form reads.
+var formOrder = []string{"title", "summary", "start", "end", "dispute_id", "staff_group", "nation", "unions",
+	"status", "parties", "round_number", "action_type", "scope", "pay_year", "outcome", "headline_pct", "average_pct",
+	"lump_sum", "effective_date", "instrument", "what_changes", "affects", "milestone_type", "turnout_pct", "yes_pct",
+	"notes", "sources"}
+
+var formLabels = map[string]string{"title": "Title", "summary": "Summary", "start": "Starts", "end": "Ends",
+	"dispute_id": "Part of dispute", "staff_group": "Staff group", "nation": "Nation", "unions": "Unions",
+	"status": "Status", "parties": "Parties", "round_number": "Round number", "action_type": "Type of action",
+	"scope": "Where", "pay_year": "Pay year", "outcome": "Outcome", "headline_pct": "Headline rise (%)",
+	"average_pct": "Average rise (%)", "lump_sum": "Lump sum", "effective_date": "Effective from",
+	"instrument": "Instrument", "what_changes": "What changes", "affects": "Who it affects",
+	"milestone_type": "Milestone", "turnout_pct": "Ballot turnout (%)", "yes_pct": "Voted yes (%)", "notes": "Notes",
+	"sources": "Sources"}
+
+// whenHint is what the start and end inputs accept, in the words of their
+// hint, replacing the API's wording on the form.
+const whenHint = "must be a date (2025-07-25) or a UK date and time (2025-07-25T07:00)"
+
+// formPosition places a field on the form: its input's index; the body
+// input sits where its kind's form shows it.
+func formPosition(kind models.Kind, field string) int {
+	if field == "body" {
+		if kind == models.KindPaySettlement {
+			field = "effective_date"
+		} else {
+			field = "pay_year"
+		}
+	}
+	for i, f := range formOrder {
+		if f == field {
+			return i * 1000
+		}
+	}
+	return len(formOrder) * 1000
+}
+
+func formLabel(kind models.Kind, field string) string {
+	if field == "body" {
+		if kind == models.KindPaySettlement {
+			return "Decided by"
+		}
+		return "Issued by"
+	}
+	if l, ok := formLabels[field]; ok {
+		return l
+	}
+	return codeLabel(field)
 }
 
 // formFields are the inputs each kind's form has, beyond the common ones.
@@ -94,7 +154,7 @@ var formOptions = map[string][]option{
 
 // newFormPage prepares the form for kind with the dispute choices.
 func (s *Server) newFormPage(c *fiber.Ctx, kind models.Kind, title string) (formPage, error) {
-	disputes, _, err := s.disputeTitles(c.UserContext())
+	disputes, _, err := s.disputeTitles(c)
 	if err != nil {
 		return formPage{}, err
 	}
@@ -243,26 +303,34 @@ func (p *formPage) mapErrors(fields map[string]string, rows []sourceRow) {
 	for _, f := range fieldsOf(p.Kind) {
 		inputs[f] = true
 	}
+	sourcesAt := formPosition(p.Kind, "sources")
 	for key, msg := range fields {
 		id := ""
 		if dim, ok := strings.CutPrefix(key, "impact_slice."); ok {
 			key = "impact_" + dim // the slice's inputs are impact_status … impact_lead
 		}
 		label := key
+		order := formPosition(p.Kind, "")
 		if m := sourceKey.FindStringSubmatch(key); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			if n < len(idx) {
 				id = fmt.Sprintf("source_%s_%d", m[2], idx[n])
 				label = fmt.Sprintf("Source %d %s", idx[n]+1, sourceLabels[m[2]])
+				order = sourcesAt + 1 + idx[n]*4 + slices.Index(sourceParts, m[2])
 			}
 		} else {
 			base, _, _ := strings.Cut(key, "[")
 			if inputs[base] {
 				id = base
-				label = codeLabel(base)
+				label = formLabel(p.Kind, base)
+				order = formPosition(p.Kind, base)
+				if (base == "start" || base == "end") && strings.HasPrefix(msg, "must be a date (") {
+					msg = whenHint
+				}
 			} else if base == "sources" {
 				id = "source_url_0"
 				label = "Sources"
+				order = sourcesAt
 			}
 		}
 		if _, isSelect := formOptions[id]; (isSelect || id == "body" && p.Kind == models.KindPaySettlement) && strings.Contains(msg, "one of") {
@@ -277,18 +345,18 @@ func (p *formPage) mapErrors(fields map[string]string, rows []sourceRow) {
 				p.Errors[id] = msg
 			}
 		}
-		p.Summary = append(p.Summary, fieldErr{ID: id, Msg: label + " " + msg})
+		p.Summary = append(p.Summary, fieldErr{ID: id, Msg: label + ": " + msg, order: order})
 	}
-	sortFieldErrs(p.Summary)
+	slices.SortStableFunc(p.Summary, func(a, b fieldErr) int {
+		if a.order != b.order {
+			return a.order - b.order
+		}
+		return strings.Compare(a.Msg, b.Msg)
+	})
 }
 
-func sortFieldErrs(fe []fieldErr) {
-	for i := 1; i < len(fe); i++ {
-		for j := i; j > 0 && fe[j].Msg < fe[j-1].Msg; j-- {
-			fe[j], fe[j-1] = fe[j-1], fe[j]
-		}
-	}
-}
+// sourceParts is the order of a source row's inputs.
+var sourceParts = []string{"url", "title", "publisher", "published_on"}
 
 // docToForm fills the form from a stored document (edit).
 func docToForm(d models.EventDoc) (map[string]string, []sourceRow) {

@@ -25,7 +25,7 @@ type query func(key string, def ...string) string
 
 // parseEventQuery validates the list parameters: kind (repeatable as a
 // comma list), from, to, year, union, staff_group, dispute, q, page,
-// per_page. Errors name the parameter.
+// per_page, status (editorial state). Errors name the parameter.
 func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 	v := &models.ValidationError{Fields: map[string]string{}}
 	out := EventQuery{Page: 1, PerPage: 50}
@@ -93,6 +93,12 @@ func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 		} else {
 			f.DisputeID = &id
 		}
+	}
+	if st := q("status"); st != "" {
+		if st != models.PubDraft && st != models.PubPublished && st != models.PubWithdrawn {
+			v.Fields["status"] = "must be draft (awaiting review), published or withdrawn"
+		}
+		f.Status = st
 	}
 	f.Query = q("q")
 	if len(f.Query) > 200 {

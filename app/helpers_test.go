@@ -19,6 +19,7 @@ import (
 
 const (
 	plannerEmail    = "planner@example.org"
+	editorEmail     = "editor@example.org"
 	plannerPassword = "correct horse battery"
 	hostileTitle    = `<script>alert("x")</script> strike`
 )
@@ -46,11 +47,18 @@ func newTestAppWith(t testing.TB, s *models.Store, act ActivitySource) (*fiber.A
 	if _, err := s.CreateUser(ctx, plannerEmail, models.RolePlanner, hash); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.CreateUser(ctx, editorEmail, models.RoleEditor, hash); err != nil {
+		t.Fatal(err)
+	}
 	hostile, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: hostileTitle,
 		Summary: "=HYPERLINK(\"http://evil.example\")", Start: "2025-11-14T07:00", End: "2025-11-19T07:00",
 		StaffGroup: "resident_doctors", ActionType: "full_walkout", Unions: []string{"BMA"},
 		Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "<b>BMA</b>"}}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Published, so the public pages, downloads and feeds carry it.
+	if hostile, err = s.Publish(ctx, "editor", hostile.ID, models.PublishInput{}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Charts: act})
@@ -119,8 +127,15 @@ func csrfFrom(t testing.TB, body string) string {
 // token.
 func (c *client) login() string {
 	c.t.Helper()
+	return c.loginAs(plannerEmail)
+}
+
+// loginAs signs the client in as email (planner or editor, who share the
+// test password) and returns the session's CSRF token.
+func (c *client) loginAs(email string) string {
+	c.t.Helper()
 	_, body := c.get("/login")
-	res, _ := c.post("/login", url.Values{"csrf_token": {csrfFrom(c.t, body)}, "email": {plannerEmail}, "password": {plannerPassword}})
+	res, _ := c.post("/login", url.Values{"csrf_token": {csrfFrom(c.t, body)}, "email": {email}, "password": {plannerPassword}})
 	if res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("login: status %d", res.StatusCode)
 	}

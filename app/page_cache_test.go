@@ -39,6 +39,16 @@ func TestPageCache(t *testing.T) {
 	if res.StatusCode != 303 {
 		t.Fatalf("create: %d", res.StatusCode)
 	}
+	// The draft stays private; the editor's publish is the write the
+	// public must see at once.
+	if _, body := anon.get("/?q=ballot"); strings.Contains(body, "Fresh ballot record") {
+		t.Fatal("a draft reached the anonymous page")
+	}
+	ed := newClient(t, f)
+	etok := ed.loginAs(editorEmail)
+	if res, _ := ed.post(res.Header.Get("Location")+"/publish", url.Values{"csrf_token": {etok}}); res.StatusCode != 303 {
+		t.Fatalf("publish: %d", res.StatusCode)
+	}
 	res, body := anon.get("/?q=ballot")
 	if res.Header.Get("X-Cache") == "hit" || !strings.Contains(body, "Fresh ballot record") {
 		t.Error("cache not invalidated by a write")

@@ -17,11 +17,18 @@ type disputePage struct {
 // pageDispute tells a dispute's story in date order: its milestones,
 // ballots, strike rounds and settlements.
 func (s *Server) pageDispute(c *fiber.Ctx) error {
-	d, err := s.eventParam(c, models.KindDispute)
+	d, err := s.recordFor(c, models.KindDispute)
 	if err != nil {
 		return err
 	}
-	events, _, err := s.store.ListEvents(c.UserContext(), models.EventFilter{DisputeID: &d.ID, Limit: 1000})
+	if withdrawn(d) {
+		return s.renderGone(c, d)
+	}
+	f := models.EventFilter{DisputeID: &d.ID, Limit: 1000}
+	if err := s.scope(c, &f); err != nil {
+		return err
+	}
+	events, _, err := s.store.ListEvents(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,17 @@ type eventPage struct {
 	OCDayTime *ocDayTimeTable
 	// Permalink is the full address to cite.
 	Permalink string
+	// Editorial state, for planners and editors (working copies only).
+	State      models.PubInfo
+	Working    bool
+	CanPublish bool
+	// Corrections are the public correction notes up to this version.
+	Corrections []models.Publication
+	// Versions is the public history: published versions only.
+	Versions []models.Publication
+	Cite     citation
+	// Review is the diff of a pending revision against what is published.
+	Review []fieldChange
 }
 
 // detail is one labelled fact about a record.
@@ -44,23 +55,48 @@ type detail struct{ Label, Value string }
 // pageEvent shows one record: its facts, sources, history and activity.
 func (s *Server) pageEvent(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	e, err := s.eventParam(c, "")
+	e, err := s.recordFor(c, "")
 	if err != nil {
 		return err
 	}
-	var titles map[int64]string
-	if e.DisputeID != nil {
-		if d, err := s.store.GetEvent(ctx, *e.DisputeID); err == nil {
-			titles = map[int64]string{d.ID: d.Title}
-		}
+	if withdrawn(e) {
+		return s.renderGone(c, e)
 	}
-	hist, err := s.store.History(ctx, e.ID)
+	_, titles, err := s.disputeTitles(c)
 	if err != nil {
 		return err
 	}
 	doc := e.Doc()
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
-		History: hist, CanEdit: canEdit(c), Permalink: s.cfg.BaseURL + eventURL(e.ID)}
+		CanEdit: canEdit(c) && e.Pub == nil, Permalink: s.cfg.BaseURL + eventURL(e.ID), Working: e.Pub == nil}
+	if p.Working {
+		// A planner's or editor's view: the working copy, its whole history
+		// and, for a pending revision, what it changes.
+		p.State, p.CanPublish = e.PubInfo(), canPublish(c)
+		if p.History, err = s.store.History(ctx, e.ID); err != nil {
+			return err
+		}
+		if p.State.PendingRevision || p.State.Status == models.PubWithdrawn {
+			if pub, err := s.store.GetPublished(ctx, e.ID, 0); err == nil {
+				p.Review = diffDocs(pub.Pub.Doc, e.SnapshotJSON())
+			}
+		}
+	} else {
+		p.Cite = newCitation("strikeline-event-"+strconv.FormatInt(e.ID, 10), e.Title,
+			s.cfg.BaseURL+asOfURL(e.ID, p.Register.Version), p.Register.Version, e.Pub.At)
+	}
+	upTo := 0
+	if e.Pub != nil {
+		upTo = e.Pub.RegisterVersion
+	}
+	if p.Versions, err = s.store.Publications(ctx, e.ID, upTo); err != nil {
+		return err
+	}
+	for _, v := range p.Versions {
+		if v.IsCorrection() {
+			p.Corrections = append(p.Corrections, v)
+		}
+	}
 	p.Impact = s.eventImpact(ctx, e, c.Query("days") == "all")
 	if len(p.Impact.Charts) == 0 {
 		// No effect to draw: show the activity around the record instead,
@@ -75,6 +111,21 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 		p.OCDayTime = s.ocDayTimeView(ctx, e.StartAt)
 	}
 	return s.render(c, fiber.StatusOK, "event", p)
+}
+
+// gonePage is the 410 page of a withdrawn record.
+type gonePage struct {
+	pageBase
+	Gone goneJSON
+	When string
+	Kind models.Kind
+}
+
+// renderGone answers a withdrawn record's permalink: 410 with the reason,
+// the date and the last published title and dates.
+func (s *Server) renderGone(c *fiber.Ctx, e *models.Event) error {
+	return s.render(c, fiber.StatusGone, "gone", gonePage{pageBase: s.base(c, "Withdrawn: "+e.Title, ""), Gone: s.gone(e),
+		When: whenText(e), Kind: e.Kind})
 }
 
 func canEdit(c *fiber.Ctx) bool {

@@ -72,6 +72,11 @@ func TestEventPageImpact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, id := range []int64{e.ID, change.ID} {
+			if _, err := s.Publish(ctx, "editor", id, models.PublishInput{}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		c := newClient(t, f)
 		_, body := c.get(fmt.Sprintf("/events/%d", e.ID))
 
@@ -124,6 +129,10 @@ func TestEventPageImpact(t *testing.T) {
 		doc := change.Doc()
 		doc.SPCRebase = false
 		if _, err := s.ReplaceEvent(ctx, "test", change.ID, doc); err != nil {
+			t.Fatal(err)
+		}
+		// The public history shows published versions: publish the change.
+		if _, err := s.Publish(ctx, "editor", change.ID, models.PublishInput{CorrectionNote: "Not a rebase point after all."}); err != nil {
 			t.Fatal(err)
 		}
 		_, hist := c.get(fmt.Sprintf("/events/%d/history", change.ID))

@@ -114,16 +114,19 @@ func (c coveredSource) Coverage(_ context.Context, _ string, from, to time.Time)
 // A strike round's page warns when the GP coverage of its baseline and
 // window differ by more than a point, and only then.
 func TestEventPageWarnsOfCoverage(t *testing.T) {
-	s := testdb.New(t, models.SQLite)
 	ctx := context.Background()
 	strike := impact.Range(impact.Date(2025, 7, 25), impact.Date(2025, 7, 29))
-	e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: "July strike",
-		Start: "2025-07-25T07:00", End: "2025-07-30T07:00", StaffGroup: "resident_doctors", ActionType: "full_walkout",
-		Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "BMA"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for pct, warn := range map[int64]bool{95: true, 100: false} {
+		// A database each: the fake source changes the data without an
+		// import, which stored impact results (keyed by the data state of
+		// the imports) could not see.
+		s := testdb.New(t, models.SQLite)
+		e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: "July strike",
+			Start: "2025-07-25T07:00", End: "2025-07-30T07:00", StaffGroup: "resident_doctors", ActionType: "full_walkout",
+			Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "BMA"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Activity: coveredSource{droppedSource{drop: strike, dropBy: 0.15}, pct}})
 		if err != nil {

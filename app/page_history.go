@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,11 +22,17 @@ type historyPage struct {
 	Current int
 	Entries []historyView
 	CanEdit bool
+	// Public is the history readers see: published versions only.
+	Public bool
 }
 
 type historyView struct {
 	models.HistoryEntry
 	Changes []fieldChange
+	// Note, Register and AsOf describe a published version (public view).
+	Note     string
+	Register int
+	AsOf     string
 }
 
 // fieldChange is one field that differs between two versions.
@@ -38,6 +45,9 @@ func (s *Server) pageHistory(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
+	}
+	if !seesDrafts(c) {
+		return s.pagePublicHistory(c, id)
 	}
 	e, err := s.store.GetEventAny(c.UserContext(), id)
 	if err != nil {
@@ -55,6 +65,44 @@ func (s *Server) pageHistory(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "history", p)
 }
 
+// pagePublicHistory lists the published versions of a record, newest
+// first, each with what it changed against the version before it.
+func (s *Server) pagePublicHistory(c *fiber.Ctx, id int64) error {
+	ps, err := s.store.Publications(c.UserContext(), id, 0)
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		return models.ErrNotFound
+	}
+	last := ps[len(ps)-1]
+	p := historyPage{pageBase: s.base(c, "History: "+last.Title, ""), ID: id, Name: last.Title, Public: true,
+		Current: last.EventVersion, Deleted: last.State == models.PubWithdrawn}
+	prev := ""
+	views := make([]historyView, len(ps))
+	for i, x := range ps {
+		action := "published"
+		switch {
+		case x.State == models.PubWithdrawn:
+			action = "withdrawn"
+		case x.IsCorrection():
+			action = "corrected"
+		case i > 0:
+			action = "revised"
+		}
+		views[i] = historyView{HistoryEntry: models.HistoryEntry{Version: x.EventVersion, Action: action, At: x.At},
+			Note: x.Note, Register: x.RegisterVersion, AsOf: asOfURL(id, x.RegisterVersion), Changes: diffDocs(prev, x.Doc)}
+		if x.State == models.PubWithdrawn {
+			views[i].Changes = nil
+		}
+		prev = x.Doc
+	}
+	for _, v := range slices.Backward(views) {
+		p.Entries = append(p.Entries, v)
+	}
+	return s.render(c, fiber.StatusOK, "history", p)
+}
+
 // postRestore makes an old version current again.
 func (s *Server) postRestore(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
@@ -65,7 +113,11 @@ func (s *Server) postRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.RestoreEvent(c.UserContext(), actor(c), id, int(v)); err != nil {
+	want, err := formVersion(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.RestoreEventIf(c.UserContext(), actor(c), id, int(v), want); err != nil {
 		return err
 	}
 	return c.Redirect(eventURL(id), fiber.StatusSeeOther)
@@ -96,12 +148,26 @@ func diffDocs(before, after string) []fieldChange {
 			continue
 		}
 		x, y := showJSON(k, a[k]), showJSON(k, b[k])
+		if k == "start" || k == "end" {
+			// Instants are stored in UTC offsets; people read London time.
+			x, y = showWhen(x), showWhen(y)
+		}
 		if x != y {
 			out = append(out, fieldChange{Field: models.FieldWords(k), Before: x, After: y})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
+}
+
+// showWhen shows a stored date-time as London wall-clock time, as the
+// record page does; dates stay as they are.
+func showWhen(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.In(models.London).Format("15:04 Mon 2 Jan 2006") + " (UK time)"
 }
 
 // codedFields hold vocabulary codes, shown in words (full_walkout as

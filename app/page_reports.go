@@ -44,7 +44,7 @@ func (s *Server) pageReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	disputes, titles, err := s.disputeTitles(ctx)
+	disputes, titles, err := s.disputeTitles(c)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type timelinePage struct {
 	Unions      []string
 	Years       []int
 	Filtered    bool
+	Cite        citation
+	// Working is true when the page lists working copies (drafts marked).
+	Working bool
 }
 
 type monthGroup struct {
@@ -63,7 +66,7 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	for y := time.Now().Year() + 1; y >= 2022; y-- {
 		p.Years = append(p.Years, y)
 	}
-	disputes, titles, err := s.disputeTitles(ctx)
+	disputes, titles, err := s.disputeTitles(c)
 	if err != nil {
 		return err
 	}
@@ -90,11 +93,18 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 		q.PerPage, q.Filter.Limit, q.Filter.Offset = timelinePerPage, timelinePerPage, (q.Page-1)*timelinePerPage
 	}
 	q.Filter.Descending = true
+	if err := s.scope(c, &q.Filter); err != nil {
+		return err
+	}
 	events, total, err := s.store.ListEvents(ctx, q.Filter)
 	if err != nil {
 		return err
 	}
-	p.Total, p.Shown, p.Page = total, len(events), q.Page
+	p.Total, p.Shown, p.Page, p.Working = total, len(events), q.Page, q.Filter.Working
+	if !p.Working && p.Register.Version > 0 {
+		p.Cite = newCitation("strikeline-timeline", "NHS industrial action timeline",
+			s.cfg.BaseURL+"/?as_of="+strconv.Itoa(p.Register.Version), p.Register.Version, time.Now())
+	}
 	p.Months = groupByMonth(events, titles)
 	if q.Page > 1 {
 		p.PrevPage = strconv.Itoa(q.Page - 1)

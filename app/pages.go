@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -19,13 +18,15 @@ type pageBase struct {
 	CSRF  string
 	// Nav marks the current section in the header.
 	Nav string
+	// Register is the citable register version the page shows.
+	Register registerLine
 }
 
 // base fills the layout's fields. Only signed-in pages carry a token (for
 // the log-out form); anonymous pages stay identical for every visitor, and
 // the login page adds its own double-submit token.
 func (s *Server) base(c *fiber.Ctx, title, nav string) pageBase {
-	b := pageBase{Title: title, User: currentUser(c), Nav: nav}
+	b := pageBase{Title: title, User: currentUser(c), Nav: nav, Register: s.registerLine(c)}
 	if b.User != nil {
 		b.CSRF = s.csrfToken(c)
 	}
@@ -80,14 +81,20 @@ type eventView struct {
 	URL          string
 	DisputeID    int64
 	DisputeTitle string
-	month        string
-	monthID      string
+	// Draft and Pending mark working copies the public does not see (yet).
+	Draft, Pending, Withdrawn bool
+	month                     string
+	monthID                   string
 }
 
 func viewEvent(e *models.Event, disputes map[int64]string) eventView {
 	v := eventView{ID: e.ID, Kind: e.Kind, Title: e.Title, Summary: e.Summary, When: whenText(e),
 		Sources: e.Sources, URL: eventURL(e.ID)}
 	v.month, v.monthID = monthOf(e)
+	if e.Pub == nil {
+		st := e.PubInfo()
+		v.Draft, v.Pending, v.Withdrawn = st.Status == models.PubDraft, st.PendingRevision, st.Status == models.PubWithdrawn
+	}
 	if e.AllDay {
 		v.StartISO = e.StartAt.UTC().Format(time.DateOnly)
 	} else {
@@ -139,8 +146,12 @@ func whenText(e *models.Event) string {
 
 // disputeTitles loads every live dispute once per page, for the filter
 // menu and the "part of" links, so items need no query each.
-func (s *Server) disputeTitles(ctx context.Context) ([]models.Event, map[int64]string, error) {
-	ds, _, err := s.store.ListEvents(ctx, models.EventFilter{Kinds: []models.Kind{models.KindDispute}, Limit: 1000})
+func (s *Server) disputeTitles(c *fiber.Ctx) ([]models.Event, map[int64]string, error) {
+	f := models.EventFilter{Kinds: []models.Kind{models.KindDispute}, Limit: 1000}
+	if err := s.scope(c, &f); err != nil {
+		return nil, nil, err
+	}
+	ds, _, err := s.store.ListEvents(c.UserContext(), f)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -161,7 +172,7 @@ func rawQuery(c *fiber.Ctx) url.Values {
 // links, so a download holds everything the filter matches.
 func filterQuery(q url.Values) string {
 	c := url.Values{}
-	for _, k := range []string{"kind", "union", "staff_group", "dispute", "year", "from", "to", "q"} {
+	for _, k := range []string{"kind", "union", "staff_group", "dispute", "year", "from", "to", "q", "as_of"} {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			c.Set(k, v)
 		}

@@ -27,8 +27,8 @@ func TestPages(t *testing.T) {
 			{"/?kind=strike_round&year=2025&q=strike", 200, []string{`<option value="strike_round" selected>`, `href="/timeline.csv?kind=strike_round&amp;q=strike&amp;year=2025"`,
 				"07:00 Fri 14 Nov 2025 to 07:00 Wed 19 Nov 2025 (UK time)"}, []string{"Pay settlement</span>"}},
 			{"/?year=abc", 400, []string{"must be a year like 2025"}, nil},
-			{"/events/" + id, 200, []string{"&lt;script&gt;", "&lt;b&gt;BMA&lt;/b&gt;", "No appointment data imported for this period yet.", "Version 1: create by test"}, []string{"<script>alert", "<b>BMA</b>"}},
-			{"/events/" + id + "/history", 200, []string{"Version 1: create", "<ins>"}, []string{"<script>alert"}},
+			{"/events/" + id, 200, []string{"&lt;script&gt;", "&lt;b&gt;BMA&lt;/b&gt;", "No appointment data imported for this period yet.", "Register version 2</a>: published", "Register version 2, no activity data imported yet", "@misc{strikeline_event_"}, []string{"<script>alert", "<b>BMA</b>"}},
+			{"/events/" + id + "/history", 200, []string{"Version 2: published", "<ins>"}, []string{"<script>alert", "by test"}},
 			{"/events/999999", 404, []string{"Page not found"}, nil},
 			{"/events/abc", 404, []string{"Page not found"}, nil},
 			{"/login", 200, []string{`name="csrf_token"`, `autocomplete="current-password"`}, nil},
@@ -77,7 +77,7 @@ func TestPages(t *testing.T) {
 
 func TestCSRF(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		f, hostile := newTestApp(t, s)
+		f, _ := newTestApp(t, s)
 		anon := newClient(t, f)
 		anon.get("/login")
 		// A login post without the double-submit token is refused.
@@ -89,7 +89,13 @@ func TestCSRF(t *testing.T) {
 		}
 		c := newClient(t, f)
 		token := c.login()
-		del := fmt.Sprintf("/events/%d/delete", hostile.ID)
+		// Only a draft can be deleted (a published record is withdrawn).
+		draft, err := s.CreateEvent(t.Context(), "test", models.EventDoc{Kind: models.KindMilestone, Title: "Draft ballot",
+			Start: "2025-09-01", MilestoneType: "ballot_opened", Sources: []models.Source{{URL: "https://example.org/d"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		del := fmt.Sprintf("/events/%d/delete", draft.ID)
 		if res, _ := c.post(del, url.Values{}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("delete without token: %d, want 403", res.StatusCode)
 		}

@@ -44,6 +44,11 @@ func (s *Server) routes(f *fiber.App) {
 	page("POST", "/events/:id/delete", s.requirePlannerPage, s.postEventDelete)
 	page("GET", "/events/:id/history", s.pageHistory)
 	page("POST", "/events/:id/history/:version/restore", s.requirePlannerPage, s.postRestore)
+	page("POST", "/events/:id/publish", s.requireEditorPage, s.postPublish)
+	page("POST", "/events/:id/withdraw", s.requireEditorPage, s.postWithdraw)
+	page("GET", "/review", s.requirePlannerPage, s.pageReview)
+	page("GET", "/corrections", s.pageCorrections)
+	page("GET", "/changes", s.pageChanges)
 	page("GET", "/disputes/:id", s.pageDispute)
 	page("GET", "/impact", s.pageRounds)
 	page("GET", "/reports", s.requireAnalystPage, s.pageReports)
@@ -63,6 +68,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/timeline-js.json", s.downloadTimelineJS)
 	f.Get("/strikes.ics", s.downloadICS)
 	f.Get("/feed.atom", s.downloadAtom)
+	f.Get("/corrections.atom", s.downloadCorrectionsAtom)
 
 	// Analyst exports: bearer token or a signed-in session.
 	f.Get("/reports/impact.xlsx", s.authenticate, s.loadSession, requireRole(models.RoleAnalyst), s.reportImpactXLSX)
@@ -77,6 +83,9 @@ func (s *Server) routes(f *fiber.App) {
 	api.Post("/users", requireRole(models.RoleAdmin), s.jsonLimit, s.apiCreateUser)
 	api.Patch("/users/:id", requireRole(models.RoleAdmin), s.jsonLimit, s.apiUpdateUser)
 
+	api.Get("/register", s.apiRegister)
+	api.Post("/events/:id/publish", requireRole(models.RoleEditor), s.jsonLimit, s.apiPublish)
+	api.Post("/events/:id/withdraw", requireRole(models.RoleEditor), s.jsonLimit, s.apiWithdraw)
 	api.Get("/timeline", s.apiTimeline)
 	api.Get("/events", s.apiListEvents(""))
 	api.Get("/events/:id", s.apiGetEvent(""))

@@ -82,6 +82,7 @@ var viewFuncs = template.FuncMap{
 	"label":      codeLabel,
 	"londonTime": func(t time.Time) string { return t.In(models.London).Format("2 Jan 2006, 15:04") },
 	"isoTime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"londonDate": londonDate,
 	// withParam returns the query string q with key set to value (or removed
 	// when value is empty), for pagination and download links.
 	"withParam": func(q url.Values, key, value string) string {

@@ -124,6 +124,11 @@ func (s *Server) requirePlannerPage(c *fiber.Ctx) error {
 	return s.requirePage(c, models.RolePlanner)
 }
 
+// requireEditorPage is requirePlannerPage for publishing and withdrawing.
+func (s *Server) requireEditorPage(c *fiber.Ctx) error {
+	return s.requirePage(c, models.RoleEditor)
+}
+
 // requirePage sends an anonymous visitor to the login form (GET) or
 // answers 401, and a signed-in user without role 403.
 func (s *Server) requirePage(c *fiber.Ctx, role models.Role) error {

@@ -97,9 +97,18 @@ type Event struct {
 	// ImportKey is the key column of the bulk import that created the
 	// record, so re-importing the same file matches it (see ImportEvents).
 	ImportKey *string `gorm:"size:200"`
-	Version   int     `gorm:"not null;default:1"`
-	CreatedBy string  `gorm:"size:320"`
-	UpdatedBy string  `gorm:"size:320"`
+	// PubState is the record's editorial state (draft, published or
+	// withdrawn; see publish.go), named apart from Status, which is a
+	// dispute's own status. PublishedVersion is the version the public
+	// sees (0: never published); a higher Version is a pending revision.
+	PubState         string `gorm:"size:20;not null;default:draft"`
+	PublishedVersion int    `gorm:"not null;default:0"`
+	// Pub is set on records read from the published register: which
+	// publication the reader sees. Nil on working copies.
+	Pub       *Publication `gorm:"-"`
+	Version   int          `gorm:"not null;default:1"`
+	CreatedBy string       `gorm:"size:320"`
+	UpdatedBy string       `gorm:"size:320"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	DeletedAt gorm.DeletedAt `gorm:"index"`
@@ -174,10 +183,12 @@ func (HistoryEntry) TableName() string { return "event_history" }
 
 // History actions.
 const (
-	ActionCreate  = "create"
-	ActionUpdate  = "update"
-	ActionDelete  = "delete"
-	ActionRestore = "restore"
+	ActionCreate   = "create"
+	ActionUpdate   = "update"
+	ActionDelete   = "delete"
+	ActionRestore  = "restore"
+	ActionPublish  = "publish"
+	ActionWithdraw = "withdraw"
 )
 
 // StableKey is the key a download gives the record and an import matches

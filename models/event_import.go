@@ -37,6 +37,11 @@ type ImportOptions struct {
 	// SkipBad writes the good rows when some are bad; the default rejects
 	// the whole file and writes nothing.
 	SkipBad bool
+	// Publish publishes the records the import adds, as one register
+	// version (an editor's choice; by default they are drafts for review).
+	// Changed records stay pending revisions either way: a change to a
+	// published fact needs an editor's correction note.
+	Publish bool
 }
 
 // Import outcomes of a row.
@@ -129,6 +134,9 @@ func (s *Store) ImportEvents(ctx context.Context, rows []ImportRow, opts ImportO
 		if opts.DryRun || (res.Bad > 0 && !opts.SkipBad) {
 			return errRollback
 		}
+		if opts.Publish {
+			return publishNewTx(tx, s.Backend, opts.Actor, "bulk import", im.added)
+		}
 		return nil
 	})
 	switch {
@@ -160,6 +168,8 @@ type eventImport struct {
 	// claimed maps record ids already matched by a row to that row's line.
 	claimed  map[int64]int
 	fileKeys map[string]int
+	// added are the records this import created, in file order.
+	added []*Event
 }
 
 func (im *eventImport) row(r *ImportRow) (ImportRowResult, error) {
@@ -237,6 +247,7 @@ func (im *eventImport) row(r *ImportRow) (ImportRowResult, error) {
 		}
 		out.Outcome, out.EventID = ImportAdded, next.ID
 		im.claimed[next.ID] = r.Line
+		im.added = append(im.added, next)
 		return out, nil
 	}
 	if r.Key != "" {

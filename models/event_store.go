@@ -29,6 +29,17 @@ type EventFilter struct {
 	// Descending orders newest first; the default is oldest first.
 	Descending     bool
 	IncludeDeleted bool
+
+	// Working lists the working copies, drafts included, for planners and
+	// editors; otherwise lists read the published register only. Status
+	// then narrows to draft (awaiting review: new drafts and pending
+	// revisions), published or withdrawn.
+	Working bool
+	Status  string
+	// AsOf reads the register as it was at that version (0: now);
+	// WithWithdrawn includes withdrawn records (feeds and the calendar).
+	AsOf          int
+	WithWithdrawn bool
 }
 
 // CreateEvent validates and stores a new event with its sources and a
@@ -38,7 +49,7 @@ func (s *Store) CreateEvent(ctx context.Context, actor string, doc EventDoc) (*E
 	if err != nil {
 		return nil, err
 	}
-	e.CreatedBy, e.UpdatedBy, e.Version = actor, actor, 1
+	e.CreatedBy, e.UpdatedBy, e.Version, e.PubState = actor, actor, 1, PubDraft
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return createEventTx(tx, actor, e)
 	})
@@ -90,9 +101,25 @@ func getEvent(db *gorm.DB, id int64, withDeleted bool) (*Event, error) {
 // live event of the given kind ("" for any), validates the result as a whole
 // and records the before and after documents.
 func (s *Store) PatchEvent(ctx context.Context, actor string, id int64, kind Kind, patch []byte) (*Event, error) {
+	return s.PatchEventIf(ctx, actor, id, kind, patch, Expect{})
+}
+
+// PatchEventIf is PatchEvent with the version the writer read: want.IfMatch
+// from the header, and a "version" member of the patch as want.Version.
+// An empty patch ({} or null, or only "version") changes nothing and makes
+// no version.
+func (s *Store) PatchEventIf(ctx context.Context, actor string, id int64, kind Kind, patch []byte, want Expect) (*Event, error) {
 	var patchMap map[string]json.RawMessage
 	if err := json.Unmarshal(patch, &patchMap); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if raw, ok := patchMap["version"]; ok {
+		var v int
+		if err := json.Unmarshal(raw, &v); err != nil || v < 1 {
+			return nil, &ValidationError{Fields: map[string]string{"version": "must be the version you read, a whole number"}}
+		}
+		want.Version = v
+		delete(patchMap, "version")
 	}
 	var out *Event
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -102,6 +129,13 @@ func (s *Store) PatchEvent(ctx context.Context, actor string, id int64, kind Kin
 		}
 		if kind != "" && cur.Kind != kind {
 			return ErrNotFound
+		}
+		if err := want.check(cur.Version); err != nil {
+			return err
+		}
+		if len(patchMap) == 0 {
+			out = cur
+			return nil
 		}
 		before := cur.Doc()
 		merged, err := mergeDoc(before, patchMap)
@@ -123,10 +157,19 @@ func (s *Store) PatchEvent(ctx context.Context, actor string, id int64, kind Kin
 
 // ReplaceEvent validates doc and stores it as the new version of id.
 func (s *Store) ReplaceEvent(ctx context.Context, actor string, id int64, doc EventDoc) (*Event, error) {
+	return s.ReplaceEventIf(ctx, actor, id, doc, Expect{})
+}
+
+// ReplaceEventIf is ReplaceEvent only if the record is still at the version
+// the writer read (the edit form's hidden version).
+func (s *Store) ReplaceEventIf(ctx context.Context, actor string, id int64, doc EventDoc, want Expect) (*Event, error) {
 	var out *Event
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, false)
 		if err != nil {
+			return err
+		}
+		if err := want.check(cur.Version); err != nil {
 			return err
 		}
 		if doc.Kind != cur.Kind {
@@ -151,7 +194,7 @@ func replaceEventTx(tx *gorm.DB, actor string, cur *Event, doc EventDoc, action 
 	}
 	// Select("*") so that cleared fields (zero values) are written too.
 	res := tx.Model(&Event{}).Unscoped().Where("id = ? AND version = ?", cur.ID, cur.Version).
-		Select("*").Omit("id", "created_at", "created_by", "seed_key", "import_key", "deleted_at", clause.Associations).Updates(next)
+		Select("*").Omit("id", "created_at", "created_by", "seed_key", "import_key", "deleted_at", "pub_state", "published_version", clause.Associations).Updates(next)
 	if res.Error != nil {
 		return nil, fmt.Errorf("store: unable to update event %d: %w", cur.ID, res.Error)
 	}
@@ -175,8 +218,15 @@ func replaceEventTx(tx *gorm.DB, actor string, cur *Event, doc EventDoc, action 
 // ErrConflict means the record changed under a concurrent writer.
 var ErrConflict = errors.New("the record was changed by someone else; reload and try again")
 
-// DeleteEvent soft-deletes a live event and records it in history.
+// DeleteEvent soft-deletes a live draft and records it in history.
 func (s *Store) DeleteEvent(ctx context.Context, actor string, id int64, kind Kind) error {
+	return s.DeleteEventIf(ctx, actor, id, kind, Expect{})
+}
+
+// DeleteEventIf is DeleteEvent only at the version the writer read. A
+// record the public has seen is never deleted (ErrPublished): an editor
+// withdraws it.
+func (s *Store) DeleteEventIf(ctx context.Context, actor string, id int64, kind Kind, want Expect) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, false)
 		if err != nil {
@@ -184,6 +234,12 @@ func (s *Store) DeleteEvent(ctx context.Context, actor string, id int64, kind Ki
 		}
 		if kind != "" && cur.Kind != kind {
 			return ErrNotFound
+		}
+		if err := want.check(cur.Version); err != nil {
+			return err
+		}
+		if cur.PubState != PubDraft && cur.PubState != "" {
+			return ErrPublished
 		}
 		before := cur.Doc()
 		now := time.Now().UTC()
@@ -204,10 +260,20 @@ func (s *Store) DeleteEvent(ctx context.Context, actor string, id int64, kind Ki
 // RestoreEvent makes the document recorded at version the current one (and
 // undeletes the record if needed), as a new version.
 func (s *Store) RestoreEvent(ctx context.Context, actor string, id int64, version int) (*Event, error) {
+	return s.RestoreEventIf(ctx, actor, id, version, Expect{})
+}
+
+// RestoreEventIf is RestoreEvent only if the record is still at the
+// version the writer read. On a published record the restored content is
+// a pending revision, like any edit.
+func (s *Store) RestoreEventIf(ctx context.Context, actor string, id int64, version int, want Expect) (*Event, error) {
 	var out *Event
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, true)
 		if err != nil {
+			return err
+		}
+		if err := want.check(cur.Version); err != nil {
 			return err
 		}
 		var h HistoryEntry
@@ -249,12 +315,59 @@ func (s *Store) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
 	return hs, nil
 }
 
-// ListEvents returns one page of events matching f and the total count.
+// ListEvents returns one page of events matching f and the total count:
+// the published register unless f.Working asks for the working copies.
 func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, error) {
+	if !f.Working {
+		return s.listPublished(ctx, f)
+	}
 	q := s.DB.WithContext(ctx).Model(&Event{})
 	if f.IncludeDeleted {
 		q = q.Unscoped()
 	}
+	switch f.Status {
+	case PubDraft:
+		// Everything awaiting an editor: new drafts and revisions of
+		// published or withdrawn records.
+		q = q.Where("pub_state = ? OR version > published_version", PubDraft)
+	case PubPublished, PubWithdrawn:
+		q = q.Where("pub_state = ?", f.Status)
+	}
+	var events []Event
+	total, err := listPage(eventWhere(q, f, "id"), f, "id", func(q *gorm.DB) error {
+		return q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Find(&events).Error
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list events: %w", err)
+	}
+	return events, total, nil
+}
+
+// listPage counts what q matches and finds one page of it in timeline
+// order (idCol breaks ties).
+func listPage(q *gorm.DB, f EventFilter, idCol string, find func(*gorm.DB) error) (int64, error) {
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return 0, err
+	}
+	order := "start_at ASC, " + idCol + " ASC"
+	if f.Descending {
+		order = "start_at DESC, " + idCol + " DESC"
+	}
+	return total, find(q.Order(order).Limit(listLimit(f.Limit)).Offset(max(f.Offset, 0)))
+}
+
+// listLimit applies the default (100) and the cap (1000) of a page size.
+func listLimit(limit int) int {
+	if limit <= 0 {
+		return 100
+	}
+	return min(limit, 1000)
+}
+
+// eventWhere adds f's conditions to q; the events table and the
+// publications table share the column names except the record id.
+func eventWhere(q *gorm.DB, f EventFilter, idCol string) *gorm.DB {
 	if len(f.Kinds) > 0 {
 		q = q.Where("kind IN ?", f.Kinds)
 	}
@@ -272,7 +385,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 		q = q.Where("staff_group = ?", f.StaffGroup)
 	}
 	if f.DisputeID != nil {
-		q = q.Where("dispute_id = ? OR id = ?", *f.DisputeID, *f.DisputeID)
+		q = q.Where("dispute_id = ? OR "+idCol+" = ?", *f.DisputeID, *f.DisputeID)
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		for _, word := range strings.Fields(strings.ToLower(t)) {
@@ -280,28 +393,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 			q = q.Where("(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(summary) LIKE ? ESCAPE '\\' OR LOWER(notes) LIKE ? ESCAPE '\\' OR LOWER(unions) LIKE ? ESCAPE '\\')", like, like, like, like)
 		}
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count events: %w", err)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	if limit > 1000 {
-		limit = 1000
-	}
-	order := "start_at ASC, id ASC"
-	if f.Descending {
-		order = "start_at DESC, id DESC"
-	}
-	var events []Event
-	err := q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
-		Order(order).Limit(limit).Offset(max(f.Offset, 0)).Find(&events).Error
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: unable to list events: %w", err)
-	}
-	return events, total, nil
+	return q
 }
 
 func escapeLike(s string) string {

@@ -158,7 +158,7 @@ func TestDisputeLinkMustExist(t *testing.T) {
 		if !errors.As(err, &ve) || ve.Fields["dispute_id"] == "" {
 			t.Fatalf("err = %v, want dispute_id validation error", err)
 		}
-		if _, total, _ := s.ListEvents(ctx, models.EventFilter{}); total != 0 {
+		if _, total, _ := s.ListEvents(ctx, models.EventFilter{Working: true}); total != 0 {
 			t.Errorf("a rejected create left %d rows", total)
 		}
 	})
@@ -174,12 +174,24 @@ func TestListFilters(t *testing.T) {
 		}
 		r := strikeDoc()
 		r.DisputeID = &dispute.ID
-		if _, err := s.CreateEvent(ctx, "p", r); err != nil {
+		round, err := s.CreateEvent(ctx, "p", r)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateEvent(ctx, "p", models.EventDoc{Kind: models.KindStrikeRound, Title: "RCN nurses strike 100%_off", Start: "2022-12-15",
-			StaffGroup: "nurses", Unions: []string{"RCN"}, ActionType: "walkout_emergency_cover", Sources: strikeDoc().Sources}); err != nil {
+		rcn, err := s.CreateEvent(ctx, "p", models.EventDoc{Kind: models.KindStrikeRound, Title: "RCN nurses strike 100%_off", Start: "2022-12-15",
+			StaffGroup: "nurses", Unions: []string{"RCN"}, ActionType: "walkout_emergency_cover", Sources: strikeDoc().Sources})
+		if err != nil {
 			t.Fatal(err)
+		}
+		// Drafts are invisible to the public lists until published; then the
+		// same filters find them in the register.
+		if _, total, _ := s.ListEvents(ctx, models.EventFilter{}); total != 0 {
+			t.Fatalf("public list shows %d drafts", total)
+		}
+		for _, e := range []*models.Event{dispute, round, rcn} {
+			if _, err := s.Publish(ctx, "editor", e.ID, models.PublishInput{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		tests := []struct {
@@ -199,12 +211,16 @@ func TestListFilters(t *testing.T) {
 			{"underscore is not a wildcard", models.EventFilter{Query: "n_rses"}, 0},
 		}
 		for _, tt := range tests {
-			_, total, err := s.ListEvents(ctx, tt.f)
-			if err != nil {
-				t.Fatalf("%s: %v", tt.name, err)
-			}
-			if total != tt.want {
-				t.Errorf("%s: total = %d, want %d", tt.name, total, tt.want)
+			for _, working := range []bool{true, false} {
+				f := tt.f
+				f.Working = working
+				_, total, err := s.ListEvents(ctx, f)
+				if err != nil {
+					t.Fatalf("%s: %v", tt.name, err)
+				}
+				if total != tt.want {
+					t.Errorf("%s (working copies %v): total = %d, want %d", tt.name, working, total, tt.want)
+				}
 			}
 		}
 	})
@@ -224,13 +240,13 @@ func TestSeedIdempotent(t *testing.T) {
 		if n != len(recs) {
 			t.Fatalf("seeded %d of %d records", n, len(recs))
 		}
-		// Edit one and delete another: a second load must neither undo the
-		// edit nor bring back the deleted record.
+		// Edit one and withdraw another: a second load must neither undo the
+		// edit nor bring back the withdrawn record.
 		list, _, _ := s.ListEvents(ctx, models.EventFilter{Limit: 1000})
 		if _, err := s.PatchEvent(ctx, "p", list[0].ID, "", []byte(`{"notes":"checked by planner"}`)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteEvent(ctx, "p", list[len(list)-1].ID, ""); err != nil {
+		if _, err := s.Withdraw(ctx, "e", list[len(list)-1].ID, models.WithdrawInput{Reason: "duplicate"}); err != nil {
 			t.Fatal(err)
 		}
 		n, err = s.LoadSeed(ctx)

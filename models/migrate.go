@@ -32,6 +32,7 @@ var migrations = []migration{
 	{7, "activity tables by month, source lines, no ICB rollup", migratePartitions},
 	{8, "day ranges of imports", migrateImportRanges},
 	{10, "event text widths, import commit order", migrateLimitsAndCommitOrder},
+	{11, "editorial states and the published register", migratePublication},
 	{12, "announcement, recovery and slice on events; stored impact results", migrateImpactSlices},
 	{13, "spc rebase mark on events", migrateSPCRebase},
 	{14, "stable keys of imported events", migrateImportKey},

@@ -105,8 +105,9 @@ func (s *Store) syncSeed(ctx context.Context, data []byte) (SeedReport, error) {
 		return SeedReport{}, err
 	}
 	rep := SeedReport{Version: f.Version}
+	var fresh []*Event
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		rep = SeedReport{Version: f.Version}
+		rep, fresh = SeedReport{Version: f.Version}, nil
 		if s.Backend == Postgres {
 			// Two instances starting together must not both insert the
 			// same keys.
@@ -142,12 +143,13 @@ func (s *Store) syncSeed(ctx context.Context, data []byte) (SeedReport, error) {
 			if !loaded {
 				key := r.Key
 				e.SeedKey = &key
-				e.CreatedBy, e.UpdatedBy, e.Version = SeedActor, SeedActor, 1
+				e.CreatedBy, e.UpdatedBy, e.Version, e.PubState = SeedActor, SeedActor, 1, PubDraft
 				if err := createEventTx(tx, SeedActor, e); err != nil {
 					return fmt.Errorf("seed: record %q: %w", r.Key, err)
 				}
 				ids[key] = e.ID
 				rep.Added++
+				fresh = append(fresh, e)
 				continue
 			}
 			want, err := json.Marshal(snapshot(e.Doc()))
@@ -170,7 +172,11 @@ func (s *Store) syncSeed(ctx context.Context, data []byte) (SeedReport, error) {
 			}
 			rep.Corrected++
 		}
-		return nil
+		// New seed records are curated and sourced: they are published at
+		// once, together as one register version (version 1 on a new
+		// database). A correction of a published seed record is a pending
+		// revision, which an editor publishes with its correction note.
+		return publishNewTx(tx, s.Backend, SeedActor, "seed records", fresh)
 	})
 	if err != nil {
 		return SeedReport{Version: f.Version}, err

@@ -16,29 +16,33 @@ import (
 )
 
 // Role is what a user may do. Roles are ordered: admin can do everything a
-// planner or analyst can.
+// planner, editor or analyst can, and an editor everything a planner can
+// (editors publish, correct and withdraw the records planners write).
 type Role string
 
 // The roles.
 const (
 	RoleAdmin   Role = "admin"
 	RolePlanner Role = "planner"
+	RoleEditor  Role = "editor"
 	RoleAnalyst Role = "analyst"
 )
 
 // Roles lists the valid roles.
-var Roles = []Role{RoleAdmin, RolePlanner, RoleAnalyst}
+var Roles = []Role{RoleAdmin, RolePlanner, RoleAnalyst, RoleEditor}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return contains(Roles, r) }
 
 // Allows reports whether a user with role r may act as need.
-func (r Role) Allows(need Role) bool { return r == RoleAdmin || r == need }
+func (r Role) Allows(need Role) bool {
+	return r == RoleAdmin || r == need || r == RoleEditor && need == RolePlanner
+}
 
 // validRole is the error for an unknown role.
 func validRole(r Role) error {
 	if !r.Valid() {
-		return &ValidationError{Fields: map[string]string{"role": "must be admin, planner or analyst"}}
+		return &ValidationError{Fields: map[string]string{"role": "must be admin, editor, planner or analyst"}}
 	}
 	return nil
 }

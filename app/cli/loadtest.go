@@ -108,7 +108,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 
 	// Every acknowledged (201) write must be stored, and nothing else:
 	// count this run's records through the API's search.
-	stored, err := countStored(ctx, client, *base, run)
+	stored, err := countStored(ctx, client, *base, *token, run)
 	if err != nil {
 		return fmt.Errorf("counting stored writes: %w", err)
 	}
@@ -168,6 +168,10 @@ func loadWorker(ctx context.Context, client *http.Client, base, token, run strin
 				path = "/api/v1/events/" + strconv.FormatInt(ids[rng.IntN(len(ids))], 10)
 			}
 			req, _ = http.NewRequest("GET", base+path, nil)
+			if len(r.ids) > 0 && token != "" {
+				// This run's records are drafts: only a planner reads them.
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
 		}
 		// Requests already sent when the time is up still count: the
 		// deadline only stops new ones.
@@ -242,8 +246,13 @@ func existingIDs(ctx context.Context, client *http.Client, base string) ([]int64
 	return ids, nil
 }
 
-func countStored(ctx context.Context, client *http.Client, base, run string) (int, error) {
+// countStored counts this run's records as the planner sees them: new
+// records are drafts, invisible to anonymous readers.
+func countStored(ctx context.Context, client *http.Client, base, token, run string) (int, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events?per_page=1&q=loadtest+"+run, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err

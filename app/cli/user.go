@@ -56,7 +56,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 
 func userAdd(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet("user add", env)
-	role := fs.String("role", "planner", "admin, planner or analyst")
+	role := fs.String("role", "planner", "admin, editor, planner or analyst")
 	pwStdin := fs.Bool("password-stdin", false, "read a login password from the first line of stdin (else the account is token-only)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

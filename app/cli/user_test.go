@@ -67,6 +67,15 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("second revoke exit code %d, want 1", code)
 	}
 
+	// Editors publish and withdraw; their role allows what planners do.
+	code, out = cliRun(t, db, "", "user", "add", "--role", "editor", "desk@example.org")
+	if code != 0 || !tokenRe.MatchString(out) {
+		t.Fatalf("user add --role editor: %d %s", code, out)
+	}
+	if ed, _, err := s.UserByToken(ctx, tokenRe.FindString(out)); err != nil || ed.Role != models.RoleEditor || !ed.Role.Allows(models.RolePlanner) {
+		t.Fatalf("editor account: %+v %v", ed, err)
+	}
+
 	// passwd ends sessions; the old password stops working.
 	if _, _, err := s.CreateSession(ctx, 1, "ua", "127.0.0.1"); err != nil {
 		t.Fatal(err)

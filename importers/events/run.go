@@ -15,6 +15,8 @@ type Options struct {
 	Actor   string
 	DryRun  bool
 	SkipBad bool
+	// Publish publishes the records the import adds (default: drafts).
+	Publish bool
 }
 
 // Report is the outcome of importing one file, in the file's terms.
@@ -30,7 +32,7 @@ type Report struct {
 
 // Import writes one parsed file through the store in one transaction.
 func Import(ctx context.Context, s *models.Store, f *File, opts Options) (*Report, error) {
-	res, err := s.ImportEvents(ctx, f.ImportRows(), models.ImportOptions{Actor: opts.Actor, DryRun: opts.DryRun, SkipBad: opts.SkipBad})
+	res, err := s.ImportEvents(ctx, f.ImportRows(), models.ImportOptions{Actor: opts.Actor, DryRun: opts.DryRun, SkipBad: opts.SkipBad, Publish: opts.Publish})
 	rep := &Report{File: f, Result: res, DryRun: opts.DryRun}
 	switch {
 	case errors.Is(err, models.ErrImportRejected):
