@@ -112,7 +112,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
 	f.Use(checkQuery)
-	f.Use(s.cache.invalidateOnWrite)
+	f.Use(s.cacheHeaders)
 	s.routes(f)
 	return s, f, nil
 }

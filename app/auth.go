@@ -50,7 +50,15 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return unavailable(err)
 	}
 	c.Locals(localUser, u)
+	readOwnWrites(c)
 	return c.Next()
+}
+
+// readOwnWrites sends every read of a signed-in request to the primary
+// database: signed-in users are the only writers, so they always see their
+// own writes, while anonymous reads may go to a replica (models.OnPrimary).
+func readOwnWrites(c *fiber.Ctx) {
+	c.SetUserContext(models.OnPrimary(c.UserContext()))
 }
 
 // apiSessionCSRF rejects API writes made with a session cookie but without

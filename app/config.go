@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,10 +45,21 @@ type Config struct {
 	// 2) is how many impact computations anonymous callers may run at once
 	// per process; more get 429.
 	AnonImpactConcurrency int
-	// PageCacheTTL is how long anonymous timeline pages are served from
-	// memory (STRIKELINE_PAGE_CACHE_SECONDS, default 5; 0 turns it off).
-	// Writes through this instance clear the cache at once.
+	// PageCacheTTL is how long rendered anonymous answers are kept in
+	// memory (STRIKELINE_PAGE_CACHE_SECONDS, default 60; 0 turns it off).
+	// An entry is served only while the data state it was rendered at is
+	// still current, so the TTL bounds memory, not staleness.
 	PageCacheTTL time.Duration
+	// CacheMaxAge and CacheStale are the max-age and stale-while-revalidate
+	// of public answers (STRIKELINE_CACHE_MAX_AGE, default 60s, and
+	// STRIKELINE_CACHE_STALE, default 60s).
+	CacheMaxAge, CacheStale time.Duration
+	// ReplicaURLs are PostgreSQL read replicas of DatabaseURL
+	// (STRIKELINE_REPLICA_URLS, comma-separated) for serve; ReplicaMaxLag
+	// (STRIKELINE_REPLICA_MAX_LAG, default 2s) is how far behind one may be
+	// and still serve reads.
+	ReplicaURLs   []string
+	ReplicaMaxLag time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment.
@@ -68,6 +80,9 @@ func ConfigFromEnv() (Config, error) {
 		{&c.WriteTimeout, "STRIKELINE_WRITE_TIMEOUT", 120 * time.Second},
 		{&c.RequestTimeout, "STRIKELINE_REQUEST_TIMEOUT", 15 * time.Second},
 		{&c.ShutdownTimeout, "STRIKELINE_SHUTDOWN_TIMEOUT", 30 * time.Second},
+		{&c.CacheMaxAge, "STRIKELINE_CACHE_MAX_AGE", 60 * time.Second},
+		{&c.CacheStale, "STRIKELINE_CACHE_STALE", 60 * time.Second},
+		{&c.ReplicaMaxLag, "STRIKELINE_REPLICA_MAX_LAG", 2 * time.Second},
 	} {
 		if *d.dst, err = envDuration(d.key, d.def); err != nil {
 			return c, err
@@ -86,7 +101,12 @@ func ConfigFromEnv() (Config, error) {
 	if c.TrustedProxies, err = parseProxies(env("STRIKELINE_TRUSTED_PROXIES", defaultTrustedProxies)); err != nil {
 		return c, err
 	}
-	secs, err := envInt("STRIKELINE_PAGE_CACHE_SECONDS", 5)
+	for _, u := range strings.Split(os.Getenv("STRIKELINE_REPLICA_URLS"), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.ReplicaURLs = append(c.ReplicaURLs, u)
+		}
+	}
+	secs, err := envInt("STRIKELINE_PAGE_CACHE_SECONDS", 60)
 	if err != nil {
 		return c, err
 	}
@@ -112,6 +132,12 @@ func (c Config) Validate() error {
 	}
 	if c.MaxJSONKB < 1 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))
+	}
+	if c.CacheMaxAge < 0 || c.CacheStale < 0 || c.ReplicaMaxLag < 0 {
+		errs = append(errs, errors.New("STRIKELINE_CACHE_MAX_AGE, STRIKELINE_CACHE_STALE and STRIKELINE_REPLICA_MAX_LAG must not be negative"))
+	}
+	if len(c.ReplicaURLs) > 0 && c.DatabaseURL == "" {
+		errs = append(errs, errors.New("STRIKELINE_REPLICA_URLS needs DATABASE_URL (replicas are PostgreSQL only)"))
 	}
 	if c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.RequestTimeout < 0 || c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("timeouts must not be negative"))

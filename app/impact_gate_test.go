@@ -25,6 +25,10 @@ func TestAnonImpactBounded(t *testing.T) {
 		fx.app = f
 		_, body := fx.do("POST", "/api/v1/strike-rounds", fx.tokens[models.RolePlanner], validStrike)
 		id := decode[struct{ ID int64 }](t, body).ID
+		// Only a published record's impact is public.
+		if _, err := s.Publish(t.Context(), "editor@example.org", id, models.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
 		path := "/api/v1/events/" + itoa(id) + "/impact"
 		if st, b := fx.do("GET", path, "", ""); st == http.StatusTooManyRequests || st >= 500 {
 			t.Fatalf("anonymous impact with free slots: %d %s", st, b)

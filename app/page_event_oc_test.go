@@ -127,6 +127,9 @@ func TestEventPageWarnsOfCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.Publish(ctx, "editor@example.org", e.ID, models.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
 		f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Activity: coveredSource{droppedSource{drop: strike, dropBy: 0.15}, pct}})
 		if err != nil {

@@ -18,7 +18,9 @@ var collections = map[string]models.Kind{
 	"milestones":         models.KindMilestone,
 }
 
-// routes is the one list of every route. Every route must also appear in
+// routes is the one list of every route. Public GET routes carry
+// s.cacheable (ETag, 304, page cache; see page_cache.go) right before their
+// handler. Every route must also appear in
 // the authorization table of authz_test.go, which fails on a new route until
 // it is classified.
 func (s *Server) routes(f *fiber.App) {
@@ -33,24 +35,24 @@ func (s *Server) routes(f *fiber.App) {
 	page := func(method, path string, h ...fiber.Handler) {
 		f.Add(method, path, append([]fiber.Handler{s.loadSession, s.checkCSRF}, h...)...)
 	}
-	page("GET", "/", s.cache.serve, s.pageTimeline)
+	page("GET", "/", s.cacheable, s.pageTimeline)
 	page("GET", "/events/new", s.requirePlannerPage, s.pageEventNew)
 	page("POST", "/events/new", s.requirePlannerPage, s.postEventNew)
 	page("GET", "/events/import", s.requirePlannerPage, s.pageEventsImport)
 	page("POST", "/events/import", s.requirePlannerPage, s.postEventsImport)
-	page("GET", "/events/:id", s.pageEvent)
+	page("GET", "/events/:id", s.cacheable, s.pageEvent)
 	page("GET", "/events/:id/edit", s.requirePlannerPage, s.pageEventEdit)
 	page("POST", "/events/:id/edit", s.requirePlannerPage, s.postEventEdit)
 	page("POST", "/events/:id/delete", s.requirePlannerPage, s.postEventDelete)
-	page("GET", "/events/:id/history", s.pageHistory)
+	page("GET", "/events/:id/history", s.cacheable, s.pageHistory)
 	page("POST", "/events/:id/history/:version/restore", s.requirePlannerPage, s.postRestore)
 	page("POST", "/events/:id/publish", s.requireEditorPage, s.postPublish)
 	page("POST", "/events/:id/withdraw", s.requireEditorPage, s.postWithdraw)
 	page("GET", "/review", s.requirePlannerPage, s.pageReview)
-	page("GET", "/corrections", s.pageCorrections)
-	page("GET", "/changes", s.pageChanges)
-	page("GET", "/disputes/:id", s.pageDispute)
-	page("GET", "/impact", s.pageRounds)
+	page("GET", "/corrections", s.cacheable, s.pageCorrections)
+	page("GET", "/changes", s.cacheable, s.pageChanges)
+	page("GET", "/disputes/:id", s.cacheable, s.pageDispute)
+	page("GET", "/impact", s.cacheable, s.pageRounds)
 	page("GET", "/reports", s.requireAnalystPage, s.pageReports)
 	page("GET", "/imports", s.requireAnalystPage, s.pageImports)
 	// The upload page checks the session and role before its (large) body
@@ -62,13 +64,13 @@ func (s *Server) routes(f *fiber.App) {
 	page("POST", "/logout", s.postLogout)
 
 	// Downloads of whatever the timeline filter shows.
-	f.Get("/timeline.csv", s.downloadCSV)
-	f.Get("/timeline.json", s.downloadJSON)
-	f.Get("/timeline.xlsx", s.downloadXLSX)
-	f.Get("/timeline-js.json", s.downloadTimelineJS)
-	f.Get("/strikes.ics", s.downloadICS)
-	f.Get("/feed.atom", s.downloadAtom)
-	f.Get("/corrections.atom", s.downloadCorrectionsAtom)
+	f.Get("/timeline.csv", s.cacheable, s.downloadCSV)
+	f.Get("/timeline.json", s.cacheable, s.downloadJSON)
+	f.Get("/timeline.xlsx", s.cacheable, s.downloadXLSX)
+	f.Get("/timeline-js.json", s.cacheable, s.downloadTimelineJS)
+	f.Get("/strikes.ics", s.cacheable, s.downloadICS)
+	f.Get("/feed.atom", s.cacheable, s.downloadAtom)
+	f.Get("/corrections.atom", s.cacheable, s.downloadCorrectionsAtom)
 
 	// Analyst exports: bearer token or a signed-in session.
 	f.Get("/reports/impact.xlsx", s.authenticate, s.loadSession, requireRole(models.RoleAnalyst), s.reportImpactXLSX)
@@ -83,46 +85,46 @@ func (s *Server) routes(f *fiber.App) {
 	api.Post("/users", requireRole(models.RoleAdmin), s.jsonLimit, s.apiCreateUser)
 	api.Patch("/users/:id", requireRole(models.RoleAdmin), s.jsonLimit, s.apiUpdateUser)
 
-	api.Get("/register", s.apiRegister)
+	api.Get("/register", s.cacheable, s.apiRegister)
 	api.Post("/events/:id/publish", requireRole(models.RoleEditor), s.jsonLimit, s.apiPublish)
 	api.Post("/events/:id/withdraw", requireRole(models.RoleEditor), s.jsonLimit, s.apiWithdraw)
-	api.Get("/timeline", s.apiTimeline)
-	api.Get("/events", s.apiListEvents(""))
-	api.Get("/events/:id", s.apiGetEvent(""))
-	api.Get("/events/:id/history", s.apiHistory(""))
+	api.Get("/timeline", s.cacheable, s.apiTimeline)
+	api.Get("/events", s.cacheable, s.apiListEvents(""))
+	api.Get("/events/:id", s.cacheable, s.apiGetEvent(""))
+	api.Get("/events/:id/history", s.cacheable, s.apiHistory(""))
 	// Impact answers are stored; only computing one takes an anonymous
 	// slot (computeGate), so stored answers are not queued behind it.
-	api.Get("/events/:id/impact", s.apiImpact)
-	api.Get("/impact/rounds", s.apiRounds("json"))
-	api.Get("/impact/rounds.csv", s.apiRounds("csv"))
-	api.Get("/impact/rounds.xlsx", s.apiRounds("xlsx"))
-	api.Get("/activity", s.apiActivity(false))
-	api.Get("/activity.csv", s.apiActivity(true))
-	api.Get("/activity/categories", s.apiCategories(false))
-	api.Get("/activity/categories.csv", s.apiCategories(true))
-	api.Get("/activity/practices", s.apiPractices(false))
-	api.Get("/activity/practices.csv", s.apiPractices(true))
-	api.Get("/online-consultations", s.apiOC)
-	api.Get("/online-consultations/day-time", s.apiOCDayTime)
-	api.Get("/coverage", s.apiCoverage(false))
-	api.Get("/coverage.csv", s.apiCoverage(true))
-	api.Get("/activity/roles", s.apiLabelled("role", false))
-	api.Get("/activity/roles.csv", s.apiLabelled("role", true))
-	api.Get("/activity/durations", s.apiLabelled("duration", false))
-	api.Get("/activity/durations.csv", s.apiLabelled("duration", true))
-	api.Get("/activity/overview", s.apiOverview(false))
-	api.Get("/activity/overview.csv", s.apiOverview(true))
+	api.Get("/events/:id/impact", s.cacheable, s.apiImpact)
+	api.Get("/impact/rounds", s.cacheable, s.apiRounds("json"))
+	api.Get("/impact/rounds.csv", s.cacheable, s.apiRounds("csv"))
+	api.Get("/impact/rounds.xlsx", s.cacheable, s.apiRounds("xlsx"))
+	api.Get("/activity", s.cacheable, s.apiActivity(false))
+	api.Get("/activity.csv", s.cacheable, s.apiActivity(true))
+	api.Get("/activity/categories", s.cacheable, s.apiCategories(false))
+	api.Get("/activity/categories.csv", s.cacheable, s.apiCategories(true))
+	api.Get("/activity/practices", s.cacheable, s.apiPractices(false))
+	api.Get("/activity/practices.csv", s.cacheable, s.apiPractices(true))
+	api.Get("/online-consultations", s.cacheable, s.apiOC)
+	api.Get("/online-consultations/day-time", s.cacheable, s.apiOCDayTime)
+	api.Get("/coverage", s.cacheable, s.apiCoverage(false))
+	api.Get("/coverage.csv", s.cacheable, s.apiCoverage(true))
+	api.Get("/activity/roles", s.cacheable, s.apiLabelled("role", false))
+	api.Get("/activity/roles.csv", s.cacheable, s.apiLabelled("role", true))
+	api.Get("/activity/durations", s.cacheable, s.apiLabelled("duration", false))
+	api.Get("/activity/durations.csv", s.cacheable, s.apiLabelled("duration", true))
+	api.Get("/activity/overview", s.cacheable, s.apiOverview(false))
+	api.Get("/activity/overview.csv", s.cacheable, s.apiOverview(true))
 	api.Post("/imports", requireRole(models.RoleAnalyst), s.uploadLimit, s.apiCreateImport)
 	api.Get("/imports", requireRole(models.RoleAnalyst), s.apiListImports)
 	api.Get("/imports/:id", requireRole(models.RoleAnalyst), s.apiGetImport)
 	for path, kind := range collections {
 		g := api.Group("/" + path)
-		g.Get("/", s.apiListEvents(kind))
+		g.Get("/", s.cacheable, s.apiListEvents(kind))
 		g.Post("/", requireRole(models.RolePlanner), s.jsonLimit, s.apiCreateEvent(kind))
-		g.Get("/:id", s.apiGetEvent(kind))
+		g.Get("/:id", s.cacheable, s.apiGetEvent(kind))
 		g.Patch("/:id", requireRole(models.RolePlanner), s.jsonLimit, s.apiPatchEvent(kind))
 		g.Delete("/:id", requireRole(models.RolePlanner), s.apiDeleteEvent(kind))
-		g.Get("/:id/history", s.apiHistory(kind))
+		g.Get("/:id/history", s.cacheable, s.apiHistory(kind))
 		g.Post("/:id/history/:version/restore", requireRole(models.RolePlanner), s.apiRestore(kind))
 	}
 }

@@ -45,6 +45,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	default:
 		c.Locals(localUser, u)
 		c.Locals(localSession, sess)
+		readOwnWrites(c)
 	}
 	return c.Next()
 }

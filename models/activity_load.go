@@ -80,6 +80,7 @@ func monthBounds(d int64) (int64, int64) {
 
 // NewLoader prepares the load of one file for import run runID.
 func (s *Store) NewLoader(ctx context.Context, t LoadTarget, runID int64) (*Loader, error) {
+	ctx = OnPrimary(ctx) // imports read and write the primary only
 	l := &Loader{s: s, t: t, runID: runID, stg: fmt.Sprintf("stg_import_%d", runID)}
 	if s.Backend == Postgres {
 		l.parts = map[int64]*pgPart{}

@@ -35,6 +35,11 @@ type Options struct {
 	MaxOpenConns int
 	// Logger receives slow-query and error logs; nil means slog.Default().
 	Logger *slog.Logger
+	// ReplicaURLs are PostgreSQL streaming replicas of DatabaseURL that
+	// serve reads (see replica.go); ReplicaMaxLag is how far behind one may
+	// be and still serve them (0: DefaultReplicaMaxLag).
+	ReplicaURLs   []string
+	ReplicaMaxLag time.Duration
 }
 
 // Store is the persistence layer. It is safe for concurrent use and holds no
@@ -44,8 +49,11 @@ type Store struct {
 	DB      *gorm.DB
 	Backend Backend
 	// Pool is the pgx pool behind DB on PostgreSQL (nil on SQLite); bulk
-	// loaders use it for COPY.
+	// loaders use it for COPY. It is always the primary's.
 	Pool *pgxpool.Pool
+
+	replicas  []*replicaPool
+	stopWatch func()
 }
 
 // Open connects to the configured database. It does not migrate: call
@@ -97,7 +105,12 @@ func openPostgres(ctx context.Context, opt Options, cfg *gorm.Config) (*Store, e
 		pool.Close()
 		return nil, fmt.Errorf("store: unable to open gorm on PostgreSQL: %w", err)
 	}
-	return &Store{DB: db, Backend: Postgres, Pool: pool}, nil
+	s := &Store{DB: db, Backend: Postgres, Pool: pool}
+	if err := s.openReplicas(ctx, sqlDB, opt); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func openSQLite(opt Options, cfg *gorm.Config) (*Store, error) {
@@ -140,6 +153,7 @@ func openSQLite(opt Options, cfg *gorm.Config) (*Store, error) {
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	s.closeReplicas()
 	sqlDB, err := s.DB.DB()
 	if err == nil {
 		err = sqlDB.Close()

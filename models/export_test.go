@@ -26,3 +26,18 @@ func SetSwapLockWait(d time.Duration) (restore func()) {
 	swapLockWait = d
 	return func() { swapLockWait = old }
 }
+
+// LSNSample is a noted primary WAL position, for ReplicaLag.
+type LSNSample struct {
+	At  time.Time
+	LSN int64
+}
+
+// ReplicaLag exposes the replica lag estimate.
+func ReplicaLag(ss []LSNSample, replay int64, now time.Time) time.Duration {
+	in := make([]lsnSample, len(ss))
+	for i, s := range ss {
+		in[i] = lsnSample{s.At, s.LSN}
+	}
+	return replicaLag(in, replay, now)
+}

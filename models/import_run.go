@@ -198,6 +198,7 @@ func finishValues(r *ImportRun) map[string]any {
 // and days. It returns nil when there is none. The answer can be stale by
 // the time it is used: FinishUnchanged decides again under the merge lock.
 func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*ImportRun, error) {
+	ctx = OnPrimary(ctx) // decides whether an import runs
 	return stillStored(s.DB.WithContext(ctx), sha, size)
 }
 
@@ -267,6 +268,7 @@ func (s *Store) FinishUnchanged(ctx context.Context, run *ImportRun, sha string)
 // HasImportOfSize reports whether a successful import read a file of this
 // many bytes (a cheap test before hashing a file twice).
 func (s *Store) HasImportOfSize(ctx context.Context, size int64) (bool, error) {
+	ctx = OnPrimary(ctx) // decides whether an import runs
 	var n int64
 	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("bytes_total = ? AND status = ? AND day_from IS NOT NULL", size, ImportSucceeded).Limit(1).Count(&n).Error
 	if err != nil {

@@ -79,6 +79,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func (s *Store) migrate(ctx context.Context, migrations []migration) error {
+	ctx = OnPrimary(ctx) // never decide what to apply from a replica
 	db := s.DB.WithContext(ctx)
 	// Fast path: every CLI command and instance start migrates, and an
 	// up-to-date database should cost one query, not a transaction per

@@ -419,7 +419,42 @@ func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int6
 	for i := range ps {
 		out[i] = *ps[i].event()
 	}
+	if err := fillKeys(s.DB.WithContext(ctx), out); err != nil {
+		return nil, 0, err
+	}
 	return out, total, nil
+}
+
+// fillKeys copies each record's seed and import keys from the working
+// copies onto events read from the register. Keys are the record's stable
+// identity, not published content, so downloads carry them whatever the
+// version and imports match on them.
+func fillKeys(db *gorm.DB, es []Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(es))
+	for i := range es {
+		ids[i] = es[i].ID
+	}
+	type keys struct {
+		ID        int64
+		SeedKey   *string
+		ImportKey *string
+	}
+	var ks []keys
+	if err := db.Model(&Event{}).Unscoped().Where("id IN ?", ids).Select("id, seed_key, import_key").Scan(&ks).Error; err != nil {
+		return fmt.Errorf("store: unable to read record keys: %w", err)
+	}
+	byID := make(map[int64]keys, len(ks))
+	for _, k := range ks {
+		byID[k.ID] = k
+	}
+	for i := range es {
+		k := byID[es[i].ID]
+		es[i].SeedKey, es[i].ImportKey = k.SeedKey, k.ImportKey
+	}
+	return nil
 }
 
 // GetPublished returns the record as the public sees it at register version
@@ -434,7 +469,11 @@ func (s *Store) GetPublished(ctx context.Context, id int64, asOfVersion int) (*E
 	if len(ps) == 0 {
 		return nil, ErrNotFound
 	}
-	return ps[0].event(), nil
+	es := []Event{*ps[0].event()}
+	if err := fillKeys(s.DB.WithContext(ctx), es); err != nil {
+		return nil, err
+	}
+	return &es[0], nil
 }
 
 // Publications returns every published version of a record up to register

@@ -100,6 +100,7 @@ type seedState struct {
 }
 
 func (s *Store) syncSeed(ctx context.Context, data []byte) (SeedReport, error) {
+	ctx = OnPrimary(ctx) // what is loaded already decides what to insert
 	f, err := parseSeed(data)
 	if err != nil {
 		return SeedReport{}, err

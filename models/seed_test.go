@@ -31,12 +31,14 @@ func TestSeedUpgradeRespectsLocalEdits(t *testing.T) {
 		byKey := seededIDs(t, s)
 
 		// Round 11 and the consultants' acceptance are both corrected by
-		// version 2; the planner edits one and deletes the other.
+		// version 2; a planner edits one and an editor withdraws the other
+		// (seeded records are published, so they are withdrawn, not
+		// deleted).
 		edited, deleted, untouched := byKey["rd-round-11-2024-06"], byKey["ms-cons-accept-2024-04"], byKey["rd-round-05-2023-08"]
 		if _, err := s.PatchEvent(ctx, "planner@example.org", edited, "", []byte(`{"notes":"checked against the trust's own figures"}`)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteEvent(ctx, "planner@example.org", deleted, ""); err != nil {
+		if _, err := s.Withdraw(ctx, "editor@example.org", deleted, models.WithdrawInput{Reason: "duplicate of another record"}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -58,8 +60,8 @@ func TestSeedUpgradeRespectsLocalEdits(t *testing.T) {
 		if sk, ok := skipped["rd-round-11-2024-06"]; !ok || sk.EventID != edited || sk.Actor != "planner@example.org" {
 			t.Errorf("edited record not reported as skipped: %+v", r2.Skipped)
 		}
-		if sk, ok := skipped["ms-cons-accept-2024-04"]; !ok || sk.Action != models.ActionDelete {
-			t.Errorf("deleted record not reported as skipped: %+v", r2.Skipped)
+		if sk, ok := skipped["ms-cons-accept-2024-04"]; !ok || sk.Action != models.ActionWithdraw {
+			t.Errorf("withdrawn record not reported as skipped: %+v", r2.Skipped)
 		}
 		if len(r2.Skipped) != 2 {
 			t.Errorf("skipped = %+v, want exactly the two planner-changed records", r2.Skipped)
@@ -72,8 +74,8 @@ func TestSeedUpgradeRespectsLocalEdits(t *testing.T) {
 		if e.Notes != "checked against the trust's own figures" || len(e.Figures) != 1 {
 			t.Errorf("planner's edit overwritten: notes %q, %d figures", e.Notes, len(e.Figures))
 		}
-		if _, err := s.GetEvent(ctx, deleted); err == nil {
-			t.Errorf("deleted seed record came back")
+		if w, err := s.GetEvent(ctx, deleted); err != nil || w.PubState != models.PubWithdrawn {
+			t.Errorf("withdrawn seed record changed: %+v, %v", w, err)
 		}
 		u, err := s.GetEvent(ctx, untouched)
 		if err != nil {

@@ -111,6 +111,7 @@ var dummyHash = sync.OnceValue(func() string {
 // Authenticate checks an email and password. Unknown users, disabled users
 // and wrong passwords all give ErrUnauthorized.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	ctx = OnPrimary(ctx) // an account made a moment ago can log in
 	var u *User
 	email, err := NormalizeEmail(email)
 	if err == nil {
@@ -162,6 +163,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, userAgent, ip s
 // SessionUser resolves a session cookie to its session and enabled user,
 // sliding the expiry forward.
 func (s *Store) SessionUser(ctx context.Context, plain string) (*Session, *User, error) {
+	ctx = OnPrimary(ctx) // the session made by the login just before
 	if plain == "" || len(plain) > 100 {
 		return nil, nil, ErrUnauthorized
 	}
@@ -212,6 +214,7 @@ type LoginCounts struct {
 // attempt to commit counts at least k-1 others. The row stays as a failure
 // unless LoginSucceeded or ForgetLoginAttempt removes it.
 func (s *Store) BeginLogin(ctx context.Context, email, ip string, now, since time.Time) (int64, LoginCounts, error) {
+	ctx = OnPrimary(ctx) // the throttle counts every attempt so far
 	email, ip = loginKey(email), loginKey(ip)
 	a := &LoginAttempt{Email: email, IP: ip, At: now.UTC()}
 	var c LoginCounts
@@ -290,6 +293,7 @@ func (s *Store) UnlockLogins(ctx context.Context, email, ip string) (int64, erro
 // CountLogins counts the recorded attempts for an account since a time,
 // from ip or (ip empty) from anywhere.
 func (s *Store) CountLogins(ctx context.Context, email, ip string, since time.Time) (int64, error) {
+	ctx = OnPrimary(ctx) // the throttle counts every attempt so far
 	var n int64
 	q := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND at > ?", loginKey(email), since)
 	if ip != "" {

@@ -140,9 +140,16 @@ func logLevel() slog.Level {
 	return slog.LevelInfo
 }
 
-// openStore opens and migrates the configured database.
+// openStore opens and migrates the configured database, without read
+// replicas: every command but serve reads and writes the primary only.
 func openStore(ctx context.Context, env *Env) (*models.Store, error) {
-	s, err := models.Open(ctx, models.Options{DatabaseURL: env.Config.DatabaseURL, SQLitePath: env.Config.SQLitePath, Logger: env.Logger})
+	return openStoreWith(ctx, env, models.Options{})
+}
+
+// openStoreWith is openStore with extra options (serve's replicas).
+func openStoreWith(ctx context.Context, env *Env, opt models.Options) (*models.Store, error) {
+	opt.DatabaseURL, opt.SQLitePath, opt.Logger = env.Config.DatabaseURL, env.Config.SQLitePath, env.Logger
+	s, err := models.Open(ctx, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -51,3 +51,22 @@ func TestLoadtestSmoke(t *testing.T) {
 		}
 	}
 }
+
+// A write whose answer was lost may or may not be stored; an acknowledged
+// one must be.
+func TestStoredMatches(t *testing.T) {
+	for _, tc := range []struct {
+		stored, acked, failed int
+		want                  bool
+	}{
+		{10, 10, 0, true},
+		{9, 10, 0, false},  // an acknowledged write lost
+		{11, 10, 0, false}, // a write stored that nobody made
+		{11, 10, 2, true},  // a killed server committed before answering
+		{13, 10, 2, false},
+	} {
+		if got := storedMatches(tc.stored, tc.acked, tc.failed); got != tc.want {
+			t.Errorf("stored %d, acked %d, failed %d: %v, want %v", tc.stored, tc.acked, tc.failed, got, tc.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/app"
+	"github.com/strikeline/strikeline/models"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -18,7 +19,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	s, err := openStore(ctx, env)
+	s, err := openStoreWith(ctx, env, models.Options{ReplicaURLs: env.Config.ReplicaURLs, ReplicaMaxLag: env.Config.ReplicaMaxLag})
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	env.Logger.Info("strikeline listening", "addr", ln.Addr().String(), "database", string(s.Backend))
+	env.Logger.Info("strikeline listening", "addr", ln.Addr().String(), "database", string(s.Backend), "replicas", len(env.Config.ReplicaURLs))
 	return serve(ctx, f, ln, env.Config.ShutdownTimeout, env.Logger)
 }
 

@@ -71,7 +71,8 @@ func TestImportAddsAndReimportIsNoop(t *testing.T) {
 		if rep.Result.Added != 3 || !rep.Result.Written {
 			t.Fatalf("import = %+v, problems %+v", rep.Result, rep.Problems)
 		}
-		list, _, err := s.ListEvents(ctx, models.EventFilter{Limit: 100})
+		// Imported records are drafts: read the working copies.
+		list, _, err := s.ListEvents(ctx, models.EventFilter{Limit: 100, Working: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +195,7 @@ func TestTimelineJSLayoutImports(t *testing.T) {
 		if err != nil || rep.Result.Added != 3 {
 			t.Fatalf("skip-bad import = %+v, %v", rep.Result, err)
 		}
-		list, _, _ := s.ListEvents(ctx, models.EventFilter{Limit: 10})
+		list, _, _ := s.ListEvents(ctx, models.EventFilter{Limit: 10, Working: true})
 		byKind := map[models.Kind]models.Event{}
 		for _, e := range list {
 			byKind[e.Kind] = e

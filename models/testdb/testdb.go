@@ -335,3 +335,54 @@ func randHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Replicated is a private PostgreSQL primary with one streaming replica
+// (pg_basebackup -R), for tests of read routing.
+type Replicated struct {
+	Primary, Replica *Cluster
+}
+
+// StartReplicated starts a primary (database "test") and a streaming
+// replica of it, both private and removed when t ends. Without the
+// PostgreSQL binaries the test is skipped, except under CI=true, where it
+// fails.
+func StartReplicated(t testing.TB) *Replicated {
+	t.Helper()
+	bin, err := pgBinDir()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL binaries needed for the replica test (apt-get install postgresql): %v", err)
+		}
+		t.Skipf("PostgreSQL binaries not installed (apt-get install postgresql): %v", err)
+	}
+	p := StartCluster(t)
+	dir, err := os.MkdirTemp("", "strikeline-replica-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &cluster{dir: dir, pgctl: filepath.Join(bin, "pg_ctl"), data: filepath.Join(dir, "data"), runAs: p.c.runAs}
+	t.Cleanup(r.stop)
+	if len(r.runAs) > 0 {
+		pw, _ := user.Lookup("postgres")
+		uid, _ := strconv.Atoi(pw.Uid)
+		gid, _ := strconv.Atoi(pw.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pu, _ := url.Parse(p.c.url)
+	if out, err := r.run(filepath.Join(bin, "pg_basebackup"), "-h", "127.0.0.1", "-p", pu.Port(), "-U", "postgres",
+		"-D", r.data, "-R", "-X", "stream", "--no-sync"); err != nil {
+		t.Fatalf("pg_basebackup: %v: %s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.opts = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c hot_standby=on", port, dir)
+	if err := r.start(); err != nil {
+		t.Fatal(err)
+	}
+	r.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/test?sslmode=disable", port)
+	return &Replicated{Primary: p, Replica: &Cluster{c: r}}
+}
