@@ -62,7 +62,7 @@ func sliceFlags(fs *flag.FlagSet) activityFlags {
 		all:      fs.Bool("all-appointments", false, "count every appointment instead of the event's default slice"),
 		dataset:  fs.String("dataset", "", "file to measure: appointments (default), roles (SDS role group) or durations (actual duration)"),
 		role:     fs.String("role", "", "SDS role group labels, comma-separated (e.g. GP,Nurses); implies -dataset roles"),
-		duration: fs.String("duration", "", "actual duration labels, comma-separated (e.g. 6-10 Mins); implies -dataset durations"),
+		duration: fs.String("duration", "", "actual duration labels, comma-separated (e.g. 6-10 Minutes); implies -dataset durations"),
 	}
 }
 
