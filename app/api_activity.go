@@ -173,18 +173,10 @@ func writeActivityCSV(c *fiber.Ctx, name string, groupBy []string, pts []models.
 	for _, p := range pts {
 		rec := []string{p.Period.Format("2006-01-02")}
 		for _, g := range groupBy {
-			rec = append(rec, csvSafe(p.Group[strings.ToLower(strings.TrimSpace(g))]))
+			rec = append(rec, neutralise(p.Group[strings.ToLower(strings.TrimSpace(g))]))
 		}
 		w.Write(append(rec, strconv.FormatInt(p.Count, 10)))
 	}
 	w.Flush()
 	return w.Error()
-}
-
-// csvSafe stops spreadsheet formula injection.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -20,7 +20,7 @@ type listResponse struct {
 
 func (s *Server) apiListEvents(kind models.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		q, err := parseEventQuery(c.Query, kind)
+		q, err := parseEventQuery(queryOf(c), kind)
 		if err != nil {
 			return err
 		}
@@ -41,18 +41,21 @@ func (s *Server) apiListEvents(kind models.Kind) fiber.Handler {
 
 // timelineItem is the compact shape of /api/v1/timeline.
 type timelineItem struct {
-	ID      int64           `json:"id"`
-	Kind    models.Kind     `json:"kind"`
-	Title   string          `json:"title"`
-	Start   string          `json:"start"`
-	End     string          `json:"end,omitempty"`
-	Summary string          `json:"summary,omitempty"`
-	Sources []models.Source `json:"sources"`
-	URL     string          `json:"url"`
+	ID    int64       `json:"id"`
+	Kind  models.Kind `json:"kind"`
+	Title string      `json:"title"`
+	Start string      `json:"start"`
+	End   string      `json:"end,omitempty"`
+	// DisputeID is the dispute a record belongs to, so a client can group
+	// the timeline without fetching every record.
+	DisputeID *int64          `json:"dispute_id,omitempty"`
+	Summary   string          `json:"summary,omitempty"`
+	Sources   []models.Source `json:"sources"`
+	URL       string          `json:"url"`
 }
 
 func (s *Server) apiTimeline(c *fiber.Ctx) error {
-	q, err := parseEventQuery(c.Query, "")
+	q, err := parseEventQuery(queryOf(c), "")
 	if err != nil {
 		return err
 	}
@@ -70,7 +73,7 @@ func (s *Server) apiTimeline(c *fiber.Ctx) error {
 	items := make([]timelineItem, len(events))
 	for i := range events {
 		d := events[i].Doc()
-		items[i] = timelineItem{ID: d.ID, Kind: d.Kind, Title: d.Title, Start: d.Start, End: d.End, Summary: d.Summary,
+		items[i] = timelineItem{ID: d.ID, Kind: d.Kind, Title: d.Title, Start: d.Start, End: d.End, DisputeID: d.DisputeID, Summary: d.Summary,
 			Sources: d.Sources, URL: s.cfg.BaseURL + "/events/" + strconv.FormatInt(d.ID, 10)}
 	}
 	return c.JSON(listResponse{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage})

@@ -112,7 +112,7 @@ func TestAPIBadTokenIsRejected(t *testing.T) {
 		f := newFixture(t, s)
 		req := httptest.NewRequest("GET", "/api/v1/timeline", nil)
 		req.Header.Set("Authorization", "Bearer slk_nope")
-		resp, _ := f.app.Test(req, -1)
+		resp := testRequest(t, f.app, req)
 		if resp.StatusCode != 401 {
 			t.Errorf("bad token on a public read: %d, want 401", resp.StatusCode)
 		}

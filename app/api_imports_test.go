@@ -56,10 +56,7 @@ func upload(t *testing.T, f *fiber.App, token, name string, body []byte, fields 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := f.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := app.TestRequest(t, f, req)
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
@@ -74,10 +71,7 @@ func get(t *testing.T, f *fiber.App, token, url string, hdr ...string) (int, []b
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	resp, err := f.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := app.TestRequest(t, f, req)
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, b
 }

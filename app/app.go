@@ -56,6 +56,9 @@ type Server struct {
 	// route is registered.
 	routePaths     map[string]struct{}
 	routePathsOnce sync.Once
+
+	// openapiJSON is the API contract as JSON, rendered once at start.
+	openapiJSON []byte
 }
 
 // New builds the Fiber application with every route and middleware. It
@@ -82,6 +85,9 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	s.impactSem = make(semaphore, max(d.Config.AnonImpactConcurrency, 1))
 	v, err := newViews()
 	if err != nil {
+		return nil, nil, err
+	}
+	if _, s.openapiJSON, err = loadOpenAPI(); err != nil {
 		return nil, nil, err
 	}
 	f := fiber.New(fiber.Config{
@@ -111,6 +117,8 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	f.Use(s.limitBody)
 	f.Use(s.deadline)
 	f.Use(s.securityHeaders)
+	// CORS before the query check, so a 422 is readable cross-origin.
+	f.Use(s.cors)
 	f.Use(checkQuery)
 	f.Use(s.cacheHeaders)
 	s.routes(f)

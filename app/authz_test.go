@@ -48,6 +48,8 @@ var authzTable = map[string]access{
 	"GET /api/v1/register":             public,
 	"POST /api/v1/events/:id/publish":  editor,
 	"POST /api/v1/events/:id/withdraw": editor,
+	"GET /api/v1/openapi.json":         public,
+	"GET /api/v1/openapi.yaml":         public,
 
 	"GET /api/v1/tokens":                               anyUser,
 	"POST /api/v1/tokens":                              anyUser,
@@ -114,6 +116,9 @@ var authzTable = map[string]access{
 	"GET /timeline-js.json":                     public,
 	"GET /strikes.ics":                          public,
 	"GET /feed.atom":                            public,
+	"GET /api/docs":                             public,
+	"GET /embed/events/:id":                     public,
+	"GET /embed/timeline":                       public,
 	"GET /imports":                              analyst,
 	"POST /imports":                             analyst,
 	"GET /imports/:id":                          analyst,
@@ -126,7 +131,7 @@ var authzTable = map[string]access{
 // isPage reports whether a route is a browser page, authenticated by a
 // session cookie rather than a bearer token.
 func isPage(path string) bool {
-	return !strings.HasPrefix(path, "/api/") && path != "/reports/impact.xlsx"
+	return !strings.HasPrefix(path, "/api/v1/") && path != "/reports/impact.xlsx"
 }
 
 // routeKey normalises a route to its table key: collection paths share one
@@ -225,7 +230,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 		// A bad token is refused outright, even on public routes.
-		if st, _ := fx.do(r.Method, path, "slk_notatoken", body); st != http.StatusUnauthorized && strings.HasPrefix(r.Path, "/api/") {
+		if st, _ := fx.do(r.Method, path, "slk_notatoken", body); st != http.StatusUnauthorized && strings.HasPrefix(r.Path, "/api/v1/") {
 			t.Errorf("%s with a bad token: %d, want 401", name, st)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/app/svgchart"
 	"github.com/strikeline/strikeline/importers"
@@ -47,21 +48,76 @@ func (fakeActivity) DailyTotals(_ context.Context, from, to time.Time, _ string)
 // on CI and is skipped, saying why, elsewhere.
 func browserPrereqs(t *testing.T) (chrome, axe string) {
 	t.Helper()
-	missing := func(msg string) {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
 	chrome, err := exec.LookPath("chromium")
 	if err != nil {
-		missing("browser test needs Debian's chromium (apt-get install chromium)")
+		missingTool(t, "browser test needs Debian's chromium (apt-get install chromium)")
 	}
 	axe, _ = filepath.Abs("testdata/axe/node_modules/axe-core/axe.min.js")
 	if _, err := os.Stat(axe); err != nil {
-		missing("browser test needs axe-core: (cd app/testdata/axe && npm ci)")
+		missingTool(t, "browser test needs axe-core: (cd app/testdata/axe && npm ci)")
 	}
 	return chrome, axe
+}
+
+// missingTool skips the test for want of a program, saying what to
+// install, or fails it on CI, where .ci/run installs everything.
+func missingTool(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// serveLoopback serves f on a free loopback port for the test and returns
+// its base URL.
+func serveLoopback(t *testing.T, f *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go f.Listener(ln)
+	t.Cleanup(func() { f.ShutdownWithTimeout(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}
+
+// startBrowser starts headless Chromium at 1280×900 for the test; its
+// steps share budget. shot saves a full-page screenshot to
+// artifacts/screenshots/NAME.png.
+func startBrowser(t *testing.T, chrome string, budget time.Duration) (ctx context.Context, shot func(name string)) {
+	t.Helper()
+	shots := filepath.Join("..", "artifacts", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	// The first action starts the browser: it must not run under a timeout
+	// (that would bound the browser's life); later steps share one budget.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		t.Fatalf("starting chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, budget)
+	t.Cleanup(func() { cancel(); cancelBrowser(); cancelAlloc() })
+	shot = func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ctx, shot
 }
 
 func TestBrowser(t *testing.T) {
@@ -73,41 +129,15 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := filepath.Join("..", "artifacts", "screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
 	s := testdb.New(t, models.SQLite)
 	f, hostile := newTestAppWith(t, s, fakeActivity{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go f.Listener(ln)
-	t.Cleanup(func() { f.ShutdownWithTimeout(5 * time.Second) })
-	base := "http://" + ln.Addr().String()
+	base := serveLoopback(t, f)
 	ds, _, err := s.ListEvents(t.Context(), models.EventFilter{Kinds: []models.Kind{models.KindDispute}, Limit: 1})
 	if err != nil || len(ds) == 0 {
 		t.Fatal("no dispute in the seed")
 	}
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first action starts the browser: it must not run under a timeout
-	// (that would bound the browser's life); later steps share one budget.
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 180*time.Second)
-	defer cancel()
+	ctx, shot := startBrowser(t, chrome, 180*time.Second)
 
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
@@ -130,16 +160,6 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("text of %s: %v", sel, err)
 		}
 		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	// axe checks the page as it is; serious and critical violations fail.
 	axe := func(page string) {

@@ -17,8 +17,13 @@ type Config struct {
 	DatabaseURL string // DATABASE_URL: PostgreSQL; empty means SQLite
 	SQLitePath  string // STRIKELINE_DB, default ./strikeline.db
 	BaseURL     string // STRIKELINE_BASE_URL, used in feeds and permalinks
-	MaxUploadMB int    // STRIKELINE_MAX_UPLOAD_MB, default 512
-	MaxJSONKB   int    // STRIKELINE_MAX_JSON_KB, default 1024
+	// ICSDomain (STRIKELINE_ICS_DOMAIN) is the identity domain of calendar
+	// UIDs and feed ids, kept apart from BaseURL so moving the site does
+	// not make subscribers see every event and entry twice; default
+	// defaultIdentityDomain.
+	ICSDomain   string
+	MaxUploadMB int // STRIKELINE_MAX_UPLOAD_MB, default 512
+	MaxJSONKB   int // STRIKELINE_MAX_JSON_KB, default 1024
 	// ReadTimeout (STRIKELINE_READ_TIMEOUT, default 60s) bounds reading a
 	// request, body included, so a slow client cannot hold a connection;
 	// WriteTimeout (STRIKELINE_WRITE_TIMEOUT, default 120s) bounds writing
@@ -69,6 +74,7 @@ func ConfigFromEnv() (Config, error) {
 		DatabaseURL: os.Getenv("DATABASE_URL"),
 		SQLitePath:  env("STRIKELINE_DB", "strikeline.db"),
 		BaseURL:     env("STRIKELINE_BASE_URL", "http://localhost:8080"),
+		ICSDomain:   os.Getenv("STRIKELINE_ICS_DOMAIN"),
 	}
 	var err error
 	for _, d := range []struct {
@@ -133,6 +139,9 @@ func (c Config) Validate() error {
 	if c.MaxJSONKB < 1 {
 		errs = append(errs, errors.New("STRIKELINE_MAX_JSON_KB must be positive"))
 	}
+	if c.ICSDomain != "" && !validDomain(c.ICSDomain) {
+		errs = append(errs, errors.New("STRIKELINE_ICS_DOMAIN must be a domain name like strikeline.example.org"))
+	}
 	if c.CacheMaxAge < 0 || c.CacheStale < 0 || c.ReplicaMaxLag < 0 {
 		errs = append(errs, errors.New("STRIKELINE_CACHE_MAX_AGE, STRIKELINE_CACHE_STALE and STRIKELINE_REPLICA_MAX_LAG must not be negative"))
 	}
@@ -174,4 +183,35 @@ func envInt(k string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a whole number, got %q", k, v)
 	}
 	return n, nil
+}
+
+// defaultIdentityDomain is the identity domain when STRIKELINE_ICS_DOMAIN
+// is unset: fixed for the product, never derived from the base URL.
+const defaultIdentityDomain = "strikeline.invalid"
+
+// identityDomain is the domain of calendar UIDs and feed tag URIs.
+func (c Config) identityDomain() string {
+	if c.ICSDomain != "" {
+		return strings.ToLower(c.ICSDomain)
+	}
+	return defaultIdentityDomain
+}
+
+// validDomain accepts a DNS name: dot-separated labels of letters, digits
+// and hyphens.
+func validDomain(d string) bool {
+	if len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -1,31 +1,40 @@
 package app
 
 import (
+	"encoding/xml"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gorilla/feeds"
 )
 
 // downloadCorrectionsAtom is /corrections.atom: every correction and
 // withdrawal, newest first, for those who follow what a register changed.
+// It is written with the same RFC 4287 elements as /feed.atom.
 func (s *Server) downloadCorrectionsAtom(c *fiber.Ctx) error {
 	ps, err := s.store.Corrections(c.UserContext(), feedSize)
 	if err != nil {
 		return err
 	}
-	host := baseHost(s.cfg.BaseURL)
-	updated := time.Unix(0, 0).UTC()
+	updated := time.Now()
 	if len(ps) > 0 {
-		updated = ps[0].At.UTC()
+		updated = ps[0].At
+	} else if t, ok, err := s.store.RegisterUpdatedAt(c.UserContext()); err != nil {
+		return err
+	} else if ok {
+		updated = t
 	}
-	feed := &feeds.Feed{
-		Title:       "Strikeline: corrections and withdrawals",
-		Link:        &feeds.Link{Href: s.cfg.BaseURL + "/corrections"},
-		Description: "Every public correction and withdrawal of a Strikeline record.",
-		Id:          "tag:" + host + ",2025:corrections",
-		Updated:     updated,
+	domain := s.cfg.identityDomain()
+	feed := atomFeed{
+		Lang:     "en-GB",
+		ID:       "tag:" + domain + ",2025:corrections",
+		Title:    plainText("Strikeline: corrections and withdrawals"),
+		Subtitle: plainText("Every public correction and withdrawal of a Strikeline record."),
+		Updated:  atomTime(updated),
+		Author:   atomPerson{Name: "Strikeline", URI: s.cfg.BaseURL + "/"},
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.cfg.BaseURL + "/corrections.atom"},
+			{Rel: "alternate", Type: "text/html", Href: s.cfg.BaseURL + "/corrections"}},
+		Generator: "Strikeline",
 	}
 	for _, p := range ps {
 		v := viewCorrection(p)
@@ -33,20 +42,20 @@ func (s *Server) downloadCorrectionsAtom(c *fiber.Ctx) error {
 		if v.Withdrawn {
 			title, link = "Withdrawn: "+p.Title, s.cfg.BaseURL+eventURL(p.EventID)
 		}
-		desc := correctionLine(&p)
-		feed.Items = append(feed.Items, &feeds.Item{
-			Id:          "tag:" + host + ",2025:register-" + strconv.Itoa(p.RegisterVersion) + "-event-" + strconv.FormatInt(p.EventID, 10),
-			Title:       title,
-			Link:        &feeds.Link{Href: link},
-			Description: desc + " (register version " + strconv.Itoa(p.RegisterVersion) + ")",
-			Created:     p.At.UTC(),
-			Updated:     p.At.UTC(),
+		feed.Entries = append(feed.Entries, atomEntry{
+			ID:        "tag:" + domain + ",2025:register-" + strconv.Itoa(p.RegisterVersion) + "-event-" + strconv.FormatInt(p.EventID, 10),
+			Title:     plainText(xmlSafe(title)),
+			Updated:   atomTime(p.At),
+			Published: atomTime(p.At),
+			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: link}},
+			Category:  atomCategory{Term: string(p.Kind), Label: p.Kind.Label()},
+			Summary:   plainText(xmlSafe(correctionLine(&p) + " (register version " + strconv.Itoa(p.RegisterVersion) + ")")),
 		})
 	}
-	atom, err := feed.ToAtom()
+	out, err := xml.MarshalIndent(feed, "", "  ")
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
-	return c.SendString(atom)
+	return c.Send(append([]byte(xml.Header), out...))
 }

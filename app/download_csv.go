@@ -1,35 +1,53 @@
 package app
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/strikeline/strikeline/importers/events"
 )
 
-// downloadCSV is /timeline.csv: the filtered timeline as CSV.
+// utf8BOM makes Excel and LibreOffice read the file as UTF-8 (without it
+// they guess a legacy code page and £ becomes Â£).
+const utf8BOM = "\ufeff"
+
+// downloadCSV is /timeline.csv: the filtered timeline as RFC 4180 CSV in
+// UTF-8 with a byte-order mark (?bom=0 leaves it out), columns from
+// exportColumns; user text is neutralised against formula injection and
+// always quoted.
 func (s *Server) downloadCSV(c *fiber.Ctx) error {
-	evs, err := s.filteredEvents(c, "")
+	list, err := s.filteredRecords(c, "", false)
 	if err != nil {
 		return err
 	}
-	recs, err := s.exportRecords(c, evs)
+	recs, err := s.downloadRows(c, list)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(events.Header())
+	bom := true
+	switch c.Query("bom") {
+	case "", "1":
+	case "0":
+		bom = false
+	default:
+		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: map[string]string{"bom": "must be 0 or 1"}}
+	}
+	header := exportHeader()
+	var b []byte
+	if bom {
+		b = append(b, utf8BOM...)
+	}
+	b = appendCSVRecord(b, header, nil)
+	quote := make([]bool, len(header))
+	for i, name := range header {
+		quote[i] = columnFormats[name].Type == colText
+	}
 	for i := range recs {
-		_ = w.Write(exportRow(&recs[i]))
+		cells := exportCells(&recs[i])
+		for j := range cells {
+			if quote[j] {
+				cells[j] = neutralise(cells[j])
+			}
+		}
+		b = appendCSVRecord(b, cells, quote)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return fmt.Errorf("csv download: %w", err)
-	}
-	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8")
-	return c.Send(buf.Bytes())
+	attachment(c, "strikeline-timeline", "csv", "text/csv; charset=utf-8; header=present")
+	return c.Send(b)
 }

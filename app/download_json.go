@@ -8,11 +8,11 @@ import (
 
 // downloadJSON is /timeline.json: the filtered records as API documents.
 func (s *Server) downloadJSON(c *fiber.Ctx) error {
-	evs, err := s.filteredEvents(c, "")
+	list, err := s.filteredRecords(c, "", false)
 	if err != nil {
 		return err
 	}
-	recs, err := s.exportRecords(c, evs)
+	recs, err := s.downloadRows(c, list)
 	if err != nil {
 		return err
 	}

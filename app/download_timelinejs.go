@@ -52,17 +52,17 @@ func tljsWhen(t time.Time, allDay bool) *tljsDate {
 // TimelineJS renders text as HTML, so our text is escaped and the only
 // markup is our own link to the record.
 func (s *Server) downloadTimelineJS(c *fiber.Ctx) error {
-	events, err := s.filteredEvents(c, "")
+	recs, err := s.filteredRecords(c, "", false)
 	if err != nil {
 		return err
 	}
 	out := tljsTimeline{
 		Title: tljsSlide{Text: tljsText{Headline: "NHS industrial action",
 			Text: "From Strikeline; every record links to its sources. " + html.EscapeString(s.registerLine(c).Text()) + "."}},
-		Events: make([]tljsSlide, 0, len(events)),
+		Events: make([]tljsSlide, 0, len(recs)),
 	}
-	for i := range events {
-		e := &events[i]
+	for i := range recs {
+		e := &recs[i]
 		url := s.cfg.BaseURL + eventURL(e.ID)
 		sl := tljsSlide{StartDate: tljsWhen(e.StartAt, e.AllDay), Group: e.Kind.Label(), UniqueID: "event-" + strconv.FormatInt(e.ID, 10),
 			Text: tljsText{Headline: html.EscapeString(e.Title),

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,6 +13,28 @@ import (
 // not page: more than the whole timeline today.
 const downloadLimit = 1000
 
+// filteredRecords is what a download holds: the records the timeline
+// filter in the URL matches, oldest first; kind, when set, narrows it to
+// one kind (the strike calendar). withWithdrawn asks for withdrawn records
+// too, marked Withdrawn (the calendar cancels them, the feed announces
+// them); the other downloads leave them out. Every download reads its
+// list here, so which records the public sees is decided once.
+func (s *Server) filteredRecords(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]exportRecord, error) {
+	events, err := s.downloadEvents(c, kind, withWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]exportRecord, len(events))
+	for i := range events {
+		e := &events[i]
+		out[i] = exportRecord{Event: e, Withdrawn: withdrawn(e)}
+		if e.Pub != nil && (withdrawn(e) || e.Pub.IsCorrection()) {
+			out[i].Note = correctionLine(e.Pub)
+		}
+	}
+	return out, nil
+}
+
 // filteredEvents loads what the timeline filter in the URL matches, oldest
 // first; kind, when set, narrows it to one kind (the strike calendar).
 // Downloads read the published register (now or ?as_of) and state its
@@ -25,7 +46,7 @@ func (s *Server) filteredEvents(c *fiber.Ctx, kind models.Kind) ([]models.Event,
 // downloadEvents is filteredEvents, with withdrawn records too when the
 // format can mark them (the calendar cancels, the feed explains).
 func (s *Server) downloadEvents(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]models.Event, error) {
-	q, err := parseEventQuery(c.Query, "")
+	q, err := parseEventQuery(queryOf(c), "")
 	if err != nil {
 		return nil, err
 	}
@@ -62,19 +83,6 @@ func attachment(c *fiber.Ctx, base, ext, mime string) {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+base+"-"+time.Now().UTC().Format("20060102")+"."+ext+`"`)
 }
 
-// neutralise stops a spreadsheet from reading a cell as a formula: a
-// leading = + - @, tab, CR or LF gets a quote in front (OWASP's advice).
-func neutralise(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r', '\n':
-		return "'" + s
-	}
-	return s
-}
-
 // exportRecords turns events into download records with their stable keys
 // and their disputes' keys; the columns come from importers/events, the
 // same table the event import reads, so a download re-imports losslessly.
@@ -100,21 +108,12 @@ func (s *Server) exportRecords(c *fiber.Ctx, evs []models.Event) ([]events.Recor
 	return out, nil
 }
 
-// exportRow is one record in the CSV and XLSX column order, neutralised.
-func exportRow(r *events.Record) []string {
-	row := events.Cells(r)
-	for i := range row {
-		row[i] = neutralise(row[i])
+// downloadRows are a download's records in the column table's terms
+// (exportRecords), for the CSV, XLSX and JSON downloads.
+func (s *Server) downloadRows(c *fiber.Ctx, recs []exportRecord) ([]events.Record, error) {
+	evs := make([]models.Event, len(recs))
+	for i := range recs {
+		evs[i] = *recs[i].Event
 	}
-	return row
-}
-
-// baseHost is the host name of the public base URL, for feed ids and
-// calendar UIDs.
-func baseHost(base string) string {
-	u, err := url.Parse(base)
-	if err != nil || u.Hostname() == "" {
-		return "strikeline.invalid"
-	}
-	return u.Hostname()
+	return s.exportRecords(c, evs)
 }

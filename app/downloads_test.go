@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,24 +30,43 @@ func TestDownloads(t *testing.T) {
 			if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
 				t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
 			}
-			rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if !strings.HasPrefix(body, "\ufeffid,kind,title,") {
+				t.Fatalf("no UTF-8 BOM before the header: %q", body[:min(len(body), 20)])
+			}
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
 			if err != nil {
 				t.Fatal(err)
 			}
 			if int64(len(rows)-1) != total {
 				t.Errorf("%d rows, want %d", len(rows)-1, total)
 			}
+			col := columnIndex(rows[0])
 			found := false
 			for _, r := range rows[1:] {
-				if r[2] == hostileTitle {
+				if r[col["title"]] == hostileTitle {
 					found = true
-					if r[8] != `'=HYPERLINK("http://evil.example")` {
-						t.Errorf("formula not neutralised: %q", r[8])
+					if r[col["summary"]] != `'=HYPERLINK("http://evil.example")` {
+						t.Errorf("formula not neutralised: %q", r[col["summary"]])
+					}
+					if r[col["start"]] != "2025-11-14" || r[col["end"]] != "2025-11-19" ||
+						r[col["start_time"]] != "2025-11-14T07:00:00Z" || r[col["end_time"]] != "2025-11-19T07:00:00Z" {
+						t.Errorf("dates: %q %q %q %q", r[col["start"]], r[col["end"]], r[col["start_time"]], r[col["end_time"]])
 					}
 				}
 				for _, cell := range r {
-					if cell != "" && strings.ContainsRune("=+-@\t\r\n", rune(cell[0])) {
+					if formulaStart(cell) {
 						t.Errorf("unneutralised cell %q", cell)
+					}
+				}
+				// One form per column: dates are dates, times carry an offset.
+				for _, name := range []string{"start", "end"} {
+					if v := r[col[name]]; v != "" && !dateRe.MatchString(v) {
+						t.Errorf("%s %q is not a date", name, v)
+					}
+				}
+				for _, name := range []string{"start_time", "end_time", "updated_at"} {
+					if v := r[col[name]]; v != "" && !timeRe.MatchString(v) {
+						t.Errorf("%s %q is not a time with offset", name, v)
 					}
 				}
 			}
@@ -54,7 +74,10 @@ func TestDownloads(t *testing.T) {
 				t.Error("hostile record missing")
 			}
 			// The same filter as the page.
-			_, body = c.get("/timeline.csv?kind=pay_settlement")
+			_, body = c.get("/timeline.csv?kind=pay_settlement&bom=0")
+			if strings.HasPrefix(body, "\ufeff") {
+				t.Error("?bom=0 still has a BOM")
+			}
 			rows, _ = csv.NewReader(strings.NewReader(body)).ReadAll()
 			for _, r := range rows[1:] {
 				if r[1] != "pay_settlement" {
@@ -63,6 +86,9 @@ func TestDownloads(t *testing.T) {
 			}
 			if res, _ := c.get("/timeline.csv?year=x"); res.StatusCode != 422 {
 				t.Errorf("bad filter: %d, want 422", res.StatusCode)
+			}
+			if res, _ := c.get("/timeline.csv?bom=yes"); res.StatusCode != 422 {
+				t.Errorf("bad bom: %d, want 422", res.StatusCode)
 			}
 		})
 
@@ -79,13 +105,50 @@ func TestDownloads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			col := columnIndex(rows[0])
 			if rows[0][2] != "title" || len(rows) < 3 {
 				t.Fatalf("rows: %v", rows[:1])
 			}
-			for _, r := range rows[1:] {
-				if r[2] == hostileTitle && r[8] != `'=HYPERLINK("http://evil.example")` {
-					t.Errorf("formula not neutralised: %q", r[8])
+			if dim, _ := x.GetSheetDimension("Timeline"); dim != "A1:"+lastCol()+itoa(int64(len(rows))) {
+				t.Errorf("dimension %q for %d rows", dim, len(rows))
+			}
+			for i, r := range rows[1:] {
+				if r[col["title"]] == hostileTitle && r[col["summary"]] != `=HYPERLINK("http://evil.example")` {
+					t.Errorf("text changed (a string cell needs no quote): %q", r[col["summary"]])
 				}
+				for _, name := range []string{"id", "version"} {
+					cell, _ := excelize.CoordinatesToCellName(col[name]+1, i+2)
+					if typ, _ := x.GetCellType("Timeline", cell); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+						t.Errorf("%s %s is %v, want a number", name, cell, typ)
+					}
+				}
+				if r[col["title"]] == hostileTitle {
+					cell, _ := excelize.CoordinatesToCellName(col["start_time"]+1, i+2)
+					raw, _ := x.GetCellValue("Timeline", cell, excelize.Options{RawCellValue: true})
+					// 2025-11-14 07:00 London (GMT) as an Excel serial date.
+					if raw != "45975.291666666664" && raw != "45975.29166666666" {
+						t.Errorf("start_time %s raw %q, want the serial of 2025-11-14 07:00", cell, raw)
+					}
+					if got, _ := x.GetCellValue("Timeline", cell); got != "2025-11-14 07:00" {
+						t.Errorf("start_time shows %q", got)
+					}
+				}
+			}
+			tables, err := x.GetTables("Timeline")
+			if err != nil || len(tables) != 1 || tables[0].Range != "A1:"+lastCol()+itoa(int64(len(rows))) {
+				t.Errorf("tables %+v (%v), want one over every row", tables, err)
+			}
+			panes, _ := x.GetPanes("Timeline")
+			if !panes.Freeze || panes.YSplit != 1 {
+				t.Errorf("header not frozen: %+v", panes)
+			}
+			// An empty filter is still a well-formed table.
+			res, body = c.get("/timeline.xlsx?q=nothing+matches+this")
+			if x, err = excelize.OpenReader(bytes.NewReader([]byte(body))); res.StatusCode != 200 || err != nil {
+				t.Fatalf("empty xlsx: %d %v", res.StatusCode, err)
+			}
+			if tables, _ := x.GetTables("Timeline"); len(tables) != 1 {
+				t.Errorf("empty xlsx tables %+v", tables)
 			}
 		})
 
@@ -143,6 +206,7 @@ func TestDownloads(t *testing.T) {
 			if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
 				t.Errorf("type %q", res.Header.Get("Content-Type"))
 			}
+			checkICSLines(t, body)
 			cal, err := ics.ParseCalendar(strings.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
@@ -151,9 +215,15 @@ func TestDownloads(t *testing.T) {
 			if int64(len(cal.Events())) != rounds {
 				t.Fatalf("%d events, want %d strike rounds", len(cal.Events()), rounds)
 			}
+			if p := cal.CalendarProperties; !strings.Contains(body, "\r\nX-WR-CALNAME:NHS strike rounds (Strikeline)\r\n") || len(p) == 0 {
+				t.Error("no X-WR-CALNAME")
+			}
 			uids := map[string]bool{}
 			for _, ev := range cal.Events() {
 				uids[ev.Id()] = true
+				if !strings.HasSuffix(ev.Id(), "@strikeline.invalid") {
+					t.Errorf("UID %q is not at the identity domain", ev.Id())
+				}
 				if ev.GetProperty(ics.ComponentPropertyDtStart) == nil || ev.GetProperty(ics.ComponentPropertyDtEnd) == nil {
 					t.Errorf("event %s lacks DTSTART/DTEND", ev.Id())
 				}
@@ -167,9 +237,11 @@ func TestDownloads(t *testing.T) {
 			if len(uids) != len(cal.Events()) {
 				t.Error("UIDs are not unique")
 			}
-			// Commas and semicolons in text are escaped by the writer.
-			if !strings.Contains(body, `\,`) && !strings.Contains(body, `\;`) {
-				t.Log("no escaped punctuation in this seed")
+			// An empty filter is still a calendar with a component.
+			_, body = c.get("/strikes.ics?q=nothing+matches+this")
+			checkICSLines(t, body)
+			if !strings.Contains(body, "BEGIN:VTIMEZONE\r\n") || strings.Contains(body, "BEGIN:VEVENT") {
+				t.Errorf("empty calendar:\n%s", body)
 			}
 		})
 
@@ -203,4 +275,49 @@ func TestDownloads(t *testing.T) {
 			}
 		})
 	})
+}
+
+var (
+	// contentLineRe is RFC 5545 §3.1's name: IANA or X- tokens.
+	contentLineRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*[;:]`)
+	dateRe        = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	timeRe        = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$`)
+)
+
+// columnIndex maps a header row's names to their positions.
+func columnIndex(header []string) map[string]int {
+	m := map[string]int{}
+	for i, h := range header {
+		m[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	return m
+}
+
+// lastCol is the letter of the downloads' last column.
+func lastCol() string {
+	name, _ := excelize.ColumnNumberToName(len(exportHeader()))
+	return name
+}
+
+// checkICSLines checks RFC 5545 §3.1 line syntax: every line ends in CRLF,
+// none is longer than 75 octets, no bare CR or LF, and nothing but tab
+// among the control characters.
+func checkICSLines(t *testing.T, body string) {
+	t.Helper()
+	if !strings.HasSuffix(body, "\r\n") {
+		t.Error("calendar does not end in CRLF")
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(body, "\r\n"), "\r\n") {
+		if len(line) > 75 {
+			t.Errorf("line %d is %d octets: %q", i+1, len(line), line)
+		}
+		if !strings.HasPrefix(line, " ") && !contentLineRe.MatchString(line) {
+			t.Errorf("line %d is not a content line (name[;params]:value): %q", i+1, line)
+		}
+		for _, r := range line {
+			if r != '\t' && (r < 0x20 || r == 0x7f) {
+				t.Errorf("line %d holds control character %U: %q", i+1, r, line)
+			}
+		}
+	}
 }

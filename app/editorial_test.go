@@ -19,8 +19,8 @@ import (
 	"github.com/strikeline/strikeline/models/testdb"
 )
 
-// publicDownloads are every public place a record can appear.
-var publicDownloads = []string{"/", "/api/v1/timeline", "/api/v1/events?per_page=1000", "/timeline.csv", "/timeline.json",
+// editorialDownloads are every public place a record can appear.
+var editorialDownloads = []string{"/", "/api/v1/timeline", "/api/v1/events?per_page=1000", "/timeline.csv", "/timeline.json",
 	"/timeline.xlsx", "/timeline-js.json", "/strikes.ics", "/feed.atom"}
 
 // bodyText returns a response as text; a workbook is read cell by cell.
@@ -48,7 +48,7 @@ func bodyText(t *testing.T, path, body string) string {
 func everywhere(t *testing.T, anon *client, query, text string) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	for _, p := range publicDownloads {
+	for _, p := range editorialDownloads {
 		q := query
 		if q != "" && strings.Contains(p, "?") {
 			q = "&" + q[1:]
@@ -177,7 +177,7 @@ func TestEditorialFlow(t *testing.T) {
 			t.Error("record page lacks an as-of citation")
 		}
 		// Every download states the register version it holds.
-		for _, p := range publicDownloads[3:] {
+		for _, p := range editorialDownloads[3:] {
 			if res, body := anon.get(p); res.Header.Get("X-Register-Version") != strconv.Itoa(reg2) {
 				t.Errorf("%s: X-Register-Version %q, want %d", p, res.Header.Get("X-Register-Version"), reg2)
 			} else if (p == "/timeline.json" || p == "/timeline-js.json") && !strings.Contains(body, "Register version "+strconv.Itoa(reg2)) {

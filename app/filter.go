@@ -20,11 +20,33 @@ type EventQuery struct {
 	PerPage int
 }
 
-// query reads one parameter; the getter is c.Query in handlers.
+// query reads one parameter; the getter is queryOf(c) in handlers.
 type query func(key string, def ...string) string
 
-// parseEventQuery validates the list parameters: kind (repeatable as a
-// comma list), from, to, year, union, staff_group, dispute, q, page,
+// listParams are the parameters that take a list, given as a comma list or
+// repeated (kind=strike_round&kind=milestone), as the API documents.
+var listParams = map[string]bool{"kind": true}
+
+// queryOf reads c's query string: a repeated list parameter joins its
+// values with commas; any other parameter is its first value.
+func queryOf(c *fiber.Ctx) query {
+	return func(key string, def ...string) string {
+		if listParams[key] {
+			vals := c.Context().QueryArgs().PeekMulti(key)
+			if len(vals) > 1 {
+				parts := make([]string, len(vals))
+				for i, v := range vals {
+					parts[i] = string(v)
+				}
+				return strings.Join(parts, ",")
+			}
+		}
+		return c.Query(key, def...)
+	}
+}
+
+// parseEventQuery validates the list parameters: kind (a comma list,
+// or repeated), from, to, year, union, staff_group, dispute, q, page,
 // per_page, status (editorial state). Errors name the parameter.
 func parseEventQuery(q query, fixed models.Kind) (EventQuery, error) {
 	v := &models.ValidationError{Fields: map[string]string{}}

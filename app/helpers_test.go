@@ -88,11 +88,7 @@ func (c *client) do(method, target string, body io.Reader, hdr map[string]string
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
-	res, err := c.app.Test(req, -1)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, target, err)
-	}
-	defer res.Body.Close()
+	res := testRequest(c.t, c.app, req)
 	for _, ck := range res.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" {
 			delete(c.cookies, ck.Name)

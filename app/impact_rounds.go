@@ -104,7 +104,7 @@ func figure(fs []models.Figure, metric string) *float64 {
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case string:
-		return csvSafe(x)
+		return neutralise(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case *float64:

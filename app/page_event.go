@@ -36,6 +36,8 @@ type eventPage struct {
 	OCDayTime *ocDayTimeTable
 	// Permalink is the full address to cite.
 	Permalink string
+	// Embed is the <iframe> snippet for the record's embed card.
+	Embed string
 	// Editorial state, for planners and editors (working copies only).
 	State      models.PubInfo
 	Working    bool
@@ -68,7 +70,8 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	}
 	doc := e.Doc()
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
-		CanEdit: canEdit(c) && e.Pub == nil, Permalink: s.cfg.BaseURL + eventURL(e.ID), Working: e.Pub == nil}
+		CanEdit: canEdit(c) && e.Pub == nil, Permalink: s.cfg.BaseURL + eventURL(e.ID), Working: e.Pub == nil,
+		Embed: embedSnippet(s.cfg.BaseURL, e.ID)}
 	if p.Working {
 		// A planner's or editor's view: the working copy, its whole history
 		// and, for a pending revision, what it changes.

@@ -80,7 +80,7 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	}
 	slices.Sort(p.Unions)
 
-	q, err := parseEventQuery(c.Query, "")
+	q, err := parseEventQuery(queryOf(c), "")
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		p.Errors = ve.Fields

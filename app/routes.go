@@ -72,10 +72,19 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/feed.atom", s.cacheable, s.downloadAtom)
 	f.Get("/corrections.atom", s.cacheable, s.downloadCorrectionsAtom)
 
+	// Embed cards for other sites' iframes: no session, no cookies, any
+	// frame ancestor (embed.go).
+	f.Get("/embed/events/:id", s.embedEvent)
+	f.Get("/embed/timeline", s.embedTimeline)
+
 	// Analyst exports: bearer token or a signed-in session.
 	f.Get("/reports/impact.xlsx", s.authenticate, s.loadSession, requireRole(models.RoleAnalyst), s.reportImpactXLSX)
 
 	api := f.Group("/api/v1", s.authenticate, apiSessionCSRF)
+	// The API contract and its human page (docs/formats.md).
+	api.Get("/openapi.json", s.apiOpenAPIJSON)
+	api.Get("/openapi.yaml", s.apiOpenAPIYAML)
+	page("GET", "/api/docs", s.apiDocs)
 	// The signed-in user's own API tokens.
 	api.Get("/tokens", requireUser, s.apiListTokens)
 	api.Post("/tokens", requireUser, s.jsonLimit, s.apiCreateToken)

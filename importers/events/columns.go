@@ -38,8 +38,11 @@ var Columns = []Column{
 	{"id", func(r *Record) string { return itoa64(r.ID) }, nil},
 	{"kind", func(r *Record) string { return string(r.Kind) }, func(r *Record, s string) error { r.Kind = models.Kind(s); return nil }},
 	{"title", func(r *Record) string { return r.Title }, func(r *Record, s string) error { r.Title = s; return nil }},
-	{"start", func(r *Record) string { return r.Start }, func(r *Record, s string) error { return setWhen(&r.Start, s) }},
-	{"end", func(r *Record) string { return r.End }, func(r *Record, s string) error { return setWhen(&r.End, s) }},
+	// start and end are London calendar days, one form per column; a
+	// timed record's instants are in start_time and end_time (read back
+	// by the importer, where the instant wins).
+	{"start", func(r *Record) string { return day(r.Start) }, func(r *Record, s string) error { return setWhen(&r.Start, s) }},
+	{"end", func(r *Record) string { return day(r.End) }, func(r *Record, s string) error { return setWhen(&r.End, s) }},
 	{"staff_group", func(r *Record) string { return r.StaffGroup }, func(r *Record, s string) error { r.StaffGroup = s; return nil }},
 	{"unions", func(r *Record) string { return joinList(r.Unions) }, func(r *Record, s string) error { return setList(&r.Unions, s) }},
 	{"dispute_id", func(r *Record) string { return itoaPtr(r.DisputeID) }, func(r *Record, s string) error { return setInt64(&r.DisputeID, s) }},
@@ -79,6 +82,27 @@ var Columns = []Column{
 	{"impact_scope", func(r *Record) string { return joinList(r.ImpactScope) }, func(r *Record, s string) error { return setList(&r.ImpactScope, s) }},
 	{"impact_metrics", func(r *Record) string { return joinList(r.ImpactMetrics) }, func(r *Record, s string) error { return setList(&r.ImpactMetrics, s) }},
 	{"notes", func(r *Record) string { return r.Notes }, func(r *Record, s string) error { r.Notes = s; return nil }},
+	// Read by the importer ahead of start and end (parse.go); read-only here.
+	{"start_time", func(r *Record) string { return instant(r.Start) }, nil},
+	{"end_time", func(r *Record) string { return instant(r.End) }, nil},
+	{"version", func(r *Record) string { return itoaIntPtr(&r.Version) }, nil},
+}
+
+// day is the calendar day of a document date: a date as it is, the date
+// part of a time (which the document writes in London time).
+func day(when string) string {
+	if len(when) > len(time.DateOnly) {
+		return when[:len(time.DateOnly)]
+	}
+	return when
+}
+
+// instant is a document time (RFC 3339 with its offset), or "" for a date.
+func instant(when string) string {
+	if len(when) > len(time.DateOnly) {
+		return when
+	}
+	return ""
 }
 
 // readOnly are names a file may carry (our downloads, the JSON API) that
