@@ -11,14 +11,17 @@ import (
 // and area (comma lists or repeated), the activity filters of
 // /api/v1/activity (status, hcp, mode, lead: repeatable published labels,
 // checked by the same code as the activity series), slice=all for every
-// appointment instead of the event's default slice, and detail=days.
+// appointment instead of the event's default slice, dataset=roles with
+// role= (SDS role group labels) or dataset=durations with duration= to
+// measure the role group or actual duration file, and detail=days.
 func (s *Server) impactRequest(c *fiber.Ctx) analysis.Request {
 	return analysis.Request{
 		BeforeCompute: s.computeGate(c),
 		Metrics:       multi(c, "metric"),
 		Areas:         multi(c, "area"),
 		Slice: models.ActivitySlice{Status: multi(c, "status"), HCP: multi(c, "hcp"),
-			Mode: multi(c, "mode"), Lead: multi(c, "lead")},
+			Mode: multi(c, "mode"), Lead: multi(c, "lead"),
+			Dataset: c.Query("dataset"), Role: multi(c, "role"), Duration: multi(c, "duration")},
 		AllAppointments: c.Query("slice") == "all",
 		Detail:          c.Query("detail") == "days",
 	}

@@ -216,7 +216,7 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 	p := roundsPage{pageBase: s.base(c, "Strike rounds compared", "impact"), R: r, Metrics: impact.Metrics(),
 		Filters: activityFilters(), Sort: c.Query("sort", "date"), Desc: c.Query("order") == "desc", Selected: map[string]bool{}}
 	var q []string
-	for _, k := range []string{"metric", "area", "status", "hcp", "mode", "lead"} {
+	for _, k := range []string{"metric", "area", "status", "hcp", "mode", "lead", "dataset", "role", "duration"} {
 		for _, v := range multi(c, k) {
 			q = append(q, k+"="+url.QueryEscape(v))
 			p.Selected[k+"="+v] = true

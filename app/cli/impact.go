@@ -49,21 +49,26 @@ func runImpact(ctx context.Context, env *Env, args []string) error {
 // the activity filters of /api/v1/activity, as published labels.
 type activityFlags struct {
 	status, hcp, mode, lead *string
+	dataset, role, duration *string
 	all                     *bool
 }
 
 func sliceFlags(fs *flag.FlagSet) activityFlags {
 	return activityFlags{
-		status: fs.String("status", "", "appointment status labels, comma-separated (e.g. Attended)"),
-		hcp:    fs.String("hcp", "", "HCP type labels (GP, Other Practice staff)"),
-		mode:   fs.String("mode", "", "appointment mode labels (e.g. Face-to-Face)"),
-		lead:   fs.String("lead", "", "booking lead-time labels (e.g. Same Day)"),
-		all:    fs.Bool("all-appointments", false, "count every appointment instead of the event's default slice"),
+		status:   fs.String("status", "", "appointment status labels, comma-separated (e.g. Attended)"),
+		hcp:      fs.String("hcp", "", "HCP type labels (GP, Other Practice staff)"),
+		mode:     fs.String("mode", "", "appointment mode labels (e.g. Face-to-Face)"),
+		lead:     fs.String("lead", "", "booking lead-time labels (e.g. Same Day)"),
+		all:      fs.Bool("all-appointments", false, "count every appointment instead of the event's default slice"),
+		dataset:  fs.String("dataset", "", "file to measure: appointments (default), roles (SDS role group) or durations (actual duration)"),
+		role:     fs.String("role", "", "SDS role group labels, comma-separated (e.g. GP,Nurses); implies -dataset roles"),
+		duration: fs.String("duration", "", "actual duration labels, comma-separated (e.g. 6-10 Minutes); implies -dataset durations"),
 	}
 }
 
 func (a activityFlags) slice() models.ActivitySlice {
-	return models.ActivitySlice{Status: split(*a.status), HCP: split(*a.hcp), Mode: split(*a.mode), Lead: split(*a.lead)}
+	return models.ActivitySlice{Status: split(*a.status), HCP: split(*a.hcp), Mode: split(*a.mode), Lead: split(*a.lead),
+		Dataset: *a.dataset, Role: split(*a.role), Duration: split(*a.duration)}
 }
 
 func split(v string) []string {

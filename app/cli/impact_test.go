@@ -20,6 +20,21 @@ import (
 	"github.com/strikeline/strikeline/reports/holidays"
 )
 
+// cliOn returns a runner of strikeline commands on a new database of
+// backend b, giving the exit code and everything written.
+func cliOn(t *testing.T, b models.Backend) func(args ...string) (int, string) {
+	cfg := app.Config{SQLitePath: filepath.Join(t.TempDir(), "cli.db")}
+	if b == models.Postgres {
+		cfg.DatabaseURL = testdb.NewSchema(t)
+	}
+	return func(args ...string) (int, string) {
+		var out, errw strings.Builder
+		env := &Env{Stdout: &out, Stderr: &errw, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		code := Run(context.Background(), env, args)
+		return code, out.String() + errw.String()
+	}
+}
+
 // TestImpactCommandSlice: `strikeline impact --hcp GP` states the injected
 // −15% drop in attended GP appointments within 2 pp, the DNA rate as a
 // window rate, and rejects an unknown label listing the valid ones.
@@ -27,16 +42,7 @@ func TestImpactCommandSlice(t *testing.T) {
 	for _, b := range testdb.Backends {
 		t.Run(string(b), func(t *testing.T) {
 			dir := t.TempDir()
-			cfg := app.Config{SQLitePath: filepath.Join(dir, "cli.db")}
-			if b == models.Postgres {
-				cfg.DatabaseURL = testdb.NewSchema(t)
-			}
-			run := func(args ...string) (int, string) {
-				var out, errw strings.Builder
-				env := &Env{Stdout: &out, Stderr: &errw, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-				code := Run(context.Background(), env, args)
-				return code, out.String() + errw.String()
-			}
+			run := cliOn(t, b)
 			if code, out := run("migrate"); code != 0 {
 				t.Fatalf("migrate: %s", out)
 			}
@@ -92,6 +98,36 @@ func TestImpactCommandSlice(t *testing.T) {
 			code, out = run("impact", "--event", "18", "--hcp", "Doctor")
 			if code == 0 || !strings.Contains(out, "Other Practice staff") {
 				t.Errorf("unknown label: exit %d: %s", code, out)
+			}
+		})
+	}
+}
+
+// TestImpactCommandRoles: `strikeline impact --dataset roles --role …`
+// reads the SDS role group file (the real sample) and refuses a role group
+// it does not hold, listing the imported ones.
+func TestImpactCommandRoles(t *testing.T) {
+	for _, b := range testdb.Backends {
+		t.Run(string(b), func(t *testing.T) {
+			run := cliOn(t, b)
+			if code, out := run("migrate"); code != 0 {
+				t.Fatalf("migrate: %s", out)
+			}
+			if code, out := run("import", "gpad", "../../importers/testdata/nhs/SDS_Role_CSV_Oct_25__00L_Oct2025_only__datawarp.csv"); code != 0 {
+				t.Fatalf("import: %s", out)
+			}
+			code, out := run("impact", "--event", "18", "--dataset", "roles", "--role", "GP", "--json")
+			var v analysis.View
+			if err := json.Unmarshal([]byte(out), &v); code != 0 || err != nil {
+				t.Fatalf("impact: exit %d %v: %.300s", code, err, out)
+			}
+			if v.Slice.Dataset != models.SliceRoles || v.Slice.Description != "appointments by role group GP, England" ||
+				len(v.Metrics) != 1 || v.Metrics[0].Key != "total" {
+				t.Errorf("slice %+v metrics %+v", v.Slice, v.Metrics)
+			}
+			code, out = run("impact", "--event", "18", "--role", "Doctors")
+			if code == 0 || !strings.Contains(out, "Nurses") {
+				t.Errorf("unknown role: exit %d: %s", code, out)
 			}
 		})
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(command{"report", "report impact --event ID,… | --dispute ID | --from DATE --to DATE [--area …] [--metric …] [--status|--hcp|--mode|--lead …] -o FILE.xlsx", runReport})
+	register(command{"report", "report impact --event ID,… | --dispute ID | --from DATE --to DATE [--area …] [--metric …] [--status|--hcp|--mode|--lead …] [--dataset roles --role GP,…] -o FILE.xlsx", runReport})
 }
 
 func runReport(ctx context.Context, env *Env, args []string) error {

@@ -107,5 +107,5 @@ func (sp *Spec) narrow(req Request) error {
 	if len(v.Fields) > 0 {
 		return v
 	}
-	return nil
+	return sp.fitLabelFile(len(req.Metrics) > 0)
 }

@@ -56,6 +56,18 @@ func mustCode(d models.Dimension, label string) models.Code {
 // DescribeSlice says in words what a slice and areas select, e.g.
 // "appointments with a GP, England".
 func DescribeSlice(sl models.ActivitySlice, areas []string) string {
+	switch sl.Dataset {
+	case models.SliceRoles:
+		if len(sl.Role) == 0 {
+			return "all appointments of the SDS role group file, " + describeAreas(areas)
+		}
+		return "appointments by role group " + strings.Join(sl.Role, " or ") + ", " + describeAreas(areas)
+	case models.SliceDurations:
+		if len(sl.Duration) == 0 {
+			return "all appointments of the actual duration file, " + describeAreas(areas)
+		}
+		return "appointments lasting " + strings.Join(sl.Duration, " or ") + ", " + describeAreas(areas)
+	}
 	var parts []string
 	if len(sl.Status) > 0 {
 		parts = append(parts, "status "+strings.Join(sl.Status, " or "))
@@ -107,6 +119,17 @@ func applySlice(m impact.Metric, sl models.ActivitySlice) (out impact.Metric, ig
 	if m.Numerator.Dataset != impact.Appointments || sl.IsZero() {
 		return m, nil, nil
 	}
+	if dim, labels := sl.LabelFile(); dim != "" {
+		if !labelFileMetric(m) {
+			return m, nil, fmt.Errorf("%w: the %s file has only total counts", ErrSliceEmpty, sl.Dataset)
+		}
+		out = m
+		out.Numerator = impact.Filter{Dataset: impact.SDSRoles, Role: labels}
+		if dim == "duration" {
+			out.Numerator = impact.Filter{Dataset: impact.ActualDurations, Duration: labels}
+		}
+		return out, nil, nil
+	}
 	out = m
 	type dim struct {
 		d     models.Dimension
@@ -156,4 +179,44 @@ func intersect(d models.Dimension, have, slice []string) []string {
 		}
 	}
 	return out
+}
+
+// labelFileMetric reports whether m can be read from the role group or
+// duration file: a count of every appointment (those files carry no status,
+// HCP, mode or lead to filter or share by).
+func labelFileMetric(m impact.Metric) bool {
+	n := m.Numerator
+	return !m.IsRatio() && n.Dataset == impact.Appointments &&
+		len(n.Status)+len(n.HCP)+len(n.Mode)+len(n.Lead) == 0
+}
+
+// fitLabelFile keeps, on a role group or duration slice, the metrics those
+// files can measure. A metric the caller asked for that they cannot is an
+// error for that parameter; defaults that cannot are dropped, falling back
+// to the total.
+func (sp *Spec) fitLabelFile(asked bool) error {
+	if dim, _ := sp.Slice.LabelFile(); dim == "" {
+		return nil
+	}
+	var keep, bad []string
+	var ms []impact.Metric
+	for _, m := range sp.Metrics {
+		if labelFileMetric(m) {
+			ms = append(ms, m)
+			keep = append(keep, m.Key)
+		} else {
+			bad = append(bad, m.Key)
+		}
+	}
+	if asked && len(bad) > 0 {
+		return &models.ValidationError{Fields: map[string]string{"metric": fmt.Sprintf(
+			"%s cannot be measured on dataset=%s, which has only total counts by %s; use metric=%s",
+			strings.Join(bad, ", "), sp.Slice.Dataset, strings.TrimSuffix(sp.Slice.Dataset, "s"), impact.MetricTotal)}}
+	}
+	if len(ms) == 0 {
+		m, _ := impact.MetricByKey(impact.MetricTotal)
+		ms = []impact.Metric{m}
+	}
+	sp.Metrics = ms
+	return nil
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // StoreSource reads activity series from the database: GPAD appointments
-// from the daily rollups, online-consultation submissions by month.
+// from the daily rollups, the SDS role group and actual duration daily
+// files, online-consultation submissions by month.
 type StoreSource struct{ store *models.Store }
 
 // NewStoreSource returns a Source over s.
@@ -35,6 +36,10 @@ func (s *StoreSource) Daily(ctx context.Context, area string, from, to time.Time
 			metric = f.OCMetric[0]
 		}
 		pts, err = s.store.OCSeries(ctx, from, to, area, metric)
+	case impact.SDSRoles:
+		pts, err = s.store.LabelSeries(ctx, "role", models.LabelQuery{From: from, To: to, Area: area, Granularity: "day", Values: f.Role})
+	case impact.ActualDurations:
+		pts, err = s.store.LabelSeries(ctx, "duration", models.LabelQuery{From: from, To: to, Area: area, Granularity: "day", Values: f.Duration})
 	default:
 		return nil, fmt.Errorf("analysis: unknown dataset %q", f.Dataset)
 	}

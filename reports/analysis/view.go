@@ -39,13 +39,18 @@ type View struct {
 // SliceView is the slice of activity analysed.
 type SliceView struct {
 	// Description in words, e.g. "appointments with a GP, England".
-	Description string   `json:"description"`
-	Source      string   `json:"source"` // default, event (a planner's) or request
-	Status      []string `json:"status,omitempty"`
-	HCP         []string `json:"hcp,omitempty"`
-	Mode        []string `json:"mode,omitempty"`
-	Lead        []string `json:"lead,omitempty"`
-	Areas       []string `json:"areas"`
+	Description string `json:"description"`
+	Source      string `json:"source"` // default, event (a planner's) or request
+	// Dataset is "roles" or "durations" when the figures come from the SDS
+	// role group or actual duration file (empty: the appointments file).
+	Dataset  string   `json:"dataset,omitempty"`
+	Role     []string `json:"role,omitempty"`
+	Duration []string `json:"duration,omitempty"`
+	Status   []string `json:"status,omitempty"`
+	HCP      []string `json:"hcp,omitempty"`
+	Mode     []string `json:"mode,omitempty"`
+	Lead     []string `json:"lead,omitempty"`
+	Areas    []string `json:"areas"`
 }
 
 // WindowEffect is the plain effect over one window around an event: what
@@ -242,6 +247,7 @@ func (r *Result) View() View {
 		Window: window(r.Spec.Window), Areas: r.Spec.Areas, Overridden: r.Spec.Overridden, Metrics: []MetricView{}, Detail: true, Coverage: r.Coverage}
 	sl := r.Spec.Slice
 	v.Slice = SliceView{Description: DescribeSlice(sl, r.Spec.Areas), Source: r.Spec.SliceFrom,
+		Dataset: sl.Dataset, Role: sl.Role, Duration: sl.Duration,
 		Status: sl.Status, HCP: sl.HCP, Mode: sl.Mode, Lead: sl.Lead, Areas: r.Spec.Areas}
 	v.Parameters = ParamsView{SPCBaseline: fmt.Sprintf("weekly means of working days, limits from the %d weeks before the event (months for monthly data)", o.SPCWeeksBefore),
 		SPCScreening: o.SPC.ScreenMovingRanges, Confidence: impact.Confidence}

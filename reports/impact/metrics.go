@@ -76,6 +76,12 @@ const (
 	// OnlineConsultations is the online-consultation submissions
 	// publication: counts by METRIC code.
 	OnlineConsultations Dataset = "online_consultations"
+	// SDSRoles is the SDS role group daily file: counts by role group
+	// label (GP, Nurses, …).
+	SDSRoles Dataset = "sds_roles"
+	// ActualDurations is the actual duration daily file: counts by
+	// duration band label.
+	ActualDurations Dataset = "actual_durations"
 )
 
 // Count is one published count: a day, its category codes and the number.
@@ -90,7 +96,9 @@ type Count struct {
 	// OCMetric is the online-consultation METRIC code, e.g.
 	// OC_TOTAL_SUBMISSIONS.
 	OCMetric string
-	N        float64
+	// Role and Duration are the SDS role group and actual duration labels.
+	Role, Duration string
+	N              float64
 }
 
 // Filter selects counts. A count matches when it is from Dataset and, for
@@ -106,6 +114,8 @@ type Filter struct {
 	Mode     []string
 	Lead     []string
 	OCMetric []string
+	Role     []string
+	Duration []string
 }
 
 // IsZero reports whether f is the zero Filter, which matches nothing.
@@ -115,7 +125,7 @@ func (f Filter) IsZero() bool { return f.Dataset == "" }
 func (f Filter) Match(c Count) bool {
 	return !f.IsZero() && c.Dataset == f.Dataset &&
 		in(f.Status, c.Status) && in(f.HCP, c.HCP) && in(f.Mode, c.Mode) &&
-		in(f.Lead, c.Lead) && in(f.OCMetric, c.OCMetric)
+		in(f.Lead, c.Lead) && in(f.OCMetric, c.OCMetric) && in(f.Role, c.Role) && in(f.Duration, c.Duration)
 }
 
 func in(list []string, v string) bool { return len(list) == 0 || slices.Contains(list, v) }
