@@ -35,16 +35,11 @@ func (s *Server) filteredRecords(c *fiber.Ctx, kind models.Kind, withWithdrawn b
 	return out, nil
 }
 
-// filteredEvents loads what the timeline filter in the URL matches, oldest
-// first; kind, when set, narrows it to one kind (the strike calendar).
-// Downloads read the published register (now or ?as_of) and state its
-// version in their headers.
-func (s *Server) filteredEvents(c *fiber.Ctx, kind models.Kind) ([]models.Event, error) {
-	return s.downloadEvents(c, kind, false)
-}
-
-// downloadEvents is filteredEvents, with withdrawn records too when the
-// format can mark them (the calendar cancels, the feed explains).
+// downloadEvents loads what the timeline filter in the URL matches, oldest
+// first; kind, when set, narrows it to one kind (the strike calendar), and
+// withWithdrawn adds withdrawn records for the formats that can mark them
+// (the calendar cancels, the feed explains). Downloads read the published
+// register (now or ?as_of) and state its version in their headers.
 func (s *Server) downloadEvents(c *fiber.Ctx, kind models.Kind, withWithdrawn bool) ([]models.Event, error) {
 	q, err := parseEventQuery(queryOf(c), "")
 	if err != nil {

@@ -215,7 +215,7 @@ func TestEditorialFlow(t *testing.T) {
 		}
 
 		// 6. ETag and If-Match.
-		res, body = planner.get(api)
+		res, _ = planner.get(api)
 		if res.Header.Get("ETag") != `"4"` {
 			t.Fatalf("ETag %q, want \"4\"", res.Header.Get("ETag"))
 		}

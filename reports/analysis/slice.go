@@ -198,12 +198,11 @@ func (sp *Spec) fitLabelFile(asked bool) error {
 	if dim, _ := sp.Slice.LabelFile(); dim == "" {
 		return nil
 	}
-	var keep, bad []string
+	var bad []string
 	var ms []impact.Metric
 	for _, m := range sp.Metrics {
 		if labelFileMetric(m) {
 			ms = append(ms, m)
-			keep = append(keep, m.Key)
 		} else {
 			bad = append(bad, m.Key)
 		}
