@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // MigrateUpTo applies the migrations up to and including version v, so a
@@ -41,3 +43,7 @@ func ReplicaLag(ss []LSNSample, replay int64, now time.Time) time.Duration {
 	}
 	return replicaLag(in, replay, now)
 }
+
+// DBForTest exposes the store's GORM handle to this package's tests, which
+// write rows into old schemas and read what no Store method returns.
+func DBForTest(s *Store) *gorm.DB { return s.DB }
