@@ -3,7 +3,9 @@ package migrations
 // list is the ordered schema history. Append only: never edit, renumber or
 // reorder a migration that has shipped (there is no version 9). A
 // new migration is one file, NNNN_name.go, holding its snapshot structs
-// and its Up function, and one line at the end of this list.
+// and its Up function (func(tx *gorm.DB, b Backend) error, using only this
+// package: execAll, execAllArgs, its own copies of any list or helper, never
+// package models), and one line at the end of this list.
 var list = []Migration{
 	{1, "events, sources and history", migrateEvents},
 	{2, "users and api tokens", migrateUsers},
