@@ -28,8 +28,6 @@ func cliRun(t *testing.T, db, in string, args ...string) (int, string) {
 
 var tokenRe = regexp.MustCompile(`slk_[a-z0-9]+`)
 
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func TestUserCommands(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "cli.db")
 	ctx := context.Background()
