@@ -114,7 +114,7 @@ func TestUserAPI(t *testing.T) {
 			t.Errorf("disabled user's token works: %d", st)
 		}
 		var n int64
-		s.DB.Model(&models.Session{}).Where("user_id = ?", u.ID).Count(&n)
+		testdb.SQL(t, s).Model(&models.Session{}).Where("user_id = ?", u.ID).Count(&n)
 		if n != 0 {
 			t.Errorf("disabled user still has %d sessions", n)
 		}

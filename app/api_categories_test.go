@@ -41,7 +41,7 @@ func TestCategoriesAPI(t *testing.T) {
 		}
 		all, _ := total(b)
 		stored := int64(0)
-		s.DB.Raw("SELECT SUM(n) FROM appt_natcat_daily").Scan(&stored)
+		testdb.SQL(t, s).Raw("SELECT SUM(n) FROM appt_natcat_daily").Scan(&stored)
 		if all != stored || all == 0 {
 			t.Fatalf("total %d, stored %d", all, stored)
 		}
@@ -77,7 +77,7 @@ func TestPracticesAPI(t *testing.T) {
 			t.Fatalf("import: %v", err)
 		}
 		var stored int64
-		s.DB.Raw("SELECT SUM(n) FROM appt_practice_monthly").Scan(&stored)
+		testdb.SQL(t, s).Raw("SELECT SUM(n) FROM appt_practice_monthly").Scan(&stored)
 		base := "/api/v1/activity/practices?from=2025-10-01&to=2025-10-31"
 		sumOf := func(url string) int64 {
 			t.Helper()

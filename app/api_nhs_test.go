@@ -137,7 +137,7 @@ func TestRoleDurationOverviewDayTimeAPI(t *testing.T) {
 			"appt_national_overview": "/api/v1/activity/overview?from=2023-05-01&to=2025-10-31&group_by=hcp,mode",
 		} {
 			var stored int64
-			s.DB.Raw("SELECT SUM(n) FROM " + table).Scan(&stored)
+			testdb.SQL(t, s).Raw("SELECT SUM(n) FROM " + table).Scan(&stored)
 			if n, code := total(url); code != 200 || n != stored || n == 0 {
 				t.Fatalf("%s: %d, total %d, stored %d", url, code, n, stored)
 			}

@@ -28,7 +28,7 @@ func TestAuthDatabaseErrorIs503(t *testing.T) {
 		}
 		fx := &fixture{t: t, store: s, app: f}
 		l := newLoginForm(t, f)
-		if err := s.DB.Exec("ALTER TABLE users RENAME TO users_gone").Error; err != nil {
+		if err := testdb.SQL(t, s).Exec("ALTER TABLE users RENAME TO users_gone").Error; err != nil {
 			t.Fatal(err)
 		}
 		if st, body := fx.do("GET", "/api/v1/tokens", tok, ""); st != http.StatusServiceUnavailable {

@@ -274,7 +274,7 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 
 	// The analyst pages, as an admin (the same signed-in user, promoted in
 	// the database; the session stays valid).
-	if err := s.DB.Model(&models.User{}).Where("email = ?", plannerEmail).Update("role", models.RoleAdmin).Error; err != nil {
+	if err := testdb.SQL(t, s).Model(&models.User{}).Where("email = ?", plannerEmail).Update("role", models.RoleAdmin).Error; err != nil {
 		t.Fatal(err)
 	}
 	do("imports", chromedp.Navigate(base+"/imports"), chromedp.WaitVisible(css("#file")))

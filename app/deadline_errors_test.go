@@ -26,9 +26,10 @@ func TestDeadlineErrorsAre503(t *testing.T) {
 			<-c.UserContext().Done()
 			return fmt.Errorf("store: unable to list events: %v", errors.New("interrupted (9)"))
 		})
+		raw := testdb.SQL(t, s)
 		f.Get("/api/v1/long", func(c *fiber.Ctx) error {
 			var n int64
-			return s.DB.WithContext(c.UserContext()).Raw("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 1000000000) SELECT count(*) FROM r").Scan(&n).Error
+			return raw.WithContext(c.UserContext()).Raw("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 1000000000) SELECT count(*) FROM r").Scan(&n).Error
 		})
 		fx := &fixture{t: t, store: s, app: f, offContract: true} // test-only routes
 		for _, path := range []string{"/api/v1/opaque", "/api/v1/long"} {

@@ -13,17 +13,22 @@ import (
 )
 
 // TestRequestDeadline: a query that does not come back (a stuck database,
-// here pg_sleep) is cut off at RequestTimeout and answered with a JSON 503,
-// not left hanging until the client gives up.
+// here a table another session holds locked) is cut off at RequestTimeout
+// and answered with a JSON 503, not left hanging until the client gives up.
 func TestRequestDeadline(t *testing.T) {
 	s := testdb.New(t, models.Postgres)
 	cfg := testConfig()
 	cfg.RequestTimeout = 300 * time.Millisecond
 	f := mustNew(t, Deps{Store: s, Config: cfg, Logger: quietLogger()})
 	f.Get("/stuck", func(c *fiber.Ctx) error {
-		return s.DB.WithContext(c.UserContext()).Exec("SELECT pg_sleep(10)").Error
+		_, _, err := s.ListEvents(c.UserContext(), models.EventFilter{Working: true})
+		return err
 	})
 	fx := &fixture{t: t, store: s, app: f}
+	lock := testdb.SQL(t, s).Begin()
+	if err := lock.Exec("LOCK TABLE events IN ACCESS EXCLUSIVE MODE").Error; err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	st, body := fx.do("GET", "/stuck", "", "")
 	if d := time.Since(start); d > 3*time.Second {
@@ -32,9 +37,12 @@ func TestRequestDeadline(t *testing.T) {
 	if st != http.StatusServiceUnavailable || !strings.Contains(body, "unavailable") {
 		t.Errorf("stuck query: %d %s", st, body)
 	}
-	// The pool is still usable afterwards.
-	if st, _ := fx.do("GET", "/api/v1/events", "", ""); st != http.StatusOK {
-		t.Errorf("after a timed-out query: %d", st)
+	// The store's pool is still usable afterwards.
+	if err := lock.Rollback().Error; err != nil {
+		t.Fatal(err)
+	}
+	if st, body := fx.do("GET", "/stuck", "", ""); st != http.StatusOK {
+		t.Errorf("after a timed-out query: %d %s", st, body)
 	}
 }
 

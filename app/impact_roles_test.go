@@ -158,7 +158,7 @@ func TestImpactOnRoleGroupsAndDurations(t *testing.T) {
 
 		// A stored answer for GPs is not served for nurses: mark the GP
 		// row, ask for nurses, then GPs again.
-		if err := s.DB.Model(&models.ImpactResult{}).Where("event_id = ? AND body LIKE ?", july.ID, `%role group GP, England%`).
+		if err := testdb.SQL(t, s).Model(&models.ImpactResult{}).Where("event_id = ? AND body LIKE ?", july.ID, `%role group GP, England%`).
 			Update("body", strings.Replace(mustJSON(t, gp), `"title":"`, `"title":"stored `, 1)).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -167,7 +167,7 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 		// Stored: the same question is answered from the table, an import
 		// of another period leaves it, an edit of the event replaces it.
 		var rows int64
-		s.DB.Model(&models.ImpactResult{}).Where("event_id = ?", july.ID).Count(&rows)
+		testdb.SQL(t, s).Model(&models.ImpactResult{}).Where("event_id = ?", july.ID).Count(&rows)
 		if rows == 0 {
 			t.Fatal("no stored impact result")
 		}
@@ -175,7 +175,7 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 		if again.DataState != v.DataState || again.DataState == "" {
 			t.Errorf("data state %q then %q", v.DataState, again.DataState)
 		}
-		if err := s.DB.Model(&models.ImpactResult{}).Where("event_id = ? AND data_state = ?", july.ID, v.DataState).
+		if err := testdb.SQL(t, s).Model(&models.ImpactResult{}).Where("event_id = ? AND data_state = ?", july.ID, v.DataState).
 			Update("body", strings.Replace(mustJSON(t, again), `"title":"`, `"title":"stored `, 1)).Error; err != nil {
 			t.Fatal(err)
 		}

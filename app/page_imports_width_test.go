@@ -36,7 +36,7 @@ func TestImportPagesFitTheScreen(t *testing.T) {
 	os.MkdirAll(shots, 0o755)
 	s := testdb.New(t, models.SQLite)
 	f, _ := newTestAppWith(t, s, fakeActivity{})
-	if err := s.DB.Model(&models.User{}).Where("email = ?", plannerEmail).Update("role", models.RoleAdmin).Error; err != nil {
+	if err := testdb.SQL(t, s).Model(&models.User{}).Where("email = ?", plannerEmail).Update("role", models.RoleAdmin).Error; err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

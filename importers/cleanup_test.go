@@ -42,7 +42,7 @@ func leaveStaging(t *testing.T, s *models.Store, id int64) {
 	if s.Backend == models.Postgres {
 		name += "_202311"
 	}
-	if err := s.DB.Exec("CREATE TABLE " + name + " (area_id BIGINT, n BIGINT)").Error; err != nil {
+	if err := testdb.SQL(t, s).Exec("CREATE TABLE " + name + " (area_id BIGINT, n BIGINT)").Error; err != nil {
 		t.Fatal(err)
 	}
 }

@@ -43,11 +43,7 @@ func TestCrashMidImport(t *testing.T) {
 				opt.DatabaseURL = testdb.NewSchema(t)
 				env = append(env, "CRASH_DATABASE_URL="+opt.DatabaseURL)
 			}
-			s, err := models.Open(ctx, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := testdb.OpenAt(t, opt)
 			if err := s.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}

@@ -55,7 +55,7 @@ func importOK(t *testing.T, s *models.Store, opt importers.Options, paths ...str
 func count(t *testing.T, s *models.Store, q string, args ...any) int64 {
 	t.Helper()
 	var n int64
-	if err := s.DB.Raw(q, args...).Scan(&n).Error; err != nil {
+	if err := testdb.SQL(t, s).Raw(q, args...).Scan(&n).Error; err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n

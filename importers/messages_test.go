@@ -113,7 +113,7 @@ func TestServerErrorNotQuoted(t *testing.T) {
 			stmts = []string{`CREATE TRIGGER refuse_area BEFORE INSERT ON areas BEGIN SELECT RAISE(ABORT, 'secret internals of areas'); END`}
 		}
 		for _, q := range stmts {
-			if err := s.DB.Exec(q).Error; err != nil {
+			if err := testdb.SQL(t, s).Exec(q).Error; err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -35,11 +35,7 @@ func TestOutageIsReported(t *testing.T) {
 				u.RawQuery = q.Encode()
 				opt.DatabaseURL = u.String()
 			}
-			s, err := models.Open(ctx, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := testdb.OpenAt(t, opt)
 			if err := s.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -63,33 +59,29 @@ func TestOutageIsReported(t *testing.T) {
 				// The run's row stays locked for longer than the importer
 				// waits for one write, as under an unresponsive server;
 				// then the importer's connections are cut.
-				other, err := models.Open(ctx, models.Options{DatabaseURL: schema})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer other.Close()
-				tx := other.DB.Begin()
+				other := testdb.SQLAt(t, models.Options{DatabaseURL: schema})
+				tx := other.Begin()
 				if err := tx.Exec("SELECT id FROM import_runs FOR UPDATE").Error; err != nil {
 					t.Fatal(err)
 				}
 				var n int64
-				err = other.DB.Raw(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?`, app).Scan(&n).Error
+				err := other.Raw(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?`, app).Scan(&n).Error
 				if err != nil || n == 0 {
 					t.Fatalf("terminated %d backends: %v", n, err)
 				}
 				time.Sleep(12 * time.Second) // past the importer's 10 s wait for one write
 				tx.Rollback()
 			} else {
-				other, err := models.Open(ctx, models.Options{SQLitePath: opt.SQLitePath})
-				if err != nil {
-					t.Fatal(err)
+				// One connection, so the BEGIN and the ROLLBACK are on it.
+				other := testdb.SQLAt(t, opt)
+				if sqlDB, err := other.DB(); err == nil {
+					sqlDB.SetMaxOpenConns(1)
 				}
-				defer other.Close()
-				if err := other.DB.Exec("BEGIN IMMEDIATE").Error; err != nil {
+				if err := other.Exec("BEGIN IMMEDIATE").Error; err != nil {
 					t.Fatal(err)
 				}
 				time.Sleep(12 * time.Second) // past the importer's 10 s busy timeout
-				if err := other.DB.Exec("ROLLBACK").Error; err != nil {
+				if err := other.Exec("ROLLBACK").Error; err != nil {
 					t.Fatal(err)
 				}
 			}

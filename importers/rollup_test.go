@@ -25,7 +25,7 @@ func checkRollups(t *testing.T, s *models.Store) {
 	// Compared in Go: SQLite has no parenthesised EXCEPT … UNION.
 	groups := func(q string) map[[6]int64]int64 {
 		t.Helper()
-		rows, err := s.DB.Raw(q).Rows()
+		rows, err := testdb.SQL(t, s).Raw(q).Rows()
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -160,7 +160,7 @@ func TestAreaSeriesAddUp(t *testing.T) {
 		importOK(t, s, importers.Options{}, p)
 		from, to := month(2023, 11), time.Date(2023, 11, 30, 0, 0, 0, 0, time.UTC)
 		var areas []models.Area
-		if err := s.DB.Where("level IN ?", []int{models.LevelRegion, models.LevelICB, models.LevelSubICB}).Find(&areas).Error; err != nil {
+		if err := testdb.SQL(t, s).Where("level IN ?", []int{models.LevelRegion, models.LevelICB, models.LevelSubICB}).Find(&areas).Error; err != nil {
 			t.Fatal(err)
 		}
 		sub := map[int64]int64{} // sub-ICB id → total

@@ -229,7 +229,7 @@ func (s *Store) periodSums(ctx context.Context, query string, args []any, ngroup
 	if ngroup > maxGroupDims {
 		return nil, fmt.Errorf("store: %d group dimensions, at most %d", ngroup, maxGroupDims)
 	}
-	rows, err := s.DB.WithContext(ctx).Raw(query, args...).Rows()
+	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +328,7 @@ func (s *Store) OCSeries(ctx context.Context, from, to time.Time, area string, m
 		Day int64
 		Sum int64
 	}
-	if err := s.DB.WithContext(ctx).Raw(strings.Replace(q, "SUM(o.n)", "SUM(o.n) AS sum", 1), args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(strings.Replace(q, "SUM(o.n)", "SUM(o.n) AS sum", 1), args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to query online consultations: %w", err)
 	}
 	out := make([]ActivityPoint, 0, len(rows))

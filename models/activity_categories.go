@@ -112,7 +112,7 @@ func (s *Store) labelIDs(ctx context.Context, ve *ValidationError, field, kind s
 // labels lists the labels of one kind, sorted.
 func (s *Store) labels(ctx context.Context, kind string) ([]string, error) {
 	var ls []string
-	if err := s.DB.WithContext(ctx).Raw(`SELECT label FROM activity_labels WHERE kind = ? ORDER BY label`, kind).Scan(&ls).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT label FROM activity_labels WHERE kind = ? ORDER BY label`, kind).Scan(&ls).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read labels: %w", err)
 	}
 	return ls, nil
@@ -124,7 +124,7 @@ func (s *Store) labelNames(ctx context.Context) (map[int64]string, error) {
 		ID    int64
 		Label string
 	}
-	if err := s.DB.WithContext(ctx).Raw(`SELECT id, label FROM activity_labels`).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT id, label FROM activity_labels`).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read labels: %w", err)
 	}
 	m := make(map[int64]string, len(rows))

@@ -92,7 +92,7 @@ func (s *Store) NewLoader(ctx context.Context, t LoadTarget, runID int64) (*Load
 		defs[i] = c + " BIGINT NOT NULL"
 	}
 	q := "CREATE TABLE " + l.stg + " (" + strings.Join(defs, ", ") + ")"
-	if err := s.DB.WithContext(ctx).Exec(q).Error; err != nil {
+	if err := s.db.WithContext(ctx).Exec(q).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to create staging table: %w", err)
 	}
 	return l, nil
@@ -171,7 +171,7 @@ func (l *Loader) Close() error {
 	if l.s.Backend == Postgres {
 		return l.closePG()
 	}
-	return l.s.DB.Exec("DROP TABLE IF EXISTS " + l.stg).Error
+	return l.s.db.Exec("DROP TABLE IF EXISTS " + l.stg).Error
 }
 
 type stmt struct {
@@ -198,7 +198,7 @@ func execAllArgs(tx *gorm.DB, ss ...stmt) error {
 // waiting for the heartbeat to go stale. On SQLite the run's state tells:
 // staging tables of runs no longer running are dropped.
 func (s *Store) CleanupImports(ctx context.Context) error {
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	cut := time.Now().UTC().Add(-StaleAfter)
 	if err := db.Model(&ImportRun{}).Where("status = ? AND heartbeat_at < ?", ImportRunning, cut).
 		Updates(map[string]any{"status": ImportInterrupted, "message": interruptedMessage}).Error; err != nil {
@@ -242,7 +242,7 @@ const interruptedMessage = "the importing process stopped (crash or kill); nothi
 // runDead reports whether run id's staging tables are abandoned, marking
 // the run interrupted when PostgreSQL shows its process gone.
 func (s *Store) runDead(ctx context.Context, id int64) (bool, error) {
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	if s.Backend != Postgres {
 		var live int64
 		if err := db.Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).Count(&live).Error; err != nil {
@@ -250,7 +250,7 @@ func (s *Store) runDead(ctx context.Context, id int64) (bool, error) {
 		}
 		return live == 0, nil
 	}
-	conn, err := s.Pool.Acquire(ctx)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to get a connection: %w", err)
 	}
@@ -290,7 +290,7 @@ func (s *Store) HoldRun(ctx context.Context, id int64) (release func(), err erro
 	if s.Backend != Postgres {
 		return func() {}, nil
 	}
-	conn, err := pgx.ConnectConfig(ctx, s.Pool.Config().ConnConfig.Copy())
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to connect to hold import run %d: %w", id, err)
 	}

@@ -60,19 +60,6 @@ func partitionName(table string, ms int64) string {
 	return fmt.Sprintf("%s_m%04d%02d", table, t.Year(), int(t.Month()))
 }
 
-// partitionedTables lists every month-partitioned table with its key, for
-// migrations.
-var partitionedTables = []struct {
-	Table string
-	Key   []string
-}{
-	{TargetSubICBDaily.Table, TargetSubICBDaily.Cols},
-	{TargetNatCatDaily.Table, TargetNatCatDaily.Cols},
-	{TargetPracticeMonthly.Table, TargetPracticeMonthly.Cols},
-	{TargetOCMonthly.Table, TargetOCMonthly.Cols},
-	{rollupTable, rollupKey},
-}
-
 const rollupTable = "appt_rollup_daily"
 
 var rollupKey = []string{"level", "area_id", "day", "status", "hcp", "mode", "lead"}
@@ -100,7 +87,7 @@ func (l *Loader) part(ctx context.Context, d int64) (*pgPart, error) {
 // without a scan.
 func createMonthTable(ctx context.Context, s *Store, name, parent, dayCol string, ms, me int64) error {
 	q := fmt.Sprintf("CREATE TABLE %s (LIKE %s, CONSTRAINT %s_month CHECK (%s >= %d AND %s < %d))", name, parent, name, dayCol, ms, dayCol, me)
-	if _, err := s.Pool.Exec(ctx, q); err != nil {
+	if _, err := s.pool.Exec(ctx, q); err != nil {
 		return fmt.Errorf("store: unable to create %s: %w", name, err)
 	}
 	return nil
@@ -112,7 +99,7 @@ func createMonthTable(ctx context.Context, s *Store, name, parent, dayCol string
 func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
 	nk := len(l.t.Cols)
 	if l.widths == nil {
-		w, err := columnWidths(ctx, l.s.Pool, l.t.Table, l.copyCols())
+		w, err := columnWidths(ctx, l.s.pool, l.t.Table, l.copyCols())
 		if err != nil {
 			return err
 		}
@@ -130,7 +117,7 @@ func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
 			if err != nil {
 				return err
 			}
-			if l.copy, err = openCopy(ctx, l.s.Pool, p.table, l.copyCols(), l.widths); err != nil {
+			if l.copy, err = openCopy(ctx, l.s.pool, p.table, l.copyCols(), l.widths); err != nil {
 				return err
 			}
 			l.cur = p
@@ -219,7 +206,7 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 	lap := func(step string) {
 		slog.Debug("merge step", "step", step, "elapsed", time.Since(t0).Round(time.Millisecond))
 	}
-	lock, err := l.s.Pool.Acquire(ctx)
+	lock, err := l.s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("store: unable to get a connection: %w", err)
 	}
@@ -240,7 +227,7 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 	parts := l.sortedParts()
 	keys := l.t.Cols
 	kl := strings.Join(keys, ", ")
-	db := l.s.DB.WithContext(ctx)
+	db := l.s.db.WithContext(ctx)
 	for _, p := range parts {
 		if p.old, err = l.s.existingTable(ctx, partitionName(l.t.Table, p.ms)); err != nil {
 			return err
@@ -437,7 +424,7 @@ func swapIn(tx *gorm.DB, parent, table, old string, ms, me int64) error {
 // existingTable returns name if such a table exists in the current schema.
 func (s *Store) existingTable(ctx context.Context, name string) (string, error) {
 	var got *string
-	if err := s.Pool.QueryRow(ctx, "SELECT to_regclass($1)::text", name).Scan(&got); err != nil {
+	if err := s.pool.QueryRow(ctx, "SELECT to_regclass($1)::text", name).Scan(&got); err != nil {
 		return "", fmt.Errorf("store: unable to look up %s: %w", name, err)
 	}
 	if got == nil {
@@ -450,7 +437,7 @@ func (s *Store) existingTable(ctx context.Context, name string) (string, error) 
 // for the sort in memory: a unique index (which lets reads go on), then
 // the constraint over it (a catalogue change).
 func (s *Store) addPrimaryKey(ctx context.Context, table string, keys []string) error {
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 			return err
 		}
@@ -465,7 +452,7 @@ func (s *Store) addPrimaryKey(ctx context.Context, table string, keys []string) 
 	if err != nil {
 		return err
 	}
-	_, err = s.Pool.Exec(ctx, "ALTER TABLE "+table+" ADD CONSTRAINT "+table+"_pkey PRIMARY KEY USING INDEX "+table+"_pkey")
+	_, err = s.pool.Exec(ctx, "ALTER TABLE "+table+" ADD CONSTRAINT "+table+"_pkey PRIMARY KEY USING INDEX "+table+"_pkey")
 	return err
 }
 
@@ -482,7 +469,7 @@ func (l *Loader) duplicates(ctx context.Context, p *pgPart, de *DuplicateError, 
 	g := fmt.Sprintf(`(SELECT %s, MIN(line) AS first FROM %s WHERE import_id = %d GROUP BY %s HAVING COUNT(*) > 1) g`, kl, p.table, l.runID, kl)
 	on := strings.Join(match, " AND ") + fmt.Sprintf(" AND s.line <> g.first AND s.import_id = %d", l.runID)
 	var dups []struct{ First, Line int64 }
-	db := l.s.DB.WithContext(ctx)
+	db := l.s.db.WithContext(ctx)
 	if err := db.Raw(`SELECT g.first, s.line FROM ` + g + ` JOIN ` + p.table + ` s ON ` + on + ` ORDER BY s.line`).Scan(&dups).Error; err != nil {
 		return fmt.Errorf("store: duplicate check failed: %w", err)
 	}
@@ -513,7 +500,7 @@ func (l *Loader) buildRollup(ctx context.Context, p *pgPart) error {
 	}
 	// Without statistics the planner takes the new table for empty and
 	// walks its key row by row (seconds instead of a fifth of one).
-	if _, err := l.s.Pool.Exec(ctx, "ANALYZE "+p.table); err != nil {
+	if _, err := l.s.pool.Exec(ctx, "ANALYZE "+p.table); err != nil {
 		return fmt.Errorf("store: unable to analyse %s: %w", p.table, err)
 	}
 	p.rollup = p.table + "_rollup"
@@ -522,7 +509,7 @@ func (l *Loader) buildRollup(ctx context.Context, p *pgPart) error {
 	}
 	q := `INSERT INTO ` + p.rollup + ` (level, area_id, day, status, hcp, mode, lead, n) ` + rollupSQL(p.table)
 	q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
-	err := pgx.BeginFunc(ctx, l.s.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error {
 		// The month's aggregate (about 50,000 groups) fits in memory.
 		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '256MB'"); err != nil {
 			return err
@@ -542,7 +529,7 @@ func (l *Loader) dropRollup(ctx context.Context, p *pgPart) error {
 	if p.rollup == "" {
 		return nil
 	}
-	if _, err := l.s.Pool.Exec(ctx, "DROP TABLE "+p.rollup); err != nil {
+	if _, err := l.s.pool.Exec(ctx, "DROP TABLE "+p.rollup); err != nil {
 		return fmt.Errorf("store: unable to drop %s: %w", p.rollup, err)
 	}
 	p.rollup = ""
@@ -562,7 +549,7 @@ func (l *Loader) closePG() error {
 			if t == "" {
 				continue
 			}
-			if _, err := l.s.Pool.Exec(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
+			if _, err := l.s.pool.Exec(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
 				return err
 			}
 		}

@@ -14,7 +14,7 @@ import (
 const sqliteBatch = 200
 
 func (l *Loader) writeSQLite(ctx context.Context, rows [][]int64) error {
-	sqlDB, err := l.s.DB.DB()
+	sqlDB, err := l.s.db.DB()
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptio
 		run.RowsRejected += de.Count
 		return tx.Exec(`DELETE FROM ` + stg + ` WHERE line NOT IN (SELECT MIN(line) FROM ` + stg + ` GROUP BY ` + kl + `)`).Error
 	}
-	return l.s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return l.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b struct{ Rows, MinMS, MaxME int64 }
 		if err := tx.Raw(`SELECT COUNT(*) AS rows, COALESCE(MIN(ms), 0) AS min_ms, COALESCE(MAX(me), 0) AS max_me FROM ` + stg).Scan(&b).Error; err != nil {
 			return err

@@ -44,7 +44,7 @@ func TestSwapWaitsForReadersWithoutBlockingThem(t *testing.T) {
 	}
 
 	// A long report holds the table.
-	long, err := s.Pool.Begin(ctx)
+	long, err := models.PoolForTest(s).Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestSwapWaitsForReadersWithoutBlockingThem(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	for i := 0; i < 3; i++ {
 		qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		err := s.Pool.QueryRow(qctx, "SELECT COUNT(*) FROM appt_subicb_daily").Scan(&n)
+		err := models.PoolForTest(s).QueryRow(qctx, "SELECT COUNT(*) FROM appt_subicb_daily").Scan(&n)
 		cancel()
 		if err != nil {
 			t.Fatalf("a reader was held up by the waiting import: %v", err)
@@ -89,7 +89,7 @@ func TestSwapWaitsForReadersWithoutBlockingThem(t *testing.T) {
 		t.Fatal("the import did not finish after the reader let go")
 	}
 	var got int64
-	if err := s.DB.Raw("SELECT n FROM appt_subicb_daily").Scan(&got).Error; err != nil || got != 20 {
+	if err := models.DBForTest(s).Raw("SELECT n FROM appt_subicb_daily").Scan(&got).Error; err != nil || got != 20 {
 		t.Fatalf("stored n = %d (%v), want 20", got, err)
 	}
 }

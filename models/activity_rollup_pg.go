@@ -61,7 +61,7 @@ func (l *Loader) addRollup(ctx context.Context, p *pgPart, r []int64) error {
 	if !ok {
 		var level int16
 		var region *int64
-		if err := l.s.Pool.QueryRow(ctx, "SELECT level, region_id FROM areas WHERE id = $1", r[0]).Scan(&level, &region); err != nil {
+		if err := l.s.pool.QueryRow(ctx, "SELECT level, region_id FROM areas WHERE id = $1", r[0]).Scan(&level, &region); err != nil {
 			return fmt.Errorf("store: unable to look up area %d: %w", r[0], err)
 		}
 		ar = areaRegion{subICB: level == LevelSubICB}
@@ -119,11 +119,11 @@ func (l *Loader) writeRollup(ctx context.Context, p *pgPart) error {
 		return err
 	}
 	cols := []string{"level", "area_id", "day", "status", "hcp", "mode", "lead", "n"}
-	widths, err := columnWidths(ctx, l.s.Pool, rollupTable, cols)
+	widths, err := columnWidths(ctx, l.s.pool, rollupTable, cols)
 	if err != nil {
 		return err
 	}
-	cs, err := openCopy(ctx, l.s.Pool, p.rollup, cols, widths)
+	cs, err := openCopy(ctx, l.s.pool, p.rollup, cols, widths)
 	if err != nil {
 		return err
 	}

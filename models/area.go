@@ -54,14 +54,14 @@ func (s *Store) UpsertArea(ctx context.Context, a Area) (int64, error) {
 		// flushed commit each cost more than parsing the month. Without
 		// the flush an area can be lost only in a server crash before the
 		// import commits its rows, and that commit flushes it too.
-		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if err := tx.Exec("SET LOCAL synchronous_commit = off").Error; err != nil {
 				return err
 			}
 			return tx.Raw(q, args...).Scan(&id).Error
 		})
 	} else {
-		err = s.DB.WithContext(ctx).Raw(q, args...).Scan(&id).Error
+		err = s.db.WithContext(ctx).Raw(q, args...).Scan(&id).Error
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to upsert area %s: %w", a.Code, err)
@@ -72,7 +72,7 @@ func (s *Store) UpsertArea(ctx context.Context, a Area) (int64, error) {
 // AllAreas returns every area, for importers that resolve codes in memory.
 func (s *Store) AllAreas(ctx context.Context) ([]Area, error) {
 	var as []Area
-	if err := s.DB.WithContext(ctx).Find(&as).Error; err != nil {
+	if err := s.db.WithContext(ctx).Find(&as).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read areas: %w", err)
 	}
 	return as, nil
@@ -90,7 +90,7 @@ func (b Area) Covers(a Area) bool {
 // supplier, metric…), creating it on first sight.
 func (s *Store) LabelID(ctx context.Context, kind, label string) (int64, error) {
 	var id int64
-	err := s.DB.WithContext(ctx).Raw(`INSERT INTO activity_labels (kind, label) VALUES (?, ?)
+	err := s.db.WithContext(ctx).Raw(`INSERT INTO activity_labels (kind, label) VALUES (?, ?)
 		ON CONFLICT (kind, label) DO UPDATE SET label = excluded.label RETURNING id`, kind, label).Scan(&id).Error
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to upsert label %s/%q: %w", kind, label, err)
@@ -101,7 +101,7 @@ func (s *Store) LabelID(ctx context.Context, kind, label string) (int64, error) 
 // lookupLabel returns the id of an existing label, or ErrNotFound.
 func (s *Store) lookupLabel(ctx context.Context, kind, label string) (int64, error) {
 	var ids []int64
-	if err := s.DB.WithContext(ctx).Raw(`SELECT id FROM activity_labels WHERE kind = ? AND label = ?`, kind, label).Scan(&ids).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT id FROM activity_labels WHERE kind = ? AND label = ?`, kind, label).Scan(&ids).Error; err != nil {
 		return 0, fmt.Errorf("store: unable to read label: %w", err)
 	}
 	if len(ids) == 0 {
@@ -129,7 +129,7 @@ func (s *Store) ResolveArea(ctx context.Context, code string) (Area, error) {
 	}
 	for _, l := range levels {
 		var as []Area
-		if err := s.DB.WithContext(ctx).Where("level = ? AND code = ?", l, code).Limit(1).Find(&as).Error; err != nil {
+		if err := s.db.WithContext(ctx).Where("level = ? AND code = ?", l, code).Limit(1).Find(&as).Error; err != nil {
 			return Area{}, fmt.Errorf("store: unable to resolve area: %w", err)
 		}
 		if len(as) > 0 {

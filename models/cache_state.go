@@ -30,7 +30,7 @@ func (s *Store) CacheState(ctx context.Context) (CacheState, error) {
 	}
 	// Timestamps as text: aggregates lose their column type on SQLite, and
 	// the text is only hashed and parsed for Last-Modified.
-	err := s.DB.WithContext(ctx).Raw(`SELECT
+	err := s.db.WithContext(ctx).Raw(`SELECT
 		(SELECT COUNT(*) FROM events) AS events,
 		(SELECT COALESCE(SUM(version), 0) FROM events) AS versions,
 		(SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') FROM events) AS events_at,

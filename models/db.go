@@ -45,12 +45,15 @@ type Options struct {
 // Store is the persistence layer. It is safe for concurrent use and holds no
 // state beyond its connection pool, so any number of app instances can share
 // one PostgreSQL database.
+//
+// Its connections are unexported so that SQL is written only in this
+// package: callers go through Store methods.
 type Store struct {
-	DB      *gorm.DB
+	db      *gorm.DB
 	Backend Backend
-	// Pool is the pgx pool behind DB on PostgreSQL (nil on SQLite); bulk
+	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite); bulk
 	// loaders use it for COPY. It is always the primary's.
-	Pool *pgxpool.Pool
+	pool *pgxpool.Pool
 
 	replicas  []*replicaPool
 	stopWatch func()
@@ -105,7 +108,7 @@ func openPostgres(ctx context.Context, opt Options, cfg *gorm.Config) (*Store, e
 		pool.Close()
 		return nil, fmt.Errorf("store: unable to open gorm on PostgreSQL: %w", err)
 	}
-	s := &Store{DB: db, Backend: Postgres, Pool: pool}
+	s := &Store{db: db, Backend: Postgres, pool: pool}
 	if err := s.openReplicas(ctx, sqlDB, opt); err != nil {
 		s.Close()
 		return nil, err
@@ -148,25 +151,25 @@ func openSQLite(opt Options, cfg *gorm.Config) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: SQLite database %q is not writable: %w", path, err)
 	}
-	return &Store{DB: db, Backend: SQLite}, nil
+	return &Store{db: db, Backend: SQLite}, nil
 }
 
 // Close releases the connections.
 func (s *Store) Close() error {
 	s.closeReplicas()
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err == nil {
 		err = sqlDB.Close()
 	}
-	if s.Pool != nil {
-		s.Pool.Close()
+	if s.pool != nil {
+		s.pool.Close()
 	}
 	return err
 }
 
 // Ping checks that the database answers; /readyz uses it.
 func (s *Store) Ping(ctx context.Context) error {
-	sqlDB, err := s.DB.DB()
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
@@ -231,4 +234,14 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return cutText(s, n) + "…"
+}
+
+// execAll runs statements in order, stopping at the first error.
+func execAll(tx *gorm.DB, stmts ...string) error {
+	for _, q := range stmts {
+		if err := tx.Exec(q).Error; err != nil {
+			return fmt.Errorf("%s: %w", truncate(q, 80), err)
+		}
+	}
+	return nil
 }

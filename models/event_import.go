@@ -95,7 +95,7 @@ var errRollback = errors.New("rollback")
 // serialised, so two at once store what one after the other would.
 func (s *Store) ImportEvents(ctx context.Context, rows []ImportRow, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		*res = ImportResult{}
 		if s.Backend == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(4242114)").Error; err != nil {
@@ -368,7 +368,7 @@ func (s *Store) StableKeys(ctx context.Context, ids []int64) (map[int64]string, 
 		return out, nil
 	}
 	var rows []Event
-	err := s.DB.WithContext(ctx).Unscoped().Select("id, seed_key, import_key").
+	err := s.db.WithContext(ctx).Unscoped().Select("id, seed_key, import_key").
 		Where("id IN ? AND (seed_key IS NOT NULL OR import_key IS NOT NULL)", ids).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read record keys: %w", err)

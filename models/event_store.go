@@ -50,7 +50,7 @@ func (s *Store) CreateEvent(ctx context.Context, actor string, doc EventDoc) (*E
 		return nil, err
 	}
 	e.CreatedBy, e.UpdatedBy, e.Version, e.PubState = actor, actor, 1, PubDraft
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return createEventTx(tx, actor, e)
 	})
 	if err != nil {
@@ -74,12 +74,12 @@ func createEventTx(tx *gorm.DB, actor string, e *Event) error {
 
 // GetEvent returns a live event with its sources.
 func (s *Store) GetEvent(ctx context.Context, id int64) (*Event, error) {
-	return getEvent(s.DB.WithContext(ctx), id, false)
+	return getEvent(s.db.WithContext(ctx), id, false)
 }
 
 // GetEventAny returns an event even if it is soft-deleted.
 func (s *Store) GetEventAny(ctx context.Context, id int64) (*Event, error) {
-	return getEvent(s.DB.WithContext(ctx), id, true)
+	return getEvent(s.db.WithContext(ctx), id, true)
 }
 
 func getEvent(db *gorm.DB, id int64, withDeleted bool) (*Event, error) {
@@ -122,7 +122,7 @@ func (s *Store) PatchEventIf(ctx context.Context, actor string, id int64, kind K
 		delete(patchMap, "version")
 	}
 	var out *Event
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, false)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Store) ReplaceEvent(ctx context.Context, actor string, id int64, doc Ev
 // the writer read (the edit form's hidden version).
 func (s *Store) ReplaceEventIf(ctx context.Context, actor string, id int64, doc EventDoc, want Expect) (*Event, error) {
 	var out *Event
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, false)
 		if err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *Store) DeleteEvent(ctx context.Context, actor string, id int64, kind Ki
 // record the public has seen is never deleted (ErrPublished): an editor
 // withdraws it.
 func (s *Store) DeleteEventIf(ctx context.Context, actor string, id int64, kind Kind, want Expect) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, false)
 		if err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Store) RestoreEvent(ctx context.Context, actor string, id int64, versio
 // a pending revision, like any edit.
 func (s *Store) RestoreEventIf(ctx context.Context, actor string, id int64, version int, want Expect) (*Event, error) {
 	var out *Event
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, true)
 		if err != nil {
 			return err
@@ -302,13 +302,13 @@ func (s *Store) RestoreEventIf(ctx context.Context, actor string, id int64, vers
 // History returns every recorded change of an event, oldest first.
 func (s *Store) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
 	var hs []HistoryEntry
-	if err := s.DB.WithContext(ctx).Where("event_id = ?", id).Order("version").Find(&hs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("event_id = ?", id).Order("version").Find(&hs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read history of %d: %w", id, err)
 	}
 	// Every event has its creation in history, so an empty answer is
 	// almost always an unknown id: only then look the event up.
 	if len(hs) == 0 {
-		if _, err := getEvent(s.DB.WithContext(ctx), id, true); err != nil {
+		if _, err := getEvent(s.db.WithContext(ctx), id, true); err != nil {
 			return nil, err
 		}
 	}
@@ -321,7 +321,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 	if !f.Working {
 		return s.listPublished(ctx, f)
 	}
-	q := s.DB.WithContext(ctx).Model(&Event{})
+	q := s.db.WithContext(ctx).Model(&Event{})
 	if f.IncludeDeleted {
 		q = q.Unscoped()
 	}

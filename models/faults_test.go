@@ -118,7 +118,7 @@ func TestSQLiteDiskFull(t *testing.T) {
 	}
 	defer s.Close()
 	var check string
-	if err := s.DB.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
+	if err := models.DBForTest(s).Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
 		t.Fatalf("integrity_check = %q, %v", check, err)
 	}
 	if _, n, err := s.ListEvents(ctx, models.EventFilter{Working: true}); err != nil || int(n) != acked {

@@ -29,7 +29,7 @@ func (ImpactResult) TableName() string { return "impact_results" }
 // stored.
 func (s *Store) ImpactResult(ctx context.Context, eventID int64, version int, sliceKey, dataState string) ([]byte, bool, error) {
 	var rows []ImpactResult
-	err := s.DB.WithContext(ctx).Select("body").
+	err := s.db.WithContext(ctx).Select("body").
 		Where("event_id = ? AND event_version = ? AND slice_key = ? AND data_state = ?", eventID, version, sliceKey, dataState).
 		Limit(1).Find(&rows).Error
 	if err != nil {
@@ -53,7 +53,7 @@ const MaxImpactResultsPerEvent = 200
 func (s *Store) PutImpactResult(ctx context.Context, r ImpactResult) error {
 	r.ID = 0
 	r.CreatedAt = time.Now().UTC()
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: unable to store an impact result: %w", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) PutImpactResult(ctx context.Context, r ImpactResult) error {
 // for earlier events stay valid.
 func (s *Store) ImportState(ctx context.Context, from, to time.Time) (int64, error) {
 	var id *int64
-	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Select("MAX(id)").
+	err := s.db.WithContext(ctx).Model(&ImportRun{}).Select("MAX(id)").
 		Where(`status = ? AND rows_inserted + rows_updated + rows_deleted > 0
 			AND (day_from IS NULL OR (day_from <= ? AND day_to > ?))`, ImportSucceeded, DayNumber(to), DayNumber(from)).
 		Scan(&id).Error
@@ -104,7 +104,7 @@ func (s *Store) ImportState(ctx context.Context, from, to time.Time) (int64, err
 // carries.
 func (s *Store) WindowedEvents(ctx context.Context) ([]Event, error) {
 	var out []Event
-	err := s.DB.WithContext(ctx).Select("id", "kind", "title", "start_at", "end_at", "all_day", "impact_from", "impact_to").
+	err := s.db.WithContext(ctx).Select("id", "kind", "title", "start_at", "end_at", "all_day", "impact_from", "impact_to").
 		Where("kind = ? OR impact_from IS NOT NULL", KindStrikeRound).Order("start_at, id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list event windows: %w", err)

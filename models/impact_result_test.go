@@ -28,7 +28,7 @@ func TestImpactResultStore(t *testing.T) {
 		}
 		wg.Wait()
 		var n int64
-		s.DB.Model(&models.ImpactResult{}).Count(&n)
+		models.DBForTest(s).Model(&models.ImpactResult{}).Count(&n)
 		if n != 1 {
 			t.Errorf("%d rows after concurrent stores of one key", n)
 		}
@@ -55,7 +55,7 @@ func TestImpactResultStore(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s.DB.Model(&models.ImpactResult{}).Where("event_id = 2").Count(&n)
+		models.DBForTest(s).Model(&models.ImpactResult{}).Where("event_id = 2").Count(&n)
 		_, oldest, _ := s.ImpactResult(ctx, 2, 1, "s0", "a")
 		_, newest, _ := s.ImpactResult(ctx, 2, 1, fmt.Sprint("s", models.MaxImpactResultsPerEvent+4), "a")
 		if n != models.MaxImpactResultsPerEvent || oldest || !newest {
@@ -77,7 +77,7 @@ func TestImportStateAndWindowedEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			df, dt := models.DayNumber(from), models.DayNumber(to)
-			if err := s.DB.Model(r).Updates(map[string]any{"status": models.ImportSucceeded, "rows_inserted": changed, "day_from": df, "day_to": dt}).Error; err != nil {
+			if err := models.DBForTest(s).Model(r).Updates(map[string]any{"status": models.ImportSucceeded, "rows_inserted": changed, "day_from": df, "day_to": dt}).Error; err != nil {
 				t.Fatal(err)
 			}
 			return r.ID

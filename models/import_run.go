@@ -120,7 +120,7 @@ func (s *Store) CreateImportRun(ctx context.Context, r *ImportRun) error {
 	r.Status = ImportRunning
 	r.StartedAt, r.HeartbeatAt = now, now
 	r.FileName = clipMiddle(r.FileName, maxFileName)
-	if err := s.DB.WithContext(ctx).Omit("Errors").Create(r).Error; err != nil {
+	if err := s.db.WithContext(ctx).Omit("Errors").Create(r).Error; err != nil {
 		return fmt.Errorf("store: unable to create import run: %w", err)
 	}
 	return nil
@@ -128,7 +128,7 @@ func (s *Store) CreateImportRun(ctx context.Context, r *ImportRun) error {
 
 // ImportProgress writes a running import's counters and heartbeat.
 func (s *Store) ImportProgress(ctx context.Context, id int64, bytesRead, rowsRead, rowsRejected int64) error {
-	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).
+	err := s.db.WithContext(ctx).Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).
 		Updates(map[string]any{"bytes_read": bytesRead, "rows_read": rowsRead, "rows_rejected": rowsRejected, "heartbeat_at": time.Now().UTC()}).Error
 	if err != nil {
 		return fmt.Errorf("store: unable to record import progress: %w", err)
@@ -199,7 +199,7 @@ func finishValues(r *ImportRun) map[string]any {
 // the time it is used: FinishUnchanged decides again under the merge lock.
 func (s *Store) StillStored(ctx context.Context, sha string, size int64) (*ImportRun, error) {
 	ctx = OnPrimary(ctx) // decides whether an import runs
-	return stillStored(s.DB.WithContext(ctx), sha, size)
+	return stillStored(s.db.WithContext(ctx), sha, size)
 }
 
 func stillStored(db *gorm.DB, sha string, size int64) (*ImportRun, error) {
@@ -239,7 +239,7 @@ func (s *Store) FinishUnchanged(ctx context.Context, run *ImportRun, sha string)
 		return nil, err
 	}
 	var prev *ImportRun
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.Backend == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", loadLockKey(cand.Target)).Error; err != nil {
 				return fmt.Errorf("store: unable to lock %s: %w", cand.Target, err)
@@ -270,7 +270,7 @@ func (s *Store) FinishUnchanged(ctx context.Context, run *ImportRun, sha string)
 func (s *Store) HasImportOfSize(ctx context.Context, size int64) (bool, error) {
 	ctx = OnPrimary(ctx) // decides whether an import runs
 	var n int64
-	err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("bytes_total = ? AND status = ? AND day_from IS NOT NULL", size, ImportSucceeded).Limit(1).Count(&n).Error
+	err := s.db.WithContext(ctx).Model(&ImportRun{}).Where("bytes_total = ? AND status = ? AND day_from IS NOT NULL", size, ImportSucceeded).Limit(1).Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("store: unable to look up earlier imports: %w", err)
 	}
@@ -280,7 +280,7 @@ func (s *Store) HasImportOfSize(ctx context.Context, size int64) (bool, error) {
 // FinishImportRun records a run's outcome (for failures; a successful load
 // records its outcome inside the load transaction, see Load).
 func (s *Store) FinishImportRun(ctx context.Context, r *ImportRun) error {
-	if err := s.DB.WithContext(ctx).Model(&ImportRun{}).Where("id = ?", r.ID).Updates(finishValues(r)).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&ImportRun{}).Where("id = ?", r.ID).Updates(finishValues(r)).Error; err != nil {
 		return fmt.Errorf("store: unable to finish import run: %w", err)
 	}
 	return nil
@@ -289,7 +289,7 @@ func (s *Store) FinishImportRun(ctx context.Context, r *ImportRun) error {
 // GetImportRun returns one import run, or ErrNotFound.
 func (s *Store) GetImportRun(ctx context.Context, id int64) (*ImportRun, error) {
 	var rs []ImportRun
-	if err := s.DB.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to fetch import run: %w", err)
 	}
 	if len(rs) == 0 {
@@ -305,7 +305,7 @@ func (s *Store) ImportRuns(ctx context.Context, limit int) ([]ImportRun, error) 
 		limit = 100
 	}
 	var rs []ImportRun
-	if err := s.DB.WithContext(ctx).Order("id DESC").Limit(limit).Find(&rs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Order("id DESC").Limit(limit).Find(&rs).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list import runs: %w", err)
 	}
 	now := time.Now().UTC()

@@ -27,7 +27,7 @@ func TestCommitOrderMigration(t *testing.T) {
 				`INSERT INTO import_runs (id, file_name, sha256, policy, status, bytes_total, rows_read, rows_inserted, rows_updated, rows_deleted, rows_rejected, revised, started_at, heartbeat_at)
 				VALUES (2, 'b.csv', 'bb', 'reject', 'failed', 10, 0, 0, 0, 0, 0, false, '2025-01-01', '2025-01-01')`,
 			} {
-				if err := s.DB.Exec(q).Error; err != nil {
+				if err := models.DBForTest(s).Exec(q).Error; err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -35,7 +35,7 @@ func TestCommitOrderMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			var seqs []struct{ CommitSeq *int64 }
-			if err := s.DB.Raw("SELECT commit_seq FROM import_runs ORDER BY id").Scan(&seqs).Error; err != nil {
+			if err := models.DBForTest(s).Raw("SELECT commit_seq FROM import_runs ORDER BY id").Scan(&seqs).Error; err != nil {
 				t.Fatal(err)
 			}
 			if len(seqs) != 2 || seqs[0].CommitSeq == nil || *seqs[0].CommitSeq != 1 || seqs[1].CommitSeq != nil {

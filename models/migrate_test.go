@@ -22,7 +22,7 @@ func TestActivityPartitionMigration(t *testing.T) {
 			}
 			exec := func(q string, args ...any) {
 				t.Helper()
-				if err := s.DB.Exec(q, args...).Error; err != nil {
+				if err := models.DBForTest(s).Exec(q, args...).Error; err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
@@ -38,14 +38,14 @@ func TestActivityPartitionMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []struct{ Day, N, Line, ImportID int64 }
-			if err := s.DB.Raw(`SELECT day, n, line, import_id FROM appt_subicb_daily ORDER BY day`).Scan(&got).Error; err != nil {
+			if err := models.DBForTest(s).Raw(`SELECT day, n, line, import_id FROM appt_subicb_daily ORDER BY day`).Scan(&got).Error; err != nil {
 				t.Fatal(err)
 			}
 			if len(got) != 2 || got[0].N != 10 || got[1].N != 20 || got[1].Line != 0 || got[1].ImportID != 7 {
 				t.Fatalf("rows after migration: %+v", got)
 			}
 			var levels []int64
-			s.DB.Raw(`SELECT DISTINCT level FROM appt_rollup_daily ORDER BY level`).Scan(&levels)
+			models.DBForTest(s).Raw(`SELECT DISTINCT level FROM appt_rollup_daily ORDER BY level`).Scan(&levels)
 			if len(levels) != 2 || levels[1] != 1 {
 				t.Fatalf("rollup levels %v, want [0 1]", levels)
 			}
@@ -56,7 +56,7 @@ func TestActivityPartitionMigration(t *testing.T) {
 			}
 			if b == models.Postgres {
 				var parts []string
-				s.DB.Raw(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+				models.DBForTest(s).Raw(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 					WHERE i.inhparent = 'appt_subicb_daily'::regclass ORDER BY 1`).Scan(&parts)
 				if len(parts) != 2 || parts[0] != "appt_subicb_daily_m202310" || parts[1] != "appt_subicb_daily_m202311" {
 					t.Fatalf("partitions %v", parts)

@@ -25,7 +25,7 @@ type ICBMembers struct {
 // icbMembers resolves the sub-ICB locations of icb under the boundaries
 // of the month of at (zero: the latest published).
 func (s *Store) icbMembers(ctx context.Context, icb Area, at time.Time) (ICBMembers, error) {
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	limit := int64(1 << 30)
 	if !at.IsZero() {
 		_, me := monthBounds(DayNumber(at))

@@ -75,7 +75,7 @@ func (s *Store) ActivityMonthly(ctx context.Context, q ActivityQuery) (MonthlyAc
 			}
 		}
 		var days []int64
-		if err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT day FROM `+table+` WHERE `+strings.Join(w, " AND "), args...).Scan(&days).Error; err != nil {
+		if err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT day FROM `+table+` WHERE `+strings.Join(w, " AND "), args...).Scan(&days).Error; err != nil {
 			return out, fmt.Errorf("store: unable to read daily months: %w", err)
 		}
 		for _, d := range days {
@@ -194,7 +194,7 @@ func (s *Store) Coverage(ctx context.Context, area string, from, to time.Time, b
 		args = append(args, sargs...)
 	}
 	var rows []struct{ Day, Measure, N int64 }
-	if err := s.DB.WithContext(ctx).Raw(q+" GROUP BY day, measure ORDER BY day", args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(q+" GROUP BY day, measure ORDER BY day", args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to query coverage: %w", err)
 	}
 	out := []CoverageMonth{}
@@ -358,7 +358,7 @@ func (s *Store) OCDayTime(ctx context.Context, area string, from, to time.Time) 
 		}
 		scope, sargs = " AND "+w, args
 	}
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	names, err := s.labelNames(ctx)
 	if err != nil {
 		return nil, err

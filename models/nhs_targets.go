@@ -82,7 +82,7 @@ func (s *Store) RecordAreaMonths(ctx context.Context, ms []AreaMonth) error {
 		}
 		return ms[i].Day < ms[j].Day
 	})
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	const chunk = 300
 	for i := 0; i < len(ms); i += chunk {
 		part := ms[i:min(i+chunk, len(ms))]
@@ -136,7 +136,7 @@ func (s *Store) Validity(ctx context.Context, a Area) (AreaValidity, error) {
 		col = "parent_id"
 	}
 	var r struct{ Lo, Hi *int64 }
-	if err := s.DB.WithContext(ctx).Raw(`SELECT MIN(day) AS lo, MAX(day) AS hi FROM area_months WHERE `+col+` = ?`, a.ID).Scan(&r).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT MIN(day) AS lo, MAX(day) AS hi FROM area_months WHERE `+col+` = ?`, a.ID).Scan(&r).Error; err != nil {
 		return AreaValidity{}, fmt.Errorf("store: unable to read area validity: %w", err)
 	}
 	var v AreaValidity

@@ -225,7 +225,7 @@ func (s *Store) Publish(ctx context.Context, actor string, id int64, in PublishI
 // as fn left it.
 func (s *Store) editorialTx(ctx context.Context, id int64, want Expect, fn func(tx *gorm.DB, cur *Event, prev *Publication) error) (*Event, error) {
 	var out *Event
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockEvent(tx, s.Backend, id, false)
 		if err != nil {
 			return err
@@ -406,7 +406,7 @@ func asOf(q *gorm.DB, n int) *gorm.DB {
 
 // listPublished is ListEvents over the register.
 func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int64, error) {
-	q := asOf(s.DB.WithContext(ctx).Model(&Publication{}), f.AsOf)
+	q := asOf(s.db.WithContext(ctx).Model(&Publication{}), f.AsOf)
 	if !f.WithWithdrawn {
 		q = q.Where("state = ?", PubPublished)
 	}
@@ -419,7 +419,7 @@ func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int6
 	for i := range ps {
 		out[i] = *ps[i].event()
 	}
-	if err := fillKeys(s.DB.WithContext(ctx), out); err != nil {
+	if err := fillKeys(s.db.WithContext(ctx), out); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil
@@ -462,7 +462,7 @@ func fillKeys(db *gorm.DB, es []Event) error {
 // it was not published then.
 func (s *Store) GetPublished(ctx context.Context, id int64, asOfVersion int) (*Event, error) {
 	var ps []Publication
-	q := asOf(s.DB.WithContext(ctx).Where("event_id = ?", id), asOfVersion)
+	q := asOf(s.db.WithContext(ctx).Where("event_id = ?", id), asOfVersion)
 	if err := q.Limit(1).Find(&ps).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to read publication of %d: %w", id, err)
 	}
@@ -470,7 +470,7 @@ func (s *Store) GetPublished(ctx context.Context, id int64, asOfVersion int) (*E
 		return nil, ErrNotFound
 	}
 	es := []Event{*ps[0].event()}
-	if err := fillKeys(s.DB.WithContext(ctx), es); err != nil {
+	if err := fillKeys(s.db.WithContext(ctx), es); err != nil {
 		return nil, err
 	}
 	return &es[0], nil
@@ -479,7 +479,7 @@ func (s *Store) GetPublished(ctx context.Context, id int64, asOfVersion int) (*E
 // Publications returns every published version of a record up to register
 // version asOf (0: all), oldest first: its public history.
 func (s *Store) Publications(ctx context.Context, id int64, asOfVersion int) ([]Publication, error) {
-	q := s.DB.WithContext(ctx).Where("event_id = ?", id)
+	q := s.db.WithContext(ctx).Where("event_id = ?", id)
 	if asOfVersion > 0 {
 		q = q.Where("register_version <= ?", asOfVersion)
 	}
@@ -493,7 +493,7 @@ func (s *Store) Publications(ctx context.Context, id int64, asOfVersion int) ([]
 // Corrections returns the latest corrections and withdrawals, newest first.
 func (s *Store) Corrections(ctx context.Context, limit int) ([]Publication, error) {
 	var ps []Publication
-	err := s.DB.WithContext(ctx).Where("(state = ? AND note <> '') OR state = ?", PubPublished, PubWithdrawn).
+	err := s.db.WithContext(ctx).Where("(state = ? AND note <> '') OR state = ?", PubPublished, PubWithdrawn).
 		Order("register_version DESC").Limit(listLimit(limit)).Find(&ps).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list corrections: %w", err)
@@ -529,7 +529,7 @@ func (c Change) What() string {
 // first (at most 1000).
 func (s *Store) Changes(ctx context.Context, since int) ([]Change, error) {
 	var ps []Publication
-	if err := s.DB.WithContext(ctx).Where("register_version > ?", since).Order("register_version, event_id").
+	if err := s.db.WithContext(ctx).Where("register_version > ?", since).Order("register_version, event_id").
 		Limit(1000).Find(&ps).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list changes: %w", err)
 	}
@@ -537,7 +537,7 @@ func (s *Store) Changes(ctx context.Context, since int) ([]Change, error) {
 	for i, p := range ps {
 		out[i].Publication = p
 		var prev []Publication
-		if err := s.DB.WithContext(ctx).Where("event_id = ? AND superseded_in = ?", p.EventID, p.RegisterVersion).
+		if err := s.db.WithContext(ctx).Where("event_id = ? AND superseded_in = ?", p.EventID, p.RegisterVersion).
 			Limit(1).Find(&prev).Error; err != nil {
 			return nil, fmt.Errorf("store: unable to read previous publication: %w", err)
 		}
@@ -556,7 +556,7 @@ var gpadTargets = []string{TargetSubICBDaily.Table, TargetNatCatDaily.Table, Tar
 func (s *Store) RegisterState(ctx context.Context) (Register, error) {
 	var r Register
 	var rows []registerVersion
-	db := s.DB.WithContext(ctx)
+	db := s.db.WithContext(ctx)
 	if err := db.Order("version DESC").Limit(1).Find(&rows).Error; err != nil {
 		return r, fmt.Errorf("store: unable to read the register: %w", err)
 	}

@@ -321,7 +321,7 @@ func TestPublicationMigrationKeepsRecords(t *testing.T) {
 			}
 			exec := func(q string, args ...any) {
 				t.Helper()
-				if err := s.DB.Exec(q, args...).Error; err != nil {
+				if err := models.DBForTest(s).Exec(q, args...).Error; err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
@@ -412,7 +412,7 @@ func TestRegisterDataAsOf(t *testing.T) {
 			if err := s.CreateImportRun(ctx, run); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.DB.Model(run).Updates(map[string]any{"status": r.status, "target": r.target, "day_to": *r.to}).Error; err != nil {
+			if err := models.DBForTest(s).Model(run).Updates(map[string]any{"status": r.status, "target": r.target, "day_to": *r.to}).Error; err != nil {
 				t.Fatal(err)
 			}
 		}

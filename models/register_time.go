@@ -15,7 +15,7 @@ import (
 // use it as their updated time when a filter matches nothing.
 func (s *Store) RegisterUpdatedAt(ctx context.Context) (t time.Time, ok bool, err error) {
 	var h HistoryEntry
-	err = s.DB.WithContext(ctx).Select("at").Order("at DESC").Take(&h).Error
+	err = s.db.WithContext(ctx).Select("at").Order("at DESC").Take(&h).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return time.Time{}, false, nil
 	}

@@ -244,7 +244,7 @@ func (s *Store) openReplicas(ctx context.Context, primary *sql.DB, opt Options) 
 	if len(dialectors) == 0 {
 		return nil
 	}
-	if err := s.DB.Use(dbresolver.Register(dbresolver.Config{Replicas: dialectors, Policy: dbresolver.RandomPolicy{}})); err != nil {
+	if err := s.db.Use(dbresolver.Register(dbresolver.Config{Replicas: dialectors, Policy: dbresolver.RandomPolicy{}})); err != nil {
 		return fmt.Errorf("store: unable to register replicas: %w", err)
 	}
 	wctx, cancel := context.WithCancel(context.Background())

@@ -15,7 +15,7 @@ import (
 func inRecovery(t *testing.T, s *models.Store, ctx context.Context) bool {
 	t.Helper()
 	var r bool
-	if err := s.DB.WithContext(ctx).Raw("SELECT pg_is_in_recovery()").Scan(&r).Error; err != nil {
+	if err := models.DBForTest(s).WithContext(ctx).Raw("SELECT pg_is_in_recovery()").Scan(&r).Error; err != nil {
 		t.Fatalf("read: %v", err)
 	}
 	return r

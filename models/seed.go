@@ -107,7 +107,7 @@ func (s *Store) syncSeed(ctx context.Context, data []byte) (SeedReport, error) {
 	}
 	rep := SeedReport{Version: f.Version}
 	var fresh []*Event
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rep, fresh = SeedReport{Version: f.Version}, nil
 		if s.Backend == Postgres {
 			// Two instances starting together must not both insert the

@@ -154,7 +154,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, userAgent, ip s
 	now := time.Now().UTC()
 	sess := &Session{TokenHash: hashToken(plain), UserID: userID, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(SessionTTL), UserAgent: truncate(userAgent, 300), IP: truncate(ip, 64)}
-	if err := s.DB.WithContext(ctx).Create(sess).Error; err != nil {
+	if err := s.db.WithContext(ctx).Create(sess).Error; err != nil {
 		return "", nil, fmt.Errorf("store: unable to create session: %w", err)
 	}
 	return plain, sess, nil
@@ -169,7 +169,7 @@ func (s *Store) SessionUser(ctx context.Context, plain string) (*Session, *User,
 	}
 	var sess Session
 	now := time.Now().UTC()
-	err := s.DB.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", hashToken(plain), now).First(&sess).Error
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", hashToken(plain), now).First(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, ErrUnauthorized
 	}
@@ -177,26 +177,26 @@ func (s *Store) SessionUser(ctx context.Context, plain string) (*Session, *User,
 		return nil, nil, fmt.Errorf("store: unable to read session: %w", err)
 	}
 	var u User
-	if err := s.DB.WithContext(ctx).First(&u, sess.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && u.Disabled) {
+	if err := s.db.WithContext(ctx).First(&u, sess.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && u.Disabled) {
 		return nil, nil, ErrUnauthorized
 	} else if err != nil {
 		// A failing database is not a stale session: the cookie stays.
 		return nil, nil, fmt.Errorf("store: unable to read session's user: %w", err)
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		s.DB.WithContext(ctx).Model(&sess).Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(SessionTTL)})
+		s.db.WithContext(ctx).Model(&sess).Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(SessionTTL)})
 	}
 	return &sess, &u, nil
 }
 
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, plain string) error {
-	return s.DB.WithContext(ctx).Where("token_hash = ?", hashToken(plain)).Delete(&Session{}).Error
+	return s.db.WithContext(ctx).Where("token_hash = ?", hashToken(plain)).Delete(&Session{}).Error
 }
 
 // DeleteUserSessions ends every session of a user (password change, disable).
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
-	return s.DB.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{}).Error
+	return s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{}).Error
 }
 
 // LoginCounts is what BeginLogin saw before this attempt: the other
@@ -218,23 +218,23 @@ func (s *Store) BeginLogin(ctx context.Context, email, ip string, now, since tim
 	email, ip = loginKey(email), loginKey(ip)
 	a := &LoginAttempt{Email: email, IP: ip, At: now.UTC()}
 	var c LoginCounts
-	if err := s.DB.WithContext(ctx).Create(a).Error; err != nil {
+	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
 		return 0, c, fmt.Errorf("store: unable to record login attempt: %w", err)
 	}
-	pair := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND ip = ? AND at > ? AND id <> ?", email, ip, since, a.ID)
+	pair := s.db.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND ip = ? AND at > ? AND id <> ?", email, ip, since, a.ID)
 	if err := pair.Count(&c.Pair).Error; err != nil {
 		return a.ID, c, fmt.Errorf("store: unable to count login attempts: %w", err)
 	}
 	if c.Pair > 0 {
 		var latest LoginAttempt
-		err := s.DB.WithContext(ctx).Where("email = ? AND ip = ? AND at > ? AND id <> ?", email, ip, since, a.ID).
+		err := s.db.WithContext(ctx).Where("email = ? AND ip = ? AND at > ? AND id <> ?", email, ip, since, a.ID).
 			Order("at DESC").Limit(1).Find(&latest).Error
 		if err != nil {
 			return a.ID, c, fmt.Errorf("store: unable to read login attempts: %w", err)
 		}
 		c.PairLast = latest.At
 	}
-	err := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("ip = ? AND at > ? AND id <> ?", ip, since, a.ID).Count(&c.IP).Error
+	err := s.db.WithContext(ctx).Model(&LoginAttempt{}).Where("ip = ? AND at > ? AND id <> ?", ip, since, a.ID).Count(&c.IP).Error
 	if err != nil {
 		return a.ID, c, fmt.Errorf("store: unable to count login attempts: %w", err)
 	}
@@ -257,7 +257,7 @@ func loginKey(s string) string {
 // ForgetLoginAttempt removes an attempt that was refused before its
 // password was checked, so waiting out a refusal is not itself a failure.
 func (s *Store) ForgetLoginAttempt(ctx context.Context, id int64) error {
-	if err := s.DB.WithContext(ctx).Delete(&LoginAttempt{}, id).Error; err != nil {
+	if err := s.db.WithContext(ctx).Delete(&LoginAttempt{}, id).Error; err != nil {
 		return fmt.Errorf("store: unable to forget login attempt: %w", err)
 	}
 	return nil
@@ -267,7 +267,7 @@ func (s *Store) ForgetLoginAttempt(ctx context.Context, id int64) error {
 // (and the successful attempt itself). Failures from other addresses stay:
 // they are someone else's, and count only against that someone.
 func (s *Store) LoginSucceeded(ctx context.Context, email, ip string) error {
-	err := s.DB.WithContext(ctx).Where("email = ? AND ip = ?", loginKey(email), loginKey(ip)).
+	err := s.db.WithContext(ctx).Where("email = ? AND ip = ?", loginKey(email), loginKey(ip)).
 		Delete(&LoginAttempt{}).Error
 	if err != nil {
 		return fmt.Errorf("store: unable to clear login attempts: %w", err)
@@ -279,7 +279,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, email, ip string) error {
 // from ip only, and returns how many were forgotten (strikeline user
 // unlock).
 func (s *Store) UnlockLogins(ctx context.Context, email, ip string) (int64, error) {
-	q := s.DB.WithContext(ctx).Where("email = ?", loginKey(email))
+	q := s.db.WithContext(ctx).Where("email = ?", loginKey(email))
 	if ip != "" {
 		q = q.Where("ip = ?", loginKey(ip))
 	}
@@ -295,7 +295,7 @@ func (s *Store) UnlockLogins(ctx context.Context, email, ip string) (int64, erro
 func (s *Store) CountLogins(ctx context.Context, email, ip string, since time.Time) (int64, error) {
 	ctx = OnPrimary(ctx) // the throttle counts every attempt so far
 	var n int64
-	q := s.DB.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND at > ?", loginKey(email), since)
+	q := s.db.WithContext(ctx).Model(&LoginAttempt{}).Where("email = ? AND at > ?", loginKey(email), since)
 	if ip != "" {
 		q = q.Where("ip = ?", loginKey(ip))
 	}

@@ -99,7 +99,7 @@ func (s *Store) CreateUser(ctx context.Context, email string, role Role, passwor
 		return nil, err
 	}
 	u := &User{Email: email, Role: role, PasswordHash: passwordHash}
-	if err := s.DB.WithContext(ctx).Create(u).Error; err != nil {
+	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, fmt.Errorf("store: user %s: %w", email, ErrDuplicate)
 		}
@@ -111,7 +111,7 @@ func (s *Store) CreateUser(ctx context.Context, email string, role Role, passwor
 // UserByEmail finds a user by email.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
-	err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
+	err := s.db.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -124,7 +124,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 // ListUsers returns every user, by email.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	var us []User
-	if err := s.DB.WithContext(ctx).Order("email").Find(&us).Error; err != nil {
+	if err := s.db.WithContext(ctx).Order("email").Find(&us).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
 	}
 	return us, nil
@@ -133,7 +133,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 // UserByID finds a user by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	err := s.DB.WithContext(ctx).Where("id = ?", id).First(&u).Error
+	err := s.db.WithContext(ctx).Where("id = ?", id).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -145,7 +145,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 
 // UpdateUser saves a user's role, password hash and disabled flag.
 func (s *Store) UpdateUser(ctx context.Context, u *User) error {
-	err := s.DB.WithContext(ctx).Model(u).Select("role", "password_hash", "disabled", "updated_at").Updates(u).Error
+	err := s.db.WithContext(ctx).Model(u).Select("role", "password_hash", "disabled", "updated_at").Updates(u).Error
 	if err != nil {
 		return fmt.Errorf("store: unable to update user %d: %w", u.ID, err)
 	}
@@ -188,7 +188,7 @@ func (s *Store) CreateScopedToken(ctx context.Context, userID int64, name string
 	}
 	plain := "slk_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
 	t := &APIToken{UserID: userID, Name: name, Prefix: plain[:8], TokenHash: hashToken(plain), Role: role}
-	if err := s.DB.WithContext(ctx).Create(t).Error; err != nil {
+	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
 		return "", nil, fmt.Errorf("store: unable to create token: %w", err)
 	}
 	return plain, t, nil
@@ -205,7 +205,7 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 		return nil, nil, ErrUnauthorized
 	}
 	var t APIToken
-	err := s.DB.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashToken(plain)).First(&t).Error
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hashToken(plain)).First(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, ErrUnauthorized
 	}
@@ -213,7 +213,7 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 		return nil, nil, fmt.Errorf("store: unable to check token: %w", err)
 	}
 	var u User
-	if err := s.DB.WithContext(ctx).First(&u, t.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	if err := s.db.WithContext(ctx).First(&u, t.UserID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, ErrUnauthorized
 	} else if err != nil {
 		// A failing database is not a bad token.
@@ -227,7 +227,7 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 	// Only write when the stored time is stale, so a busy script does not
 	// turn every read into a write.
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		s.DB.WithContext(ctx).Model(&t).Update("last_used_at", now)
+		s.db.WithContext(ctx).Model(&t).Update("last_used_at", now)
 		t.LastUsedAt = &now
 	}
 	return &u, &t, nil
@@ -236,7 +236,7 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, *APIToken
 // ListTokens returns a user's tokens (without secrets).
 func (s *Store) ListTokens(ctx context.Context, userID int64) ([]APIToken, error) {
 	var ts []APIToken
-	if err := s.DB.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&ts).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&ts).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to list tokens: %w", err)
 	}
 	return ts, nil
@@ -244,7 +244,7 @@ func (s *Store) ListTokens(ctx context.Context, userID int64) ([]APIToken, error
 
 // RevokeToken stops a token from working.
 func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	res := s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).
+	res := s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).
 		Update("revoked_at", time.Now().UTC())
 	if res.Error != nil {
 		return fmt.Errorf("store: unable to revoke token: %w", res.Error)

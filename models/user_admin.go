@@ -22,7 +22,7 @@ type UserChange struct {
 // working at once because UserByToken checks the flag on every request.
 func (s *Store) ChangeUser(ctx context.Context, id int64, c UserChange) (*User, error) {
 	var out *User
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var u User
 		if err := tx.Where("id = ?", id).First(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

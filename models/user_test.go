@@ -24,7 +24,7 @@ func TestTokenRoleMigration(t *testing.T) {
 			// As the version-2 code wrote them (no role column).
 			exec := func(q string, args ...any) {
 				t.Helper()
-				if err := s.DB.Exec(q, args...).Error; err != nil {
+				if err := models.DBForTest(s).Exec(q, args...).Error; err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
@@ -165,7 +165,7 @@ func TestAuthLookupsReportDatabaseErrors(t *testing.T) {
 		}
 		// The users table goes missing (a broken database): the token
 		// and the session themselves are still found.
-		if err := s.DB.Exec("ALTER TABLE users RENAME TO users_gone").Error; err != nil {
+		if err := models.DBForTest(s).Exec("ALTER TABLE users RENAME TO users_gone").Error; err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.UserByToken(ctx, tok); err == nil || errors.Is(err, models.ErrUnauthorized) {

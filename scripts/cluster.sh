@@ -89,6 +89,7 @@ up() {
   proxy="http://127.0.0.1:$lport"
 
   go build -o "$dir/strikeline" .
+  go build -o "$dir/loadtest" ./app/cmd/loadtest
   # Migrations and the seed run once, on the primary.
   DATABASE_URL=$primary "$dir/strikeline" migrate >/dev/null
   token=$(DATABASE_URL=$primary "$dir/strikeline" user add --role planner "planner-$lport@cluster.test" | tail -1)
@@ -184,7 +185,7 @@ drill() {
   echo "drill: ${secs}s of load through $proxy with $conns connections; app $pid1 killed at $((secs / 3))s; replica stopped at $((secs / 2))s for 5s"
   # A killed instance may fail at most the requests it had in flight: one
   # per connection.
-  "$dir/strikeline" loadtest --url "$proxy" --token "$token" --duration "${secs}s" --conns "$conns" \
+  "$dir/loadtest" --url "$proxy" --token "$token" --duration "${secs}s" --conns "$conns" \
     --writes 0.3 --max-failures "$conns" >"$dir/drill.out" 2>&1 &
   local lt=$!
   sleep $((secs / 3))

@@ -32,10 +32,10 @@ func parseFile(t *testing.T, path string) *events.File {
 
 func count(t *testing.T, s *models.Store) (events, history int64) {
 	t.Helper()
-	if err := s.DB.Model(&models.Event{}).Unscoped().Count(&events).Error; err != nil {
+	if err := testdb.SQL(t, s).Model(&models.Event{}).Unscoped().Count(&events).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.Model(&models.HistoryEntry{}).Count(&history).Error; err != nil {
+	if err := testdb.SQL(t, s).Model(&models.HistoryEntry{}).Count(&history).Error; err != nil {
 		t.Fatal(err)
 	}
 	return events, history

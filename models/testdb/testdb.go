@@ -4,6 +4,9 @@
 // 127.0.0.1:5432 (database test), else a private throwaway cluster started
 // from the installed PostgreSQL binaries. If none can be had, tests fail with
 // a message saying what to install: the PostgreSQL suite is never skipped.
+// SQL gives a test its own connection to a store's database, for the raw
+// SQL a test outside package models needs (the Store keeps its own
+// connections to itself).
 package testdb
 
 import (
@@ -25,6 +28,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/libtnb/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -65,7 +72,6 @@ func New(t testing.TB, b models.Backend) *models.Store {
 // Open returns a fresh, empty (unmigrated) store on backend b.
 func Open(t testing.TB, b models.Backend) *models.Store {
 	t.Helper()
-	ctx := context.Background()
 	var opt models.Options
 	switch b {
 	case models.SQLite:
@@ -75,12 +81,65 @@ func Open(t testing.TB, b models.Backend) *models.Store {
 	default:
 		t.Fatalf("unknown backend %q", b)
 	}
-	s, err := models.Open(ctx, opt)
+	return OpenAt(t, opt)
+}
+
+// OpenAt opens the store that opt names (a test that must choose the file
+// or URL itself), closed when t ends; SQL works on it.
+func OpenAt(t testing.TB, opt models.Options) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), opt)
 	if err != nil {
-		t.Fatalf("open %s: %v", b, err)
+		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
+	opened.Store(s, opt)
+	t.Cleanup(func() {
+		opened.Delete(s)
+		s.Close()
+	})
 	return s
+}
+
+// opened maps each store from Open to the options it was opened with, for
+// SQL.
+var opened sync.Map
+
+// SQL returns a connection of its own to the database of s, a store from
+// New, Open or Each, for what no Store method does and a test must: write
+// rows into an old schema, break a table, hold a lock, count raw rows. SQL
+// outside package models lives only in tests, through this. The handle is
+// closed when t ends.
+func SQL(t testing.TB, s *models.Store) *gorm.DB {
+	t.Helper()
+	opt, ok := opened.Load(s)
+	if !ok {
+		t.Fatalf("testdb.SQL: the store was not opened by testdb (open it with OpenAt)")
+	}
+	return SQLAt(t, opt.(models.Options))
+}
+
+// SQLAt is SQL for the database that opt names, as models.Open would open
+// it (DatabaseURL wins).
+func SQLAt(t testing.TB, opt models.Options) *gorm.DB {
+	t.Helper()
+	var dial gorm.Dialector
+	if opt.DatabaseURL != "" {
+		dial = postgres.Open(opt.DatabaseURL)
+	} else {
+		// The store's own connection settings: wait for its locks rather
+		// than fail, and enforce foreign keys as it does.
+		dial = sqlite.Open("file:" + opt.SQLitePath + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)")
+	}
+	db, err := gorm.Open(dial, &gorm.Config{Logger: logger.Discard, TranslateError: true})
+	if err != nil {
+		t.Fatalf("testdb.SQL: %v", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatalf("testdb.SQL: %v", err)
+	}
+	t.Cleanup(func() { sqlDB.Close() })
+	return db
 }
 
 // NewSchema creates an empty schema on the test PostgreSQL server and

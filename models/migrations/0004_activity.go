@@ -1,4 +1,4 @@
-package models
+package migrations
 
 import (
 	"time"
@@ -9,7 +9,7 @@ import (
 // Snapshot structs of the activity tables as created at version 4. Dates are
 // stored as days since 1970-01-01 (an integer), which is compact, identical
 // on both backends and cheap to range over; monthly tables store the first
-// day of the month. Categories are small integers (see activity_vocab.go).
+// day of the month. Categories are small integers (see models/activity_vocab.go).
 
 type areaV4 struct {
 	ID       int64  `gorm:"primaryKey"`

@@ -1,4 +1,12 @@
-package cli
+// Command loadtest drives a running strikeline serve with a bounded, mixed
+// read and write load and checks that every acknowledged write is stored.
+// It is a benchmark tool, not part of the strikeline command:
+//
+//	go run ./app/cmd/loadtest --url URL --token TOKEN [--duration 60s] [--conns 64] [--verify-db]
+//
+// With --verify-db it also counts the stored writes in the database that
+// DATABASE_URL / STRIKELINE_DB name, as strikeline would open it.
+package main
 
 import (
 	"bytes"
@@ -7,21 +15,54 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
 	mrand "math/rand/v2"
 	"net/http"
+	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/strikeline/strikeline/app"
+	"github.com/strikeline/strikeline/models"
 )
 
-func init() {
-	register(command{"loadtest", "loadtest --url URL --token TOKEN [--duration 60s] [--conns 64]   mixed read/write load; checks every acknowledged write is stored", runLoadtest})
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// run is the command with its exit code: 0 when the load passed its
+// checks, 1 when it did not, 2 for bad arguments.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := loadtest(ctx, args, stdout, stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "loadtest: %v\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "loadtest: %v\n", err)
+		return 1
+	}
+}
+
+// usageError marks bad command-line use (exit code 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
 
 // loadResult is what one worker saw.
 type loadResult struct {
@@ -33,8 +74,9 @@ type loadResult struct {
 	ids               []int64
 }
 
-func runLoadtest(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet("loadtest", env)
+func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	base := fs.String("url", "http://127.0.0.1:8080", "base URL of a running strikeline serve")
 	token := fs.String("token", "", "API token of a planner (writes create strike rounds)")
 	dur := fs.Duration("duration", 60*time.Second, "how long to send requests")
@@ -43,7 +85,13 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	verifyDB := fs.Bool("verify-db", false, "also count the stored writes directly in the database configured by DATABASE_URL / STRIKELINE_DB")
 	maxFailures := fs.Int("max-failures", 0, "failed requests to tolerate (the cluster drill: the in-flight requests of an instance it kills); a failed write may still have been stored")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
 		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if *token == "" && *writeRatio > 0 {
 		return usageError{"--token is required for writes (or --writes 0)"}
@@ -57,7 +105,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConns: *conns, MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns},
 	}
-	fmt.Fprintf(env.Stdout, "loadtest %s: %s for %v with %d connections, %.0f%% writes\n", run, *base, *dur, *conns, *writeRatio*100)
+	fmt.Fprintf(stdout, "loadtest %s: %s for %v with %d connections, %.0f%% writes\n", run, *base, *dur, *conns, *writeRatio*100)
 
 	// Reads by id use records that exist, so a 404 always means a bug.
 	seedIDs, err := existingIDs(ctx, client, *base)
@@ -102,7 +150,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 			errs += c
 		}
 	}
-	w := env.Stdout
+	w := stdout
 	fmt.Fprintf(w, "requests   %d in %v: %.0f req/s\n", n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
 	fmt.Fprintf(w, "latency    all p50 %v p99 %v | reads p50 %v p99 %v (%d) | writes p50 %v p99 %v (%d)\n",
 		pct(all, 50), pct(all, 99), pct(total.readLat, 50), pct(total.readLat, 99), len(total.readLat),
@@ -125,12 +173,15 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(w, "writes     acknowledged %d, failed %d, stored (API) %d, run %s\n", total.acked, failedWrites, stored, run)
 	if *verifyDB {
-		s, err := openStore(ctx, env)
+		cfg, err := app.ConfigFromEnv()
 		if err != nil {
 			return err
 		}
-		var dbCount int64
-		err = s.DB.WithContext(ctx).Table("events").Where("title LIKE ? AND deleted_at IS NULL", "loadtest "+run+" %").Count(&dbCount).Error
+		s, err := models.Open(ctx, models.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath})
+		if err != nil {
+			return err
+		}
+		dbCount, err := s.CountEventsTitled(ctx, "loadtest "+run+" ")
 		s.Close()
 		if err != nil {
 			return fmt.Errorf("counting stored writes in the database: %w", err)
@@ -236,7 +287,7 @@ func loadDoc(run string, worker, seq int, rng *mrand.Rand) []byte {
 	day := time.Date(2026, 1, 1, 7, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(365))
 	doc := map[string]any{
 		"title":       fmt.Sprintf("loadtest %s w%d-%d", run, worker, seq),
-		"summary":     "Synthetic record written by strikeline loadtest.",
+		"summary":     "Synthetic record written by the load driver (app/cmd/loadtest).",
 		"start":       day.Format(time.RFC3339),
 		"end":         day.Add(48 * time.Hour).Format(time.RFC3339),
 		"staff_group": "resident_doctors",
