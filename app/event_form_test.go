@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/strikeline/strikeline/models"
@@ -84,5 +85,25 @@ func TestMapErrorsOrder(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("summary order %v, want %v", got, want)
 		}
+	}
+}
+
+// The OpenAPI document lists the codes a 422 may carry: exactly the codes
+// validation gives.
+func TestOpenAPIErrorCodes(t *testing.T) {
+	doc, _, err := loadOpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := doc.Components.Schemas["Error"].Value.Properties["codes"]
+	if codes == nil || codes.Value.AdditionalProperties.Schema == nil {
+		t.Fatal("the Error schema has no codes map")
+	}
+	var got []string
+	for _, v := range codes.Value.AdditionalProperties.Schema.Value.Enum {
+		got = append(got, v.(string))
+	}
+	if !slices.Equal(got, validate.AllCodes) {
+		t.Errorf("OpenAPI codes %v\n != validate.AllCodes %v", got, validate.AllCodes)
 	}
 }

@@ -29,6 +29,11 @@ const (
 	CodeInvalid      = "invalid"       // any other rule (a pay year's form, end after start)
 )
 
+// AllCodes lists every code, in the order the OpenAPI document gives them
+// (a test there keeps the two equal).
+var AllCodes = []string{CodeRequired, CodeTooLong, CodeTooMany, CodeControlChar, CodeBadUTF8, CodeBadDate, CodeBadURL,
+	CodeBadChoice, CodeBadType, CodeOutOfRange, CodeUnknownField, CodeWrongKind, CodeInvalid}
+
 // FieldError is one problem with one field. Field is the document's name
 // for it (title, unions[2], sources[0].url).
 type FieldError struct {
