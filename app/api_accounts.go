@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/strikeline/strikeline/models"
@@ -42,6 +44,12 @@ func viewUser(u models.User) userView {
 
 // decodeStrict reads one JSON object into v, rejecting unknown fields (a
 // misspelt "disabled" must not be silently ignored) and trailing data.
+// An unknown member is a 400 here, as these routes have always answered it.
 func decodeStrict(body []byte, v any) error {
-	return models.AsValidationError(validate.Decode(body, v))
+	err := validate.Decode(body, v)
+	var l validate.FieldErrors
+	if errors.As(err, &l) && l[0].Code == validate.CodeUnknownField {
+		return fmt.Errorf("%w: unknown field %q", models.ErrMalformed, l[0].Field)
+	}
+	return models.AsValidationError(err)
 }
