@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -25,30 +26,34 @@ func Decode(body []byte, dst any) error {
 		return fmt.Errorf("%w: body is not valid UTF-8", ErrMalformed)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	var typeErr *FieldError
+	// The decoder refuses unknown members itself, so a valid document
+	// costs one pass; only a refused one is walked to learn which members
+	// are unknown.
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		// The value is well-formed (the decoder checks the syntax of the
+		// whole value before it fills dst).
+		var unknown FieldErrors
+		unknownMembers(reflect.TypeOf(dst), body, "", &unknown)
+		if len(unknown) > 0 {
+			return unknown
+		}
 		var ute *json.UnmarshalTypeError
 		if !errors.As(err, &ute) {
 			return fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
-		// The value was well-formed (the decoder checks syntax before it
-		// fills dst): report the type, after any unknown member.
 		name := ute.Field
 		if name == "" {
 			name = "body"
 		}
-		typeErr = fieldErr(name, CodeBadType, "must be a "+jsonType(ute.Type))
+		return FieldErrors{{Field: name, Code: CodeBadType, Message: "must be a " + jsonType(ute.Type)}}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("%w: trailing data after the JSON object", ErrMalformed)
-	}
-	var unknown FieldErrors
-	unknownMembers(reflect.TypeOf(dst), body, "", &unknown)
-	if len(unknown) > 0 {
-		return unknown
-	}
-	if typeErr != nil {
-		return FieldErrors{*typeErr}
 	}
 	return nil
 }
@@ -116,9 +121,20 @@ func unknownMembers(t reflect.Type, raw []byte, path string, out *FieldErrors) {
 	}
 }
 
+var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
+
 // jsonFields maps the JSON names of t's fields to their types, with the
 // fields of embedded structs promoted, as encoding/json does.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := buildFields(t)
+	fieldCache.Store(t, m)
+	return m
+}
+
+func buildFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)

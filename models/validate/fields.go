@@ -127,14 +127,23 @@ var Fields = []Field{
 // Fields. A name with an index (unions[2], sources[0].url) is looked up
 // without it (unions, sources.url).
 func Lookup(kind, name string) (Field, int, bool) {
-	name = Base(name)
-	for i, f := range Fields {
-		if f.Name == name && f.For(kind) {
-			return f, i, true
+	for _, i := range byName[Base(name)] {
+		if Fields[i].For(kind) {
+			return Fields[i], i, true
 		}
 	}
 	return Field{}, -1, false
 }
+
+// byName indexes Fields by name, since every check of a document looks
+// fields up.
+var byName = func() map[string][]int {
+	m := map[string][]int{}
+	for i, f := range Fields {
+		m[f.Name] = append(m[f.Name], i)
+	}
+	return m
+}()
 
 // MustLookup is Lookup for a field the caller knows exists.
 func MustLookup(kind, name string) Field {
@@ -182,10 +191,8 @@ var allKinds = []string{dispute, strike, settlement, regulatory, milestone}
 // order; nil when every kind has it or the table does not know it.
 func KindsOf(name string) []string {
 	var out []string
-	for _, f := range Fields {
-		if f.Name != name {
-			continue
-		}
+	for _, i := range byName[name] {
+		f := Fields[i]
 		if f.Kinds == nil {
 			return nil
 		}
