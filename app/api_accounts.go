@@ -1,14 +1,12 @@
 package app
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/validate"
 )
 
 // tokenView is an API token as the API shows it: never the secret or its
@@ -46,18 +44,12 @@ func viewUser(u models.User) userView {
 
 // decodeStrict reads one JSON object into v, rejecting unknown fields (a
 // misspelt "disabled" must not be silently ignored) and trailing data.
+// An unknown member is a 400 here, as these routes have always answered it.
 func decodeStrict(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) {
-			return &models.ValidationError{Fields: map[string]string{ute.Field: "has the wrong type"}}
-		}
-		return fmt.Errorf("%w: %v", models.ErrMalformed, err)
+	err := validate.Decode(body, v)
+	var l validate.FieldErrors
+	if errors.As(err, &l) && l[0].Code == validate.CodeUnknownField {
+		return fmt.Errorf("%w: unknown field %q", models.ErrMalformed, l[0].Field)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: trailing data after the JSON object", models.ErrMalformed)
-	}
-	return nil
+	return models.AsValidationError(err)
 }

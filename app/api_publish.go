@@ -3,12 +3,11 @@ package app
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/validate"
 )
 
 // decodeBody reads an optional JSON object strictly into v: an empty body
@@ -18,20 +17,7 @@ func decodeBody(c *fiber.Ctx, v any) error {
 	if len(body) == 0 || string(body) == "null" {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ute *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &ute):
-			return &models.ValidationError{Fields: map[string]string{ute.Field: "has the wrong type"}}
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &models.ValidationError{Fields: map[string]string{name: "unknown field"}}
-		}
-		return models.ErrMalformed
-	}
-	return nil
+	return models.AsValidationError(validate.Decode(body, v))
 }
 
 // versionBody is the optional {"version": N} of a state change.

@@ -17,7 +17,10 @@ type Error struct {
 	Status int
 	Msg    string
 	Fields map[string]string
-	Cause  error
+	// Codes is each field's machine code (models/validate's Code…), for a
+	// 422 from the store's validation.
+	Codes map[string]string
+	Cause error
 }
 
 func (e *Error) Error() string {
@@ -48,7 +51,11 @@ func classify(err error) *Error {
 	case errors.As(err, &ae):
 		return ae
 	case errors.As(err, &ve):
-		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: ve.Fields}
+		codes := map[string]string{}
+		for f := range ve.Fields {
+			codes[f] = ve.Code(f)
+		}
+		return &Error{Status: fiber.StatusUnprocessableEntity, Msg: "validation failed", Fields: ve.Fields, Codes: codes}
 	case errors.Is(err, models.ErrNotFound):
 		return &Error{Status: fiber.StatusNotFound, Msg: "not found"}
 	case errors.Is(err, models.ErrMalformed):
@@ -105,14 +112,18 @@ func errorHandler(log *slog.Logger, renderPage func(c *fiber.Ctx, e *Error) erro
 			c.Response().SetConnectionClose()
 		}
 		if wantsJSON(c) || renderPage == nil {
-			body := fiber.Map{"error": e.Msg}
-			if len(e.Fields) > 0 {
-				body["fields"] = e.Fields
-			}
-			return c.Status(e.Status).JSON(body)
+			return c.Status(e.Status).JSON(errorBody{Error: e.Msg, Fields: e.Fields, Codes: e.Codes})
 		}
 		return renderPage(c, e)
 	}
+}
+
+// errorBody is an error answer under /api (the Error schema): error first,
+// so a client reading the start of the body sees what went wrong.
+type errorBody struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"`
+	Codes  map[string]string `json:"codes,omitempty"`
 }
 
 func wantsJSON(c *fiber.Ctx) bool {

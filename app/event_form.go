@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
+	"github.com/strikeline/strikeline/models/validate"
 )
 
 // The sources editor works without JavaScript: existing rows plus blank
@@ -57,81 +58,13 @@ type formPage struct {
 	ConflictBy string
 }
 
-// formOrder is the order of the inputs on the form (event_form.html), and
-// formLabels their labels, so errors are listed as the form reads.
-var formOrder = []string{"title", "summary", "start", "end", "dispute_id", "staff_group", "nation", "unions",
-	"status", "parties", "round_number", "action_type", "scope", "pay_year", "outcome", "headline_pct", "average_pct",
-	"lump_sum", "effective_date", "instrument", "what_changes", "affects", "milestone_type", "turnout_pct", "yes_pct",
-	"notes", "sources"}
-
-var formLabels = map[string]string{"title": "Title", "summary": "Summary", "start": "Starts", "end": "Ends",
-	"dispute_id": "Part of dispute", "staff_group": "Staff group", "nation": "Nation", "unions": "Unions",
-	"status": "Status", "parties": "Parties", "round_number": "Round number", "action_type": "Type of action",
-	"scope": "Where", "pay_year": "Pay year", "outcome": "Outcome", "headline_pct": "Headline rise (%)",
-	"average_pct": "Average rise (%)", "lump_sum": "Lump sum", "effective_date": "Effective from",
-	"instrument": "Instrument", "what_changes": "What changes", "affects": "Who it affects",
-	"milestone_type": "Milestone", "turnout_pct": "Ballot turnout (%)", "yes_pct": "Voted yes (%)", "notes": "Notes",
-	"sources": "Sources"}
-
 // whenHint is what the start and end inputs accept, in the words of their
 // hint, replacing the API's wording on the form.
 const whenHint = "must be a date (2025-07-25) or a UK date and time (2025-07-25T07:00)"
 
-// formPosition places a field on the form: its input's index; the body
-// input sits where its kind's form shows it.
-func formPosition(kind models.Kind, field string) int {
-	if field == "body" {
-		if kind == models.KindPaySettlement {
-			field = "effective_date"
-		} else {
-			field = "pay_year"
-		}
-	}
-	for i, f := range formOrder {
-		if f == field {
-			return i * 1000
-		}
-	}
-	return len(formOrder) * 1000
-}
-
-func formLabel(kind models.Kind, field string) string {
-	if field == "body" {
-		if kind == models.KindPaySettlement {
-			return "Decided by"
-		}
-		return "Issued by"
-	}
-	if l, ok := formLabels[field]; ok {
-		return l
-	}
-	return codeLabel(field)
-}
-
-// formFields are the inputs each kind's form has, beyond the common ones.
-var formFields = map[models.Kind][]string{
-	models.KindDispute:          {"status", "parties"},
-	models.KindStrikeRound:      {"round_number", "action_type", "scope"},
-	models.KindPaySettlement:    {"pay_year", "headline_pct", "average_pct", "lump_sum", "outcome", "body", "effective_date"},
-	models.KindRegulatoryChange: {"body", "instrument", "what_changes", "affects"},
-	models.KindMilestone:        {"milestone_type", "turnout_pct", "yes_pct"},
-}
-
-var commonFields = []string{"title", "summary", "start", "end", "dispute_id", "staff_group", "nation", "unions", "notes", "spc_rebase"}
-
-// impactFields are the planner's impact overrides, on every kind but a
-// dispute. impact_status … impact_lead form the activity slice.
-var impactFields = []string{"announced_on", "impact_recovery_days", "impact_window_start", "impact_window_end",
-	"impact_scope", "impact_metrics", "impact_status", "impact_hcp", "impact_mode", "impact_lead"}
-
-// fieldsOf lists every input of kind's form.
-func fieldsOf(kind models.Kind) []string {
-	out := append(append([]string{}, commonFields...), formFields[kind]...)
-	if kind != models.KindDispute {
-		out = append(out, impactFields...)
-	}
-	return out
-}
+// fieldsOf lists every input of kind's form, from the field table the
+// validation reads.
+func fieldsOf(kind models.Kind) []string { return validate.FormInputs(string(kind)) }
 
 func vocabOptions(codes []string, label func(string) string) []option {
 	out := make([]option, len(codes))
@@ -165,7 +98,7 @@ func (s *Server) newFormPage(c *fiber.Ctx, kind models.Kind, title string) (form
 // readForm copies the posted form into values, source rows and a document.
 // Numbers that do not parse become field errors here, since the document
 // cannot hold them.
-func readForm(c *fiber.Ctx, kind models.Kind) (map[string]string, []sourceRow, models.EventDoc, map[string]string) {
+func readForm(c *fiber.Ctx, kind models.Kind) (map[string]string, []sourceRow, models.EventDoc, *models.ValidationError) {
 	v := map[string]string{}
 	for _, f := range fieldsOf(kind) {
 		v[f] = c.FormValue(f)
@@ -196,8 +129,8 @@ func splitList(s string) []string {
 
 // formToDoc builds the document from form values. Blank source rows are
 // skipped; the rows that remain keep their row numbers for error messages.
-func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.EventDoc, map[string]string) {
-	errs := map[string]string{}
+func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.EventDoc, *models.ValidationError) {
+	errs := &models.ValidationError{}
 	d := models.EventDoc{Kind: kind, Title: v["title"], Summary: v["summary"], Notes: v["notes"],
 		Start: strings.TrimSpace(v["start"]), End: strings.TrimSpace(v["end"]), StaffGroup: v["staff_group"],
 		Nation: v["nation"], Unions: splitList(v["unions"]), SPCRebase: v["spc_rebase"] != ""}
@@ -208,7 +141,7 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			errs[name] = "must be a number, like 5.4"
+			errs.Add(name, validate.CodeBadType, "must be a number, like 5.4")
 			return nil
 		}
 		return &f
@@ -216,7 +149,7 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 	if s := strings.TrimSpace(v["dispute_id"]); s != "" && kind != models.KindDispute {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			errs["dispute_id"] = "must be a dispute"
+			errs.Add("dispute_id", validate.CodeBadType, "must be a dispute")
 		} else {
 			d.DisputeID = &id
 		}
@@ -230,7 +163,7 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 		if s := strings.TrimSpace(v["round_number"]); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				errs["round_number"] = "must be a whole number"
+				errs.Add("round_number", validate.CodeBadType, "must be a whole number")
 			} else {
 				d.RoundNumber = &n
 			}
@@ -260,7 +193,7 @@ func formToDoc(kind models.Kind, v map[string]string, rows []sourceRow) (models.
 }
 
 // impactToDoc reads the impact overrides; the model validates them.
-func impactToDoc(d *models.EventDoc, v map[string]string, errs map[string]string) {
+func impactToDoc(d *models.EventDoc, v map[string]string, errs *models.ValidationError) {
 	d.AnnouncedOn = strings.TrimSpace(v["announced_on"])
 	d.ImpactWindowStart, d.ImpactWindowEnd = strings.TrimSpace(v["impact_window_start"]), strings.TrimSpace(v["impact_window_end"])
 	d.ImpactScope = strings.Fields(strings.ReplaceAll(v["impact_scope"], ",", " "))
@@ -268,7 +201,7 @@ func impactToDoc(d *models.EventDoc, v map[string]string, errs map[string]string
 	if s := strings.TrimSpace(v["impact_recovery_days"]); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			errs["impact_recovery_days"] = "must be a whole number of days"
+			errs.Add("impact_recovery_days", validate.CodeBadType, "must be a whole number of days")
 		} else {
 			d.ImpactRecoveryDays = &n
 		}
@@ -291,52 +224,41 @@ func sourceRowIndex(rows []sourceRow) []int {
 	return idx
 }
 
-var sourceLabels = map[string]string{"url": "address", "title": "title", "publisher": "publisher", "published_on": "date"}
-
 var sourceKey = regexp.MustCompile(`^sources\[(\d+)\]\.(url|title|publisher|published_on)$`)
 
 // mapErrors turns validation keys (title, unions[2], sources[0].url) into
-// the ids of the inputs that show them, and builds the error summary.
-func (p *formPage) mapErrors(fields map[string]string, rows []sourceRow) {
+// the ids of the inputs that show them, with the labels and order of the
+// field table, and builds the error summary. A select's choice errors are
+// reworded by their code: the select already shows the choices the API's
+// message lists.
+func (p *formPage) mapErrors(ve *models.ValidationError, rows []sourceRow) {
 	idx := sourceRowIndex(rows)
-	inputs := map[string]bool{}
-	for _, f := range fieldsOf(p.Kind) {
-		inputs[f] = true
-	}
-	sourcesAt := formPosition(p.Kind, "sources")
-	for key, msg := range fields {
-		id := ""
-		if dim, ok := strings.CutPrefix(key, "impact_slice."); ok {
-			key = "impact_" + dim // the slice's inputs are impact_status … impact_lead
-		}
-		label := key
-		order := formPosition(p.Kind, "")
+	kind := string(p.Kind)
+	_, sourcesAt, _ := validate.Lookup(kind, "sources")
+	sourcesAt *= 1000
+	for _, fe := range ve.FieldErrors() {
+		key, msg := fe.Field, fe.Message
+		id, label, order := "", key, len(validate.Fields)*1000
 		if m := sourceKey.FindStringSubmatch(key); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			if n < len(idx) {
 				id = fmt.Sprintf("source_%s_%d", m[2], idx[n])
-				label = fmt.Sprintf("Source %d %s", idx[n]+1, sourceLabels[m[2]])
+				label = fmt.Sprintf("Source %d %s", idx[n]+1, validate.MustLookup(kind, "sources."+m[2]).Label)
 				order = sourcesAt + 1 + idx[n]*4 + slices.Index(sourceParts, m[2])
 			}
-		} else {
-			base, _, _ := strings.Cut(key, "[")
-			if inputs[base] {
-				id = base
-				label = formLabel(p.Kind, base)
-				order = formPosition(p.Kind, base)
-				if (base == "start" || base == "end") && strings.HasPrefix(msg, "must be a date (") {
-					msg = whenHint
-				}
-			} else if base == "sources" {
-				id = "source_url_0"
-				label = "Sources"
-				order = sourcesAt
+		} else if f, at, ok := validate.Lookup(kind, key); ok && f.OnForm(kind) {
+			id, label, order = f.Input, f.Label, at*1000
+			if (f.Name == "start" || f.Name == "end") && fe.Code == validate.CodeBadDate {
+				msg = whenHint
 			}
+		} else if validate.Base(key) == "sources" {
+			id, label, order = "source_url_0", "Sources", sourcesAt
 		}
-		if _, isSelect := formOptions[id]; (isSelect || id == "body" && p.Kind == models.KindPaySettlement) && strings.Contains(msg, "one of") {
-			// The model lists the codes; a select already shows the choices.
-			msg = "must be chosen from the list"
-			if strings.HasPrefix(fields[key], "is required") {
+		if _, isSelect := formOptions[id]; isSelect || id == "body" && p.Kind == models.KindPaySettlement {
+			switch fe.Code {
+			case validate.CodeBadChoice:
+				msg = "must be chosen from the list"
+			case validate.CodeRequired:
 				msg = "is required: choose one from the list"
 			}
 		}

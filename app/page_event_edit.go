@@ -74,7 +74,7 @@ func (s *Server) postEventEdit(c *fiber.Ctx) error {
 	}
 	// Impact figures have no inputs yet; keep them rather than drop them.
 	doc.Figures = cur.Figures
-	if len(errs) == 0 {
+	if len(errs.Fields) == 0 {
 		// The version is checked again inside the write transaction: two
 		// saves from forms of the same version cannot both pass.
 		_, err := s.store.ReplaceEventIf(c.UserContext(), actor(c), e.ID, doc, models.Expect{Version: formV})
@@ -88,7 +88,7 @@ func (s *Server) postEventEdit(c *fiber.Ctx) error {
 		if !errors.As(err, &ve) {
 			return err
 		}
-		errs = ve.Fields
+		errs = ve
 	}
 	p.mapErrors(errs, rows)
 	return s.render(c, fiber.StatusUnprocessableEntity, "event_form", p)

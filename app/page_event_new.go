@@ -47,7 +47,7 @@ func (s *Server) postEventNew(c *fiber.Ctx) error {
 		p.Sources = withBlankRows(rows, 1)
 		return s.render(c, fiber.StatusOK, "event_form", p)
 	}
-	if len(errs) == 0 {
+	if len(errs.Fields) == 0 {
 		e, err := s.store.CreateEvent(c.UserContext(), actor(c), doc)
 		if err == nil {
 			return c.Redirect("/events/"+strconv.FormatInt(e.ID, 10), fiber.StatusSeeOther)
@@ -56,7 +56,7 @@ func (s *Server) postEventNew(c *fiber.Ctx) error {
 		if !errors.As(err, &ve) {
 			return err
 		}
-		errs = ve.Fields
+		errs = ve
 	}
 	p.mapErrors(errs, rows)
 	return s.render(c, fiber.StatusUnprocessableEntity, "event_form", p)

@@ -90,3 +90,21 @@ func contains[T comparable](list []T, v T) bool {
 	}
 	return false
 }
+
+// plural is the kind's name for many records, in a sentence: "strike
+// rounds".
+func (k Kind) plural() string {
+	switch k {
+	case KindDispute:
+		return "disputes"
+	case KindStrikeRound:
+		return "strike rounds"
+	case KindPaySettlement:
+		return "pay settlements"
+	case KindRegulatoryChange:
+		return "regulatory changes"
+	case KindMilestone:
+		return "milestones"
+	}
+	return string(k)
+}
