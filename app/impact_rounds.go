@@ -67,7 +67,7 @@ func (s *Server) apiRounds(format string) fiber.Handler {
 			t := xlsx.Table{Sheet: "Rounds", Title: "Strike rounds compared: " + r.MetricLabel, Rows: rows}
 			for _, h := range head {
 				rate := r.Unit == impact.UnitRatio && (h == "observed" || h == "expected")
-				t.Columns = append(t.Columns, xlsx.Column{Name: h, Percent: strings.Contains(h, "effect") || rate})
+				t.Columns = append(t.Columns, xlsx.Column{Name: h, Percent: strings.Contains(h, "effect") || rate, Date: h == "from" || h == "to"})
 			}
 			c.Set(fiber.HeaderContentType, xlsxMIME)
 			c.Attachment("impact-rounds.xlsx")
