@@ -92,7 +92,7 @@ func checkAgainstOpenAPI(t testing.TB, req *http.Request, reqBody []byte, res *h
 }
 
 // undeclaredQuery lists the query parameters of q that neither the
-// operation nor its path declares, in order. kin-openapi lets undeclared
+// operation nor its path declares, sorted. kin-openapi lets undeclared
 // parameters through, so without this a parameter the code reads could be
 // missing from the document and no test would notice.
 func undeclaredQuery(route *routers.Route, q url.Values) []string {
