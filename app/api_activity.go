@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func (s *Server) apiActivity(asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, "activity.csv", q.GroupBy, ans.Points)
+			return writeActivityCSV(c, "activity", q.GroupBy, ans.Points)
 		}
 		return c.JSON(ans)
 	}
@@ -112,7 +111,7 @@ func (s *Server) apiCategories(asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, "categories.csv", q.GroupBy, pts)
+			return writeActivityCSV(c, "categories", q.GroupBy, pts)
 		}
 		return c.JSON(fiber.Map{"area": q.Area, "granularity": q.Granularity, "points": pts})
 	}
@@ -144,7 +143,7 @@ func (s *Server) apiPractices(asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, "practices.csv", q.GroupBy, pts)
+			return writeActivityCSV(c, "practices", q.GroupBy, pts)
 		}
 		return c.JSON(fiber.Map{"area": q.Area, "granularity": "month", "points": pts})
 	}
@@ -162,21 +161,18 @@ func repeated(c *fiber.Ctx, key string) []string {
 }
 
 func writeActivityCSV(c *fiber.Ctx, name string, groupBy []string, pts []models.ActivityPoint) error {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	w := csv.NewWriter(c)
-	head := []string{"period"}
+	t := csvTable{Header: []string{"period"}, Text: []bool{false}}
 	for _, g := range groupBy {
-		head = append(head, strings.ToLower(strings.TrimSpace(g)))
+		t.Header = append(t.Header, strings.ToLower(strings.TrimSpace(g)))
+		t.Text = append(t.Text, true) // published labels, from the NHS files
 	}
-	w.Write(append(head, "count"))
+	t.Header = append(t.Header, "count")
 	for _, p := range pts {
 		rec := []string{p.Period.Format("2006-01-02")}
 		for _, g := range groupBy {
-			rec = append(rec, neutralise(p.Group[strings.ToLower(strings.TrimSpace(g))]))
+			rec = append(rec, p.Group[strings.ToLower(strings.TrimSpace(g))])
 		}
-		w.Write(append(rec, strconv.FormatInt(p.Count, 10)))
+		t.Rows = append(t.Rows, append(rec, strconv.FormatInt(p.Count, 10)))
 	}
-	w.Flush()
-	return w.Error()
+	return sendCSV(c, name, t)
 }

@@ -57,7 +57,7 @@ func TestCategoriesAPI(t *testing.T) {
 			t.Fatalf("two categories: %d %s", code, b)
 		}
 		code, b = get(t, f, "", strings.Replace(base, "categories?", "categories.csv?", 1)+"&group_by=context")
-		if code != 200 || !strings.HasPrefix(string(b), "period,context,count\n2024-12-01,") {
+		if code != 200 || !strings.HasPrefix(string(b), "\ufeffperiod,context,count\r\n2024-12-01,") {
 			t.Fatalf("csv: %d %s", code, b)
 		}
 		if code, b = get(t, f, "", base+"&category=Wizardry"); code != 422 || !strings.Contains(string(b), "Clinical Triage") {
@@ -119,7 +119,7 @@ func TestPracticesAPI(t *testing.T) {
 			t.Fatalf("PCN %d, its practice D81001 %d, England %d", pcn, practice, stored)
 		}
 		code, b := get(t, f, "", strings.Replace(base, "practices?", "practices.csv?", 1)+"&group_by=status")
-		if code != 200 || !strings.HasPrefix(string(b), "period,status,count\n2025-10-01,") {
+		if code != 200 || !strings.HasPrefix(string(b), "\ufeffperiod,status,count\r\n2025-10-01,") {
 			t.Fatalf("csv: %d %s", code, b)
 		}
 		if code, b = get(t, f, "", base+"&area=NOPE1"); code != 422 {

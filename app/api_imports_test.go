@@ -133,7 +133,7 @@ func TestImportAPI(t *testing.T) {
 			t.Fatalf("series %s, want total %d", b, st.Total)
 		}
 		code, b = get(t, f, "", "/api/v1/activity?from=2023-11-01&to=2023-11-30&granularity=week&lead=8%20%20to%2014%20Days", "Accept", "text/csv")
-		if code != 200 || !strings.HasPrefix(string(b), "period,count\n2023-10-30,") {
+		if code != 200 || !strings.HasPrefix(string(b), "\ufeffperiod,count\r\n2023-10-30,") {
 			t.Fatalf("csv: %d %s", code, b)
 		}
 		if code, b = get(t, f, "", "/api/v1/activity?from=2023-11-01&to=nope"); code != 422 {

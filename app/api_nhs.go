@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -95,16 +94,12 @@ func (s *Server) apiCoverage(asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-			c.Set(fiber.HeaderContentDisposition, `attachment; filename="coverage.csv"`)
-			w := csv.NewWriter(c)
-			w.Write([]string{"month", "included_practices", "open_practices", "patients_included", "patients_open", "coverage_percent"})
+			t := csvTable{Header: []string{"month", "included_practices", "open_practices", "patients_included", "patients_open", "coverage_percent"}}
 			for _, m := range cov {
-				w.Write([]string{m.Month.Format("2006-01-02"), strconv.FormatInt(m.IncludedPractices, 10), strconv.FormatInt(m.OpenPractices, 10),
+				t.Rows = append(t.Rows, []string{m.Month.Format("2006-01-02"), strconv.FormatInt(m.IncludedPractices, 10), strconv.FormatInt(m.OpenPractices, 10),
 					strconv.FormatInt(m.IncludedPatients, 10), strconv.FormatInt(m.OpenPatients, 10), fmt.Sprintf("%.2f", m.Percent)})
 			}
-			w.Flush()
-			return w.Error()
+			return sendCSV(c, "coverage", t)
 		}
 		info, err := s.store.DescribeArea(c.UserContext(), c.Query("area"), b)
 		if err != nil {
@@ -143,7 +138,7 @@ func (s *Server) apiLabelled(dim string, asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, dim+"s.csv", group, pts)
+			return writeActivityCSV(c, dim+"s", group, pts)
 		}
 		return c.JSON(fiber.Map{"area": q.Area, "granularity": q.Granularity, "points": pts})
 	}
@@ -165,7 +160,7 @@ func (s *Server) apiOverview(asCSV bool) fiber.Handler {
 			return err
 		}
 		if asCSV || strings.Contains(c.Get(fiber.HeaderAccept), "text/csv") {
-			return writeActivityCSV(c, "overview.csv", group, pts)
+			return writeActivityCSV(c, "overview", group, pts)
 		}
 		return c.JSON(fiber.Map{"area": "ENGLAND", "granularity": "month", "points": pts})
 	}

@@ -86,8 +86,16 @@ func TestMonthlyActivityAndCoverageAPI(t *testing.T) {
 			t.Fatalf("coverage 00L: %d %s", code, b)
 		}
 		code, b = get(t, f, "", "/api/v1/coverage.csv?area=00L&from=2020-08-01&to=2020-08-31")
-		if code != 200 || string(b) != "month,included_practices,open_practices,patients_included,patients_open,coverage_percent\n2020-08-01,40,40,329182,329182,100.00\n" {
+		// The one CSV form: a byte-order mark unless bom=0, CRLF, ISO days.
+		const covCSV = "month,included_practices,open_practices,patients_included,patients_open,coverage_percent\r\n2020-08-01,40,40,329182,329182,100.00\r\n"
+		if code != 200 || string(b) != "\ufeff"+covCSV {
 			t.Fatalf("coverage csv: %d %q", code, b)
+		}
+		if code, b = get(t, f, "", "/api/v1/coverage.csv?area=00L&from=2020-08-01&to=2020-08-31&bom=0"); code != 200 || string(b) != covCSV {
+			t.Fatalf("coverage csv, bom=0: %d %q", code, b)
+		}
+		if code, b = get(t, f, "", "/api/v1/coverage.csv?area=00L&from=2020-08-01&to=2020-08-31&bom=yes"); code != 422 || !strings.Contains(string(b), `"bom"`) {
+			t.Fatalf("coverage csv, bom=yes: %d %s", code, b)
 		}
 
 		// 2021 from the CCG-era file, 2023 from the current one: 71E's
@@ -148,7 +156,7 @@ func TestRoleDurationOverviewDayTimeAPI(t *testing.T) {
 			t.Fatalf("nurses %d of %d", nurses, all)
 		}
 		code, b := get(t, f, "", "/api/v1/activity/roles.csv?from=2025-10-01&to=2025-10-31&area=00L&granularity=month&group_by=role")
-		if code != 200 || !strings.HasPrefix(string(b), "period,role,count\n2025-10-01,") || !strings.Contains(string(b), ",Unknown,") {
+		if code != 200 || !strings.HasPrefix(string(b), "\ufeffperiod,role,count\r\n2025-10-01,") || !strings.Contains(string(b), `,"Unknown",`) {
 			t.Fatalf("roles csv: %d %s", code, b)
 		}
 		for _, bad := range []string{"/api/v1/activity/roles?from=2025-10-01&to=2025-10-31&group_by=hcp",

@@ -264,6 +264,15 @@ func TestEditorialFlow(t *testing.T) {
 			if strings.HasPrefix(ev.Id(), fmt.Sprintf("event-%d@", id)) {
 				st := ev.GetProperty(ics.ComponentPropertyStatus)
 				cancelled = st != nil && st.Value == "CANCELLED"
+				// Calendars apply a cancellation only with a higher
+				// SEQUENCE than the copy they hold (version 4).
+				var seq int
+				if p := ev.GetProperty(ics.ComponentPropertySequence); p != nil {
+					seq, _ = strconv.Atoi(p.Value)
+				}
+				if seq <= 4 {
+					t.Errorf("withdrawn round's SEQUENCE %d, want above the published 4", seq)
+				}
 			}
 		}
 		if !cancelled {

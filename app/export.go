@@ -131,7 +131,7 @@ func appendCSVRecord(b []byte, fields []string, quote []bool) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendCSVField(b, f, quote != nil && quote[i] && f != "")
+		b = appendCSVField(b, f, i < len(quote) && quote[i] && f != "")
 	}
 	return append(b, '\r', '\n')
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -48,26 +47,27 @@ func (s *Server) apiRounds(format string) fiber.Handler {
 		}
 		switch format {
 		case "csv":
-			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-			c.Set(fiber.HeaderContentDisposition, `attachment; filename="impact-rounds.csv"`)
-			w := csv.NewWriter(c)
 			head, rows := roundsTable(r)
-			w.Write(head)
+			t := csvTable{Header: head, Text: make([]bool, len(head))}
+			for i, h := range head {
+				// Titles, unions and slice descriptions come from records
+				// and NHS labels; the rest are numbers, dates and codes.
+				t.Text[i] = h == "title" || h == "unions" || h == "slice"
+			}
 			for _, row := range rows {
 				rec := make([]string, len(row))
 				for i, v := range row {
 					rec[i] = csvCell(v)
 				}
-				w.Write(rec)
+				t.Rows = append(t.Rows, rec)
 			}
-			w.Flush()
-			return w.Error()
+			return sendCSV(c, "impact-rounds", t)
 		case "xlsx":
 			head, rows := roundsTable(r)
 			t := xlsx.Table{Sheet: "Rounds", Title: "Strike rounds compared: " + r.MetricLabel, Rows: rows}
 			for _, h := range head {
 				rate := r.Unit == impact.UnitRatio && (h == "observed" || h == "expected")
-				t.Columns = append(t.Columns, xlsx.Column{Name: h, Percent: strings.Contains(h, "effect") || rate})
+				t.Columns = append(t.Columns, xlsx.Column{Name: h, Percent: strings.Contains(h, "effect") || rate, Date: h == "from" || h == "to"})
 			}
 			c.Set(fiber.HeaderContentType, xlsxMIME)
 			c.Attachment("impact-rounds.xlsx")
@@ -104,7 +104,7 @@ func figure(fs []models.Figure, metric string) *float64 {
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case string:
-		return neutralise(x)
+		return x
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case *float64:

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -221,9 +222,15 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 		if !found {
 			t.Errorf("rounds: July round missing or wrong in %s", body)
 		}
+		// The rounds CSV is written as the downloads are: a byte-order
+		// mark unless bom=0, CRLF, titles quoted, days as YYYY-MM-DD.
 		res, body = c.get("/api/v1/impact/rounds.csv?metric=attended")
-		if res.StatusCode != http.StatusOK || !strings.HasPrefix(body, "event_id,title,from,to,working_days") {
-			t.Errorf("rounds.csv: %d %.200s", res.StatusCode, body)
+		wantRow := fmt.Sprintf("\r\n%d,\"%s\",2025-07-", july.ID, strings.ReplaceAll(july.Title, `"`, `""`))
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(body, "\ufeffevent_id,title,from,to,working_days") || !strings.Contains(body, wantRow) {
+			t.Errorf("rounds.csv: %d %.300s, want a row starting %q", res.StatusCode, body, wantRow)
+		}
+		if res, body = c.get("/api/v1/impact/rounds.csv?metric=attended&bom=0"); res.StatusCode != http.StatusOK || !strings.HasPrefix(body, "event_id,title,") {
+			t.Errorf("rounds.csv?bom=0: %d %.200s", res.StatusCode, body)
 		}
 		res, body = c.get("/api/v1/impact/rounds.xlsx?metric=attended")
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(body, "PK") {

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -11,6 +12,7 @@ import (
 type Column struct {
 	Name    string
 	Percent bool    // values are fractions shown as percentages
+	Date    bool    // values are days as YYYY-MM-DD, written as date cells
 	Width   float64 // 0: 14
 }
 
@@ -24,8 +26,10 @@ type Table struct {
 }
 
 // WriteTable writes t as a workbook: a title, a bold header frozen above
-// the rows, an autofilter, and the rows with text neutralised (no cell
-// starts a formula).
+// the rows as an Excel table with filters, and the rows with text
+// neutralised (no cell starts a formula), days in Date columns as date
+// cells. The sheet's dimension covers every row, which streaming readers
+// (openpyxl's read-only mode) trust.
 func WriteTable(w io.Writer, t Table) (err error) {
 	f := excelize.NewFile()
 	defer func() {
@@ -51,6 +55,16 @@ func WriteTable(w io.Writer, t Table) (err error) {
 	}
 	count, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptrStr("#,##0")})
 	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	day, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptrStr("yyyy-mm-dd")})
+	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	// The stream writer keeps a dimension set before it starts; its own
+	// would be A1.
+	last, _ := excelize.CoordinatesToCellName(max(len(t.Columns), 1), len(t.Rows)+2)
+	if err := f.SetSheetDimension(sh, "A1:"+last); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	sw, err := f.NewStreamWriter(sh)
@@ -88,8 +102,20 @@ func WriteTable(w io.Writer, t Table) (err error) {
 				}
 				v = *p
 			}
+			isDate := i < len(t.Columns) && t.Columns[i].Date
 			switch x := v.(type) {
 			case string:
+				if isDate {
+					if x == "" {
+						continue
+					}
+					d, err := time.Parse(time.DateOnly, x)
+					if err != nil {
+						return fmt.Errorf("xlsx: row %d, %s: %w", r+3, t.Columns[i].Name, err)
+					}
+					cells[i] = excelize.Cell{StyleID: day, Value: d}
+					continue
+				}
 				cells[i] = Neutralise(x)
 			case float64:
 				st := count
@@ -107,7 +133,6 @@ func WriteTable(w io.Writer, t Table) (err error) {
 		}
 	}
 	if len(t.Rows) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+2)
 		if err := sw.AddTable(&excelize.Table{Range: "A2:" + last, Name: "Rounds", StyleName: "TableStyleLight1"}); err != nil {
 			return fmt.Errorf("xlsx: %w", err)
 		}
