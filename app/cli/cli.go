@@ -1,6 +1,8 @@
 // Package cli implements the strikeline command line: it parses
-// sub-commands and flags and dispatches to the app, models, importers and
-// reports packages. It holds no domain logic.
+// sub-commands and flags, opens, migrates and seeds the configured
+// database, runs the app, importers and reports packages, and prints what
+// they did (summaries, progress). The domain rules live in those packages,
+// not here.
 package cli
 
 import (
