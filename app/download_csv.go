@@ -13,11 +13,7 @@ const utf8BOM = "\ufeff"
 // exportColumns; user text is neutralised against formula injection and
 // always quoted.
 func (s *Server) downloadCSV(c *fiber.Ctx) error {
-	list, err := s.filteredRecords(c, "", false)
-	if err != nil {
-		return err
-	}
-	recs, err := s.downloadRows(c, list)
+	recs, err := s.filteredDownload(c)
 	if err != nil {
 		return err
 	}

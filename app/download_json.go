@@ -8,11 +8,7 @@ import (
 
 // downloadJSON is /timeline.json: the filtered records as API documents.
 func (s *Server) downloadJSON(c *fiber.Ctx) error {
-	list, err := s.filteredRecords(c, "", false)
-	if err != nil {
-		return err
-	}
-	recs, err := s.downloadRows(c, list)
+	recs, err := s.filteredDownload(c)
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,7 @@ import (
 // with filters, frozen, and the sheet's dimension covers every row, so
 // streaming readers (openpyxl read-only) see them all.
 func (s *Server) downloadXLSX(c *fiber.Ctx) error {
-	list, err := s.filteredRecords(c, "", false)
-	if err != nil {
-		return err
-	}
-	recs, err := s.downloadRows(c, list)
+	recs, err := s.filteredDownload(c)
 	if err != nil {
 		return err
 	}

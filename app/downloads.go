@@ -103,6 +103,15 @@ func (s *Server) exportRecords(c *fiber.Ctx, evs []models.Event) ([]events.Recor
 	return out, nil
 }
 
+// filteredDownload is the request's filtered timeline as downloadRows.
+func (s *Server) filteredDownload(c *fiber.Ctx) ([]events.Record, error) {
+	list, err := s.filteredRecords(c, "", false)
+	if err != nil {
+		return nil, err
+	}
+	return s.downloadRows(c, list)
+}
+
 // downloadRows are a download's records in the column table's terms
 // (exportRecords), for the CSV, XLSX and JSON downloads.
 func (s *Server) downloadRows(c *fiber.Ctx, recs []exportRecord) ([]events.Record, error) {
