@@ -5,8 +5,8 @@
 // which each per-event sheet recomputes the weekday-matched baseline, each
 // carrying the value Go computed as its cached result, so Excel,
 // LibreOffice and parsers that do not recalculate all show the same
-// numbers. It computes no figure of its own; its formulas are the
-// workbook's independent check of the engine's.
+// numbers. The cached day intervals come from impact.PredictionInterval,
+// the engine's own formula; the live formulas are the independent check.
 //
 // Every sheet is written with excelize's StreamWriter. Sheet decorations
 // that live outside the cell data (hyperlinks, charts) are registered
