@@ -43,7 +43,14 @@ func TestCrashMidImport(t *testing.T) {
 				opt.DatabaseURL = testdb.NewSchema(t)
 				env = append(env, "CRASH_DATABASE_URL="+opt.DatabaseURL)
 			}
-			s := openMigrated(t, opt)
+			s, err := models.Open(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
 			p, st := gen(t, dir, "big.csv", gpadgen.Options{Months: []time.Time{month(2023, 11)}, SubICBs: 4, Combos: 100, Seed: 9})
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
 			cmd.Env = append(append(os.Environ(), env...), "CRASH_FILE="+p)
@@ -106,20 +113,4 @@ func TestCrashMidImport(t *testing.T) {
 			}
 		})
 	}
-}
-
-// openMigrated opens and migrates the database opt names, closed when the
-// test ends (the tests that need a store of their own: another process or
-// connection reaches the same database).
-func openMigrated(t *testing.T, opt models.Options) *models.Store {
-	t.Helper()
-	s, err := models.Open(ctx, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

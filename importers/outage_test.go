@@ -35,7 +35,14 @@ func TestOutageIsReported(t *testing.T) {
 				u.RawQuery = q.Encode()
 				opt.DatabaseURL = u.String()
 			}
-			s := openMigrated(t, opt)
+			s, err := models.Open(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
 			p, _ := gen(t, dir, "big.csv", gpadgen.Options{Months: []time.Time{month(2023, 11)}, SubICBs: 4, Combos: 100, Seed: 9})
 			progress, staged := onStaged(5000)
 			o := importers.Options{BatchRows: 500, BatchDelay: 50 * time.Millisecond, HeartbeatEvery: 20 * time.Millisecond, OnProgress: progress}
