@@ -237,11 +237,7 @@ func (s *Server) apiHistory(kind models.Kind) fiber.Handler {
 
 func (s *Server) apiRestore(kind models.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		v, err := idParam(c, "version")
+		id, v, err := versionParams(c)
 		if err != nil {
 			return err
 		}
@@ -283,6 +279,15 @@ func (s *Server) eventParam(c *fiber.Ctx, kind models.Kind) (*models.Event, erro
 
 // idParam parses a positive integer path parameter; anything else is a 404
 // (no such resource), not a 500.
+// versionParams are the :id and :version of a restore route.
+func versionParams(c *fiber.Ctx) (id, version int64, err error) {
+	if id, err = idParam(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	version, err = idParam(c, "version")
+	return id, version, err
+}
+
 func idParam(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {

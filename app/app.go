@@ -1,7 +1,8 @@
 // Package app is Strikeline's web layer: the Fiber application, its routes,
 // the JSON API under /api/v1 and the server-rendered pages. Handlers are
 // thin: they copy input out of the request, call models, importers or
-// reports, and render. No other package imports app.
+// reports, and render. Only app/cli imports it (to build the server and
+// read the configuration); nothing below app does.
 package app
 
 import (

@@ -28,7 +28,8 @@ const (
 	admin   access = "admin"   // manages users
 	// credentials: the login form itself; its answer depends on the
 	// credentials posted (401, or 403 without the form's CSRF cookie), so
-	// only "never a 5xx" is checked here. page_login_test.go covers it.
+	// only "never a 5xx" is checked here; login_throttle_test.go checks its
+	// answers.
 	credentials access = "credentials"
 )
 

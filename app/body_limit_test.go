@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -118,35 +117,15 @@ func TestAuthenticatedLargeUpload(t *testing.T) {
 		if csv.Len() <= cfg.MaxJSONKB<<10 {
 			t.Fatalf("test file of %d bytes is not over the body cap", csv.Len())
 		}
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		fw, _ := mw.CreateFormFile("file", "Sub_ICB_Nov23.csv")
-		fw.Write(csv.Bytes())
-		mw.WriteField("kind", "gpad")
-		mw.Close()
-		req := httptest.NewRequest("POST", "/api/v1/imports", &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+fx.tokens[models.RoleAnalyst])
-		res, err := fx.app.Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusAccepted {
-			t.Fatalf("upload of %d bytes: %d %s", csv.Len(), res.StatusCode, b)
+		body, ctype := multipartFile(t, map[string]string{"kind": "gpad"}, "Sub_ICB_Nov23.csv", csv.Bytes())
+		if st, b := fx.postImport(t, body, ctype); st != http.StatusAccepted {
+			t.Fatalf("upload of %d bytes: %d %s", csv.Len(), st, b)
 		}
 
-		req = httptest.NewRequest("POST", "/api/v1/imports", strings.NewReader("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nA,B\r\n--b"))
-		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
-		req.Header.Set("Authorization", "Bearer "+fx.tokens[models.RoleAnalyst])
-		res, err = fx.app.Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ = io.ReadAll(res.Body)
+		st, b := fx.postImport(t, strings.NewReader("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nA,B\r\n--b"), "multipart/form-data; boundary=b")
 		var e struct{ Error string }
-		if res.StatusCode != http.StatusBadRequest || json.Unmarshal(b, &e) != nil || e.Error == "" {
-			t.Errorf("broken multipart: %d %s, want a JSON 400", res.StatusCode, b)
+		if st != http.StatusBadRequest || json.Unmarshal(b, &e) != nil || e.Error == "" {
+			t.Errorf("broken multipart: %d %s, want a JSON 400", st, b)
 		}
 	})
 }
@@ -157,21 +136,10 @@ func TestLongUploadFileName(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		fx := newFixture(t, s)
 		name := strings.Repeat("é", 700) + "_Sub_ICB_Nov23.csv"
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		fw, _ := mw.CreateFormFile("file", name)
-		fw.Write([]byte("FOO,BAR\n1,2\n"))
-		mw.Close()
-		req := httptest.NewRequest("POST", "/api/v1/imports", &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+fx.tokens[models.RoleAnalyst])
-		res, err := fx.app.Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusAccepted {
-			t.Fatalf("upload with a %d-character name: %d %s", len([]rune(name)), res.StatusCode, b)
+		body, ctype := multipartFile(t, nil, name, []byte("FOO,BAR\n1,2\n"))
+		st, b := fx.postImport(t, body, ctype)
+		if st != http.StatusAccepted {
+			t.Fatalf("upload with a %d-character name: %d %s", len([]rune(name)), st, b)
 		}
 		var out struct {
 			Imports []struct {
@@ -183,4 +151,18 @@ func TestLongUploadFileName(t *testing.T) {
 			t.Errorf("stored name %q", out.Imports)
 		}
 	})
+}
+
+// postImport posts an upload body to /api/v1/imports as the analyst.
+func (fx *fixture) postImport(t *testing.T, body io.Reader, contentType string) (int, []byte) {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/imports", body)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+fx.tokens[models.RoleAnalyst])
+	res, err := fx.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
 }

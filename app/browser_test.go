@@ -44,19 +44,25 @@ func (fakeActivity) DailyTotals(_ context.Context, from, to time.Time, _ string)
 	return out, nil
 }
 
-// browserPrereqs finds Chromium and axe-core; without them the test fails
-// on CI and is skipped, saying why, elsewhere.
-func browserPrereqs(t *testing.T) (chrome, axe string) {
+// browserPrereqs finds Chromium and reads axe-core; without them the test
+// fails on CI and is skipped, saying why, elsewhere. -short skips it.
+func browserPrereqs(t *testing.T) (chrome string, axeJS []byte) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
 	chrome, err := exec.LookPath("chromium")
 	if err != nil {
 		missingTool(t, "browser test needs Debian's chromium (apt-get install chromium)")
 	}
-	axe, _ = filepath.Abs("testdata/axe/node_modules/axe-core/axe.min.js")
+	axe, _ := filepath.Abs("testdata/axe/node_modules/axe-core/axe.min.js")
 	if _, err := os.Stat(axe); err != nil {
 		missingTool(t, "browser test needs axe-core: (cd app/testdata/axe && npm ci)")
 	}
-	return chrome, axe
+	if axeJS, err = os.ReadFile(axe); err != nil {
+		t.Fatal(err)
+	}
+	return chrome, axeJS
 }
 
 // missingTool skips the test for want of a program, saying what to
@@ -121,14 +127,7 @@ func startBrowser(t *testing.T, chrome string, budget time.Duration) (ctx contex
 }
 
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chrome, axePath := browserPrereqs(t)
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	chrome, axeJS := browserPrereqs(t)
 	s := testdb.New(t, models.SQLite)
 	f, hostile := newTestAppWith(t, s, fakeActivity{})
 	base := serveLoopback(t, f)

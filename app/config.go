@@ -4,19 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // Config is the runtime configuration, read from environment variables
-// (flags in main may override Addr).
+// (serve's --addr may override Addr).
 type Config struct {
 	Addr        string // STRIKELINE_ADDR, default :8080
 	DatabaseURL string // DATABASE_URL: PostgreSQL; empty means SQLite
-	SQLitePath  string // STRIKELINE_DB, default ./strikeline.db
-	BaseURL     string // STRIKELINE_BASE_URL, used in feeds and permalinks
+	// SQLitePath is STRIKELINE_DB, default DefaultSQLitePath: one file per
+	// user whatever the current folder, so every command opens the same
+	// database.
+	SQLitePath string
+	BaseURL    string // STRIKELINE_BASE_URL, used in feeds and permalinks
 	// ICSDomain (STRIKELINE_ICS_DOMAIN) is the identity domain of calendar
 	// UIDs and feed ids, kept apart from BaseURL so moving the site does
 	// not make subscribers see every event and entry twice; default
@@ -72,7 +78,7 @@ func ConfigFromEnv() (Config, error) {
 	c := Config{
 		Addr:        env("STRIKELINE_ADDR", ":8080"),
 		DatabaseURL: os.Getenv("DATABASE_URL"),
-		SQLitePath:  env("STRIKELINE_DB", "strikeline.db"),
+		SQLitePath:  env("STRIKELINE_DB", DefaultSQLitePath()),
 		BaseURL:     env("STRIKELINE_BASE_URL", "http://localhost:8080"),
 		ICSDomain:   os.Getenv("STRIKELINE_ICS_DOMAIN"),
 	}
@@ -103,7 +109,13 @@ func ConfigFromEnv() (Config, error) {
 	if c.AnonImpactConcurrency, err = envInt("STRIKELINE_ANON_IMPACT_CONCURRENCY", 2); err != nil {
 		return c, err
 	}
-	c.TrustProxy = os.Getenv("STRIKELINE_TRUST_PROXY") == "1"
+	switch v := os.Getenv("STRIKELINE_TRUST_PROXY"); v {
+	case "", "0":
+	case "1":
+		c.TrustProxy = true
+	default:
+		return c, fmt.Errorf("STRIKELINE_TRUST_PROXY must be 1 (behind a load balancer) or 0, got %q", v)
+	}
 	if c.TrustedProxies, err = parseProxies(env("STRIKELINE_TRUSTED_PROXIES", defaultTrustedProxies)); err != nil {
 		return c, err
 	}
@@ -142,14 +154,24 @@ func (c Config) Validate() error {
 	if c.ICSDomain != "" && !validDomain(c.ICSDomain) {
 		errs = append(errs, errors.New("STRIKELINE_ICS_DOMAIN must be a domain name like strikeline.example.org"))
 	}
-	if c.CacheMaxAge < 0 || c.CacheStale < 0 || c.ReplicaMaxLag < 0 {
-		errs = append(errs, errors.New("STRIKELINE_CACHE_MAX_AGE, STRIKELINE_CACHE_STALE and STRIKELINE_REPLICA_MAX_LAG must not be negative"))
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"STRIKELINE_READ_TIMEOUT", c.ReadTimeout}, {"STRIKELINE_WRITE_TIMEOUT", c.WriteTimeout},
+		{"STRIKELINE_REQUEST_TIMEOUT", c.RequestTimeout}, {"STRIKELINE_SHUTDOWN_TIMEOUT", c.ShutdownTimeout},
+		{"STRIKELINE_CACHE_MAX_AGE", c.CacheMaxAge}, {"STRIKELINE_CACHE_STALE", c.CacheStale},
+		{"STRIKELINE_REPLICA_MAX_LAG", c.ReplicaMaxLag},
+	} {
+		if d.v < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative, got %s", d.key, d.v))
+		}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("STRIKELINE_BASE_URL must be an http:// or https:// URL like https://strikeline.example.org, got %q", c.BaseURL))
 	}
 	if len(c.ReplicaURLs) > 0 && c.DatabaseURL == "" {
 		errs = append(errs, errors.New("STRIKELINE_REPLICA_URLS needs DATABASE_URL (replicas are PostgreSQL only)"))
-	}
-	if c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.RequestTimeout < 0 || c.ShutdownTimeout < 0 {
-		errs = append(errs, errors.New("timeouts must not be negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -183,6 +205,27 @@ func envInt(k string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a whole number, got %q", k, v)
 	}
 	return n, nil
+}
+
+// DefaultSQLitePath is the SQLite file used when STRIKELINE_DB is unset:
+// strikeline/strikeline.db in the per-user data directory
+// ($XDG_DATA_HOME, else ~/.local/share; on macOS and Windows the directory
+// os.UserConfigDir names). Without a home directory it is strikeline.db in
+// the current folder.
+func DefaultSQLitePath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		dir = ""
+		if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+			dir, _ = os.UserConfigDir()
+		} else if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, ".local", "share")
+		}
+	}
+	if dir == "" {
+		return "strikeline.db"
+	}
+	return filepath.Join(dir, "strikeline", "strikeline.db")
 }
 
 // defaultIdentityDomain is the identity domain when STRIKELINE_ICS_DOMAIN

@@ -105,11 +105,7 @@ func (s *Server) pagePublicHistory(c *fiber.Ctx, id int64) error {
 
 // postRestore makes an old version current again.
 func (s *Server) postRestore(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	v, err := idParam(c, "version")
+	id, v, err := versionParams(c)
 	if err != nil {
 		return err
 	}

@@ -24,14 +24,7 @@ import (
 // import list was 2,384 px wide), and axe finds no serious violation.
 // Screenshots go to artifacts/screenshots.
 func TestImportPagesFitTheScreen(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chrome, axePath := browserPrereqs(t)
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	chrome, axeJS := browserPrereqs(t)
 	shots := filepath.Join("..", "artifacts", "screenshots")
 	os.MkdirAll(shots, 0o755)
 	s := testdb.New(t, models.SQLite)

@@ -41,7 +41,7 @@ func (s *Server) reportImpactXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	rep, err := analysis.BuildWorkbook(c.UserContext(), s.store, s.activity, req)
-	if errors.Is(err, analysis.ErrNoData) {
+	if errors.Is(err, analysis.ErrNoData) || errors.Is(err, analysis.ErrNoEvents) {
 		return httpError(fiber.StatusUnprocessableEntity, err.Error())
 	}
 	if err != nil {

@@ -107,9 +107,6 @@ func (r *Reader) Target() models.LoadTarget { return r.spec.target }
 // Width is the length of the rows Next fills.
 func (r *Reader) Width() int { return len(r.spec.target.Cols) + 2 }
 
-// Line is the line number of the last record read.
-func (r *Reader) Line() int64 { return r.line }
-
 // Next parses the next record into row (of length Width). It returns io.EOF
 // at the end, a *BadRow for an invalid record, or another (fatal) error.
 func (r *Reader) Next(row []int64) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/strikeline/strikeline/models"
 )
@@ -28,40 +27,25 @@ func init() {
 // loadReference reads a file that only describes areas: every row's
 // practice is placed under its PCN and sub-ICB location, and the run
 // records how many areas that added or changed.
-func (im *Importer) loadReference(ctx context.Context, rd *Reader, res *storeResolver, run *models.ImportRun, sha func() string, read func() int64) error {
-	row := make([]int64, rd.Width())
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		err := rd.Next(row)
-		if err == io.EOF {
-			break
-		}
-		run.RowsRead++
-		var bad *BadRow
-		if errors.As(err, &bad) {
-			run.RowsRejected++
-			if len(run.Errors) < im.Opt.MaxErrors {
-				run.Errors = append(run.Errors, bad.RowError)
-			}
-			continue
-		} else if err != nil {
-			return err
-		}
+func (s *session) loadReference(ctx context.Context) error {
+	row := make([]int64, s.rd.Width())
+	err := s.parse(ctx, func() []int64 { return row }, nil)
+	s.finishReading()
+	if err != nil {
+		return err
 	}
-	run.SHA256, run.BytesRead = sha(), read()
-	if run.RowsRejected > 0 && im.Opt.Policy == PolicyReject {
+	run := s.run
+	if run.RowsRejected > 0 && s.im.Opt.Policy == PolicyReject {
 		run.Message = fmt.Sprintf("%d bad rows; the good rows' practices were placed, nothing else is stored from this file", run.RowsRejected)
 		return errors.New(run.Message)
 	}
 	run.Status = models.ImportSucceeded
-	if res.upserts == 0 {
+	if s.res.upserts == 0 {
 		run.Note = "no change: a reference file (practices and their PCN and sub-ICB location), every practice already placed as it says"
 	} else {
-		run.Note = fmt.Sprintf("a reference file (practices and their PCN and sub-ICB location): %d areas added or updated; it holds no figures", res.upserts)
+		run.Note = fmt.Sprintf("a reference file (practices and their PCN and sub-ICB location): %d areas added or updated; it holds no figures", s.res.upserts)
 	}
-	return im.Store.FinishImportRun(ctx, run)
+	return s.im.Store.FinishImportRun(ctx, run)
 }
 
 // figureless refuses the mapping layout for a header with figures: such a

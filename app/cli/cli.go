@@ -1,6 +1,8 @@
 // Package cli implements the strikeline command line: it parses
-// sub-commands and flags and dispatches to the app, models, importers and
-// reports packages. It holds no domain logic.
+// sub-commands and flags, opens, migrates and seeds the configured
+// database, runs the app, importers and reports packages, and prints what
+// they did (summaries, progress). The domain rules live in those packages,
+// not here.
 package cli
 
 import (
@@ -9,9 +11,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"syscall"
 
@@ -126,7 +130,8 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintln(w, "  "+c.usage)
 	}
-	fmt.Fprintln(w, "\nDatabase: DATABASE_URL=postgres://… for PostgreSQL, else the SQLite file STRIKELINE_DB (default ./strikeline.db).")
+	fmt.Fprintln(w, "\nDatabase: DATABASE_URL=postgres://… for PostgreSQL, else the SQLite file STRIKELINE_DB")
+	fmt.Fprintln(w, "  (default "+app.DefaultSQLitePath()+", the same whatever the current folder).")
 	fmt.Fprintln(w, "Limits: STRIKELINE_MAX_UPLOAD_MB (512), STRIKELINE_MAX_JSON_KB (1024), STRIKELINE_READ_TIMEOUT (60s),")
 	fmt.Fprintln(w, "  STRIKELINE_WRITE_TIMEOUT (120s), STRIKELINE_REQUEST_TIMEOUT (15s, database work per request),")
 	fmt.Fprintln(w, "  STRIKELINE_SHUTDOWN_TIMEOUT (30s, draining in-flight requests on SIGTERM).")
@@ -157,6 +162,9 @@ func openStoreWith(ctx context.Context, env *Env, opt models.Options) (*models.S
 // records (an import followed by a report finds the seeded rounds).
 func openAndSeed(ctx context.Context, env *Env, opt models.Options) (*models.Store, models.SeedReport, error) {
 	opt.DatabaseURL, opt.SQLitePath, opt.Logger = env.Config.DatabaseURL, env.Config.SQLitePath, env.Logger
+	if err := prepareSQLite(env); err != nil {
+		return nil, models.SeedReport{}, err
+	}
 	s, err := models.Open(ctx, opt)
 	if err != nil {
 		return nil, models.SeedReport{}, err
@@ -171,6 +179,30 @@ func openAndSeed(ctx context.Context, env *Env, opt models.Options) (*models.Sto
 		return nil, r, err
 	}
 	return s, r, nil
+}
+
+// prepareSQLite says which file a command is about to create, so a
+// database made by mistake (a typo in STRIKELINE_DB, another user) is seen
+// at once, and makes the per-user data directory the default path lives in.
+func prepareSQLite(env *Env) error {
+	path := env.Config.SQLitePath
+	if env.Config.DatabaseURL != "" || path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there, or Open names the problem
+	}
+	if path == app.DefaultSQLitePath() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return fmt.Errorf("creating the data directory for the database: %w", err)
+		}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	env.Logger.Warn("creating a new SQLite database (STRIKELINE_DB names another; DATABASE_URL for PostgreSQL)", "path", abs)
+	return nil
 }
 
 func runMigrate(ctx context.Context, env *Env, args []string) error {

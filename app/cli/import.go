@@ -75,45 +75,30 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 	)
-	var done int64 // bytes of finished files
 	// Either kind takes any NHS file: the header says what it is.
 	im := importers.New(s, importers.Options{Policy: pol, MaxErrors: *maxErrors, Actor: *actor, Logger: env.Logger,
 		OnProgress: func(p importers.Progress) {
+			if p.Done {
+				bar.Set64(p.PriorBytes + p.BytesTotal)
+				return
+			}
 			rate := float64(p.RowsRead) / max(p.Elapsed.Seconds(), 1e-3)
 			state := ""
 			if p.Merging {
 				state = " merging…"
 			}
 			bar.Describe(fmt.Sprintf("%s: %d rows, %.0f rows/s%s", p.File, p.RowsRead, rate, state))
-			bar.Set64(done + p.BytesRead)
+			bar.Set64(p.PriorBytes + p.BytesRead)
 		}})
-	var runs []*models.ImportRun
-	var failed int
-	for _, in := range inputs {
-		run, err := im.Import(ctx, in, nil)
-		done += in.Size
-		bar.Set64(done)
-		if run != nil {
-			runs = append(runs, run)
-		}
-		if err != nil {
-			failed++
-			if !errors.Is(err, importers.ErrImportFailed) || run == nil {
-				bar.Finish()
-				printSummary(env, runs)
-				return err
-			}
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
+	runs, err := im.ImportInputs(ctx, inputs)
 	bar.Finish()
 	printSummary(env, runs)
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files failed", failed, len(inputs))
+	// Each file's reason is in the summary above: the error only counts.
+	var ff *importers.FilesFailedError
+	if errors.As(err, &ff) {
+		return fmt.Errorf("%d of %d files failed", ff.Failed, ff.Total)
 	}
-	return ctx.Err()
+	return err
 }
 
 // osUser names the person running the command: $USER, else the account

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"math"
@@ -138,6 +139,28 @@ func TestImpactFromImportedData(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "july-"+string(s.Backend)+".xlsx"), out.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// TestWorkbookSaysWhatIsMissing: a report of a period without events says
+// so, and one whose events have no activity imported says that instead.
+func TestWorkbookSaysWhatIsMissing(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		from, to := impact.Date(2031, 1, 1), impact.Date(2031, 1, 31)
+		req := WorkbookRequest{From: &from, To: &to}
+		_, err := BuildWorkbook(ctx, s, NewStoreSource(s), req)
+		if !errors.Is(err, ErrNoEvents) || err.Error() != "there are no events in the period 2031-01-01 to 2031-01-31" {
+			t.Fatalf("empty period: %v", err)
+		}
+		id := createRound(t, s, "Round without data", "2031-01-13", "2031-01-15")
+		if _, err := s.Publish(ctx, "editor@example.org", id, models.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = BuildWorkbook(ctx, s, NewStoreSource(s), req)
+		if !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "none of the 1 selected events has activity data") {
+			t.Fatalf("period with an event but no activity: %v", err)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package analysis
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
@@ -62,6 +63,9 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 	if err != nil {
 		return nil, err
 	}
+	if len(selected) == 0 {
+		return nil, noEvents(req)
+	}
 	others, err := windowedEvents(ctx, events)
 	if err != nil {
 		return nil, err
@@ -74,6 +78,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 	var data []xlsx.DataRow
 	var first, last time.Time
 	var baselineText string
+	measured := 0 // events with a method, whether or not data was found
 	for i := range selected {
 		e := &selected[i]
 		spec, err := Link(e, others)
@@ -86,6 +91,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 		if spec.Method == MethodNone {
 			continue
 		}
+		measured++
 		full, err := Run(ctx, src, spec, Options{})
 		if err != nil {
 			return nil, err
@@ -124,8 +130,11 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 			}
 		}
 	}
+	if len(rep.Events) == 0 && measured == 0 {
+		return nil, fmt.Errorf("%w: none of the %d selected events has an impact window to measure (milestones and pay settlements have none unless a planner sets one)", ErrNoData, len(selected))
+	}
 	if len(rep.Events) == 0 {
-		return nil, fmt.Errorf("%w: none of the selected events has activity data to analyse", ErrNoData)
+		return nil, fmt.Errorf("%w: none of the %d selected events has activity data to analyse (import the GPAD files that cover them)", ErrNoData, measured)
 	}
 	rep.From, rep.To = first, last
 	if req.From != nil {
@@ -151,6 +160,27 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 	rep.Data = xlsx.DataSeries{Rows: rowsOf(data)}
 	rep.Dictionary = dictionary()
 	return rep, nil
+}
+
+// ErrNoEvents means a report's request selected no events at all: the
+// period or dispute holds none.
+var ErrNoEvents = errors.New("there are no events")
+
+// noEvents says what holds no events: the period, the dispute or both.
+func noEvents(req WorkbookRequest) error {
+	where := ""
+	if req.DisputeID != nil {
+		where = fmt.Sprintf(" in dispute %d", *req.DisputeID)
+	}
+	switch {
+	case req.From != nil && req.To != nil:
+		where += fmt.Sprintf(" in the period %s to %s", req.From.Format(time.DateOnly), req.To.Format(time.DateOnly))
+	case req.From != nil:
+		where += " in the period from " + req.From.Format(time.DateOnly)
+	case req.To != nil:
+		where += " in the period up to " + req.To.Format(time.DateOnly)
+	}
+	return fmt.Errorf("%w%s", ErrNoEvents, where)
 }
 
 func selectEvents(ctx context.Context, events Events, req WorkbookRequest) ([]models.Event, error) {

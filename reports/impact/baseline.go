@@ -436,11 +436,9 @@ func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineO
 	default:
 		out.HasExpected = true
 		out.Short = n < opts.Weeks
-		mean, sd := meanSD(out.BaselineValues)
-		out.SD = sd
-		out.T = tQuantile(float64(n - 1))
+		mean, sd, t, margin := PredictionInterval(out.BaselineValues, Confidence)
+		out.SD, out.T, out.Margin = sd, t, margin
 		out.Variance = sd * sd * (1 + 1/float64(n))
-		out.Margin = out.T * math.Sqrt(out.Variance)
 		out.Expected = Estimate{Value: mean, Lower: mean - out.Margin, Upper: mean + out.Margin}
 		if out.Short {
 			out.Note = fmt.Sprintf("baseline from %d of %d days (searched %d weeks)", n, opts.Weeks, opts.WidenWeeks)
@@ -583,6 +581,18 @@ func baselineMethod(o BaselineOptions) string {
 		"Absolute effect = actual − expected; relative effect = actual / expected − 1, its interval from the ends of the expected interval. "+
 		"Ratio metrics: the window figure is Σnumerator / Σdenominator, expected Σ den·expected / Σ den, variance Σ den²·v / (Σ den)².",
 		o.Weeks, skip, o.MaxWeeks, o.WidenWeeks, MinBaselineDays)
+}
+
+// PredictionInterval is the interval of a day's expected value from its
+// n ≥ 2 baseline values xs at the given confidence (0.95): mean ±
+// t(½ + confidence/2, n−1)·s·√(1 + 1/n), s the sample SD. The event
+// workbook caches the figures it returns and writes the same formula as
+// live cells, which check them.
+func PredictionInterval(xs []float64, confidence float64) (mean, sd, t, margin float64) {
+	mean, sd = meanSD(xs)
+	n := float64(len(xs))
+	t = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.5 + confidence/2)
+	return mean, sd, t, t * sd * math.Sqrt(1+1/n)
 }
 
 // meanSD returns the mean and the sample standard deviation (n−1 divisor,
