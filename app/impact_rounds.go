@@ -190,12 +190,17 @@ func lines(r *analysis.Rounds) []roundLine {
 
 type roundsPage struct {
 	pageBase
-	R        *analysis.Rounds
-	Lines    []roundLine
-	Changes  []changeLine
-	Chart    template.HTML
-	Metrics  []impact.Metric
-	Filters  []labelFilter
+	R       *analysis.Rounds
+	Lines   []roundLine
+	Changes []changeLine
+	Chart   template.HTML
+	Metrics []impact.Metric
+	Filters []labelFilter
+	// Files are the role group and duration filters, with the labels
+	// imported so far; Dataset and Area echo the request.
+	Files    []labelFilter
+	Dataset  string
+	Area     string
 	Sort     string
 	Desc     bool
 	Query    string // the current filters, for the sort and download links
@@ -215,6 +220,14 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 	}
 	p := roundsPage{pageBase: s.base(c, "Strike rounds compared", "impact"), R: r, Metrics: impact.Metrics(),
 		Filters: activityFilters(), Sort: c.Query("sort", "date"), Desc: c.Query("order") == "desc", Selected: map[string]bool{}}
+	p.Dataset, p.Area = c.Query("dataset"), strings.Join(multi(c, "area"), ",")
+	for _, f := range []struct{ dim, name, label string }{{"role", "role", "SDS role group"}, {"duration", "duration", "Actual duration"}} {
+		ls, err := s.store.ImportedLabels(c.UserContext(), f.dim)
+		if err != nil {
+			return err
+		}
+		p.Files = append(p.Files, labelFilter{Name: f.name, Label: f.label, Labels: ls})
+	}
 	var q []string
 	for _, k := range []string{"metric", "area", "status", "hcp", "mode", "lead", "dataset", "role", "duration"} {
 		for _, v := range multi(c, k) {
