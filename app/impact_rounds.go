@@ -221,12 +221,8 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 	p := roundsPage{pageBase: s.base(c, "Strike rounds compared", "impact"), R: r, Metrics: impact.Metrics(),
 		Filters: activityFilters(), Sort: c.Query("sort", "date"), Desc: c.Query("order") == "desc", Selected: map[string]bool{}}
 	p.Dataset, p.Area = c.Query("dataset"), strings.Join(multi(c, "area"), ",")
-	for _, f := range []struct{ dim, name, label string }{{"role", "role", "SDS role group"}, {"duration", "duration", "Actual duration"}} {
-		ls, err := s.store.ImportedLabels(c.UserContext(), f.dim)
-		if err != nil {
-			return err
-		}
-		p.Files = append(p.Files, labelFilter{Name: f.name, Label: f.label, Labels: ls})
+	if p.Files, err = s.fileFilters(c.UserContext()); err != nil {
+		return err
 	}
 	var q []string
 	for _, k := range []string{"metric", "area", "status", "hcp", "mode", "lead", "dataset", "role", "duration"} {
