@@ -227,6 +227,21 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 			axe(fmt.Sprintf("%s at %d px", pg.name, w))
 		}
 	}
+	// Rounds compared: the form, the dot-and-whisker chart and the table,
+	// readable and without sideways scrolling on a phone (the table
+	// scrolls in its own region).
+	for _, w := range []int{1280, 390} {
+		do("rounds", chromedp.EmulateViewport(int64(w), 900), chromedp.Navigate(base+"/impact?metric=attended"), chromedp.WaitVisible(css(".dot-chart")))
+		if sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || sw > w {
+			t.Errorf("/impact at %d px: page is %d px wide (%v)", w, sw, err)
+		}
+		px, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Math.min(...[...document.querySelectorAll(".dot-chart text")].map(t => t.getBoundingClientRect().height).filter(h => h > 0))`))
+		if err != nil || px < 11 {
+			t.Errorf("/impact at %d px: chart text %.1f px high (%v)", w, px, err)
+		}
+		shot(fmt.Sprintf("16-rounds-compared-%d", w))
+		axe(fmt.Sprintf("/impact at %d px", w))
+	}
 	do("every day", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/events/%d?days=all", base, strike)), chromedp.WaitVisible(css("#impact-h")))
 	shot("15-strike-impact-all-days-1280")
 	do("back to desktop", chromedp.EmulateViewport(1280, 900))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -140,6 +141,33 @@ func TestImpactOnRoleGroupsAndDurations(t *testing.T) {
 		}
 		if res.StatusCode != http.StatusOK || !found {
 			t.Errorf("rounds on role=GP: %d, July round not at %.4f: %.400s", res.StatusCode, g.Effect, body)
+		}
+
+		// The rounds page and the report builder offer the same slice: the
+		// data file and the imported role groups and durations, the chosen
+		// ones kept selected.
+		_, page := c.get("/impact?dataset=roles&role=GP&metric=total")
+		for _, w := range []string{`<option value="roles" selected>SDS role group file</option>`, `name="role" multiple`,
+			`<option value="GP" selected>GP</option>`, `<option value="Nurses">Nurses</option>`, `name="duration" multiple`, `<option value="6-10 Minutes">6-10 Minutes</option>`} {
+			if !strings.Contains(page, w) {
+				t.Errorf("/impact form lacks %q", w)
+			}
+		}
+		hash, err := models.HashPassword(plannerPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(context.Background(), "analyst@example.org", models.RoleAnalyst, hash); err != nil {
+			t.Fatal(err)
+		}
+		ac := newClient(t, app)
+		_, login := ac.get("/login")
+		ac.post("/login", url.Values{"csrf_token": {csrfFrom(t, login)}, "email": {"analyst@example.org"}, "password": {plannerPassword}})
+		_, builder := ac.get("/reports")
+		for _, w := range []string{`name="dataset"`, `<option value="Nurses">Nurses</option>`, `<option value="6-10 Minutes">6-10 Minutes</option>`} {
+			if !strings.Contains(builder, w) {
+				t.Errorf("report builder lacks %q", w)
+			}
 		}
 
 		for q, want := range map[string]string{

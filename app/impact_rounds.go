@@ -190,12 +190,17 @@ func lines(r *analysis.Rounds) []roundLine {
 
 type roundsPage struct {
 	pageBase
-	R        *analysis.Rounds
-	Lines    []roundLine
-	Changes  []changeLine
-	Chart    template.HTML
-	Metrics  []impact.Metric
-	Filters  []labelFilter
+	R       *analysis.Rounds
+	Lines   []roundLine
+	Changes []changeLine
+	Chart   template.HTML
+	Metrics []impact.Metric
+	Filters []labelFilter
+	// Files are the role group and duration filters, with the labels
+	// imported so far; Dataset and Area echo the request.
+	Files    []labelFilter
+	Dataset  string
+	Area     string
 	Sort     string
 	Desc     bool
 	Query    string // the current filters, for the sort and download links
@@ -215,6 +220,10 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 	}
 	p := roundsPage{pageBase: s.base(c, "Strike rounds compared", "impact"), R: r, Metrics: impact.Metrics(),
 		Filters: activityFilters(), Sort: c.Query("sort", "date"), Desc: c.Query("order") == "desc", Selected: map[string]bool{}}
+	p.Dataset, p.Area = c.Query("dataset"), strings.Join(multi(c, "area"), ",")
+	if p.Files, err = s.fileFilters(c.UserContext()); err != nil {
+		return err
+	}
 	var q []string
 	for _, k := range []string{"metric", "area", "status", "hcp", "mode", "lead", "dataset", "role", "duration"} {
 		for _, v := range multi(c, k) {

@@ -124,6 +124,15 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 			math.Abs(window(t, d.Metrics[0], analysis.PhaseDuring).Effect-during.Effect) > 1e-12 {
 			t.Errorf("default slice %+v", d.Slice)
 		}
+		// The public page, on the same default slice, states the attended
+		// effect the API gives, rounded to 0.1%, and names the slice.
+		_, page := c.get("/events/" + strconv.FormatInt(july.ID, 10))
+		if want := "<dt>Attended appointments</dt><dd><span class=\"big\">" + signedPct(during.Effect) + "</span>"; !strings.Contains(page, want) {
+			t.Errorf("event page lacks the attended GP effect %q", want)
+		}
+		if !strings.Contains(page, "appointments with a GP in England were") {
+			t.Error("event page headline does not name the slice")
+		}
 		// Other practice staff were not touched.
 		o := window(t, get("?metric=attended&hcp=Other%20Practice%20staff").Metrics[0], analysis.PhaseDuring)
 		if o.Lower > 0 || o.Upper < 0 {

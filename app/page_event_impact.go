@@ -24,7 +24,11 @@ type impactSection struct {
 	CoverageWarning string
 	// Slice says what was measured and where, e.g. "Attended appointments,
 	// England".
-	Slice   string
+	Slice string
+	// LeftOut says which days the baselines left out and why (bank
+	// holidays, Christmas to New Year, other events' windows), with the
+	// engine's notes on thinner or widened baselines.
+	LeftOut []string
 	Note    string
 	Charts  []chartBlock
 	Effects []effectRow
@@ -111,8 +115,19 @@ func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool)
 		return sec
 	}
 	mv := v.Metrics[primary]
-	measure := analysis.ShortLabel(mv.Label)
+	measure := v.Measure(mv)
 	sec.Slice = measure + ", " + area
+	for _, l := range analysis.LeftOut(mv.Excluded) {
+		// The overlap note names the other events and their dates.
+		if mv.OverlapNote == "" || !strings.HasPrefix(l, impact.ReasonOtherEvent) {
+			sec.LeftOut = append(sec.LeftOut, l)
+		}
+	}
+	for _, n := range []string{mv.OverlapNote, mv.WidenedNote} {
+		if n != "" {
+			sec.LeftOut = append(sec.LeftOut, n)
+		}
+	}
 	switch {
 	case mv.ITS != nil:
 		sec.Headline = analysis.ITSSentence(measure, area, *mv.ITS, mv.Unit, v.Parameters.Confidence)
@@ -497,7 +512,8 @@ func effectOf(m analysis.MetricView) effectRow {
 			fmtSigned(m.ITS.Level.Lower, ratio), fmtSigned(m.ITS.Level.Upper, ratio))
 		r.Days = analysis.Plural(m.ITS.N, "working day", "working days") + " modelled"
 	case m.Error != "":
-		r.Effect = "not analysed: " + m.Error
+		// Said in the small line: the big figure is for numbers.
+		r.Interval, r.Days = "Not analysed: "+m.Error, ""
 	}
 	return r
 }

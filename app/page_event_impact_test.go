@@ -97,6 +97,10 @@ func TestEventPageImpact(t *testing.T) {
 		if i < 0 || !strings.Contains(body[i:], want) {
 			t.Fatalf("page lacks the headline %q", want)
 		}
+		// The sentence names the default slice of a doctors' strike.
+		if !strings.Contains(body[i:], "appointments with a GP in England were") {
+			t.Error("the headline does not name the slice (appointments with a GP)")
+		}
 		// First on the page: before any section heading.
 		if h2 := strings.Index(body, "<h2"); h2 < i {
 			t.Error("the headline is not the first thing after the title")

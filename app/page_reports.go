@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
@@ -15,6 +17,25 @@ type reportsPage struct {
 	// Filters are the activity filters (status, hcp, mode, lead) with their
 	// published labels, the same as /api/v1/activity takes.
 	Filters []labelFilter
+	// Files are the role group and duration filters (fileFilters);
+	// Selected is empty (the builder starts blank).
+	Files    []labelFilter
+	Selected map[string]bool
+}
+
+// fileFilters are the SDS role group and actual duration filters of an
+// impact slice, with the labels imported so far (the publication adds
+// role groups over time, so the list comes from the data).
+func (s *Server) fileFilters(ctx context.Context) ([]labelFilter, error) {
+	var out []labelFilter
+	for _, f := range []struct{ dim, label string }{{"role", "SDS role group"}, {"duration", "Actual duration"}} {
+		ls, err := s.store.ImportedLabels(ctx, f.dim)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, labelFilter{Name: f.dim, Label: f.label, Labels: ls})
+	}
+	return out, nil
 }
 
 // labelFilter is one activity filter of a form: its parameter name, a
@@ -49,6 +70,9 @@ func (s *Server) pageReports(c *fiber.Ctx) error {
 		return err
 	}
 	p := reportsPage{pageBase: s.base(c, "Impact reports", "reports"), Disputes: disputes, Metrics: impact.Metrics(), Filters: activityFilters()}
+	if p.Files, err = s.fileFilters(ctx); err != nil {
+		return err
+	}
 	for i := range events {
 		p.Events = append(p.Events, viewEvent(&events[i], titles))
 	}

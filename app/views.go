@@ -83,6 +83,15 @@ var viewFuncs = template.FuncMap{
 	"londonTime": func(t time.Time) string { return t.In(models.London).Format("2 Jan 2006, 15:04") },
 	"isoTime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"londonDate": londonDate,
+	// inSentence lower-cases a label's first letter for the middle of a
+	// sentence ("Attended appointments" → "attended appointments"), but
+	// keeps an initialism ("DNA rate").
+	"inSentence": func(s string) string {
+		if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z') {
+			return string(s[0]+'a'-'A') + s[1:]
+		}
+		return s
+	},
 	// withParam returns the query string q with key set to value (or removed
 	// when value is empty), for pagination and download links.
 	"withParam": func(q url.Values, key, value string) string {

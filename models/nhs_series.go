@@ -518,3 +518,13 @@ func OCBandShares(pts []OCDayTimePoint) BandShares {
 	}
 	return bs
 }
+
+// ImportedLabels lists the labels imported so far of the labelled file
+// named dim ("role" or "duration"), sorted, for a form to offer.
+func (s *Store) ImportedLabels(ctx context.Context, dim string) ([]string, error) {
+	t, ok := labelTables[dim]
+	if !ok {
+		return nil, fmt.Errorf("store: no labelled series %q", dim)
+	}
+	return s.labels(ctx, t.kind)
+}

@@ -68,7 +68,16 @@ func DotWhisker(s DotSpec) string {
 	}
 	var b strings.Builder
 	id := "d" + strconv.Itoa(len(s.Rows)) + strconv.Itoa(int(math.Abs(lo*1000)))
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" style="max-width:%dpx" role="img" aria-labelledby="%s-t %s-d" class="chart dot-chart">`, dotWidth, h, dotWidth*3/2, id, id)
+	// A picture with links in it is not an image to assistive technology
+	// (role img hides its children): a group, so each row's link is
+	// reachable and named by its label.
+	role := "img"
+	for _, r := range s.Rows {
+		if r.Href != "" {
+			role = "group"
+		}
+	}
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" style="max-width:%dpx" role="%s" aria-labelledby="%s-t %s-d" class="chart dot-chart">`, dotWidth, h, dotWidth*7/6, role, id, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(s.Title), id, esc(s.Desc))
 	for v := lo; v <= hi+step/2; v += step {
 		stroke, width := "#d0d4d9", 1

@@ -3,13 +3,16 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/strikeline/strikeline/models"
-	"golang.org/x/text/message"
+	"github.com/strikeline/strikeline/reports/impact"
 )
 
 // Headline is what one plain-English sentence about an effect needs. It is
@@ -223,7 +226,7 @@ func HeadlineOf(v View, m MetricView, measure string) (h Headline, ok bool) {
 		return h, false
 	}
 	if measure == "" {
-		measure = ShortLabel(m.Label)
+		measure = v.Measure(m)
 	}
 	c := b.Cumulative
 	return Headline{Measure: measure, Area: AreaNames(v.Areas), Period: periodOf(v.Kind), Relative: c.Relative,
@@ -301,4 +304,56 @@ func postDays(its ITSView) int {
 		}
 	}
 	return n
+}
+
+// LeftOut says which days the baselines left out and why, one phrase per
+// reason in the order first met, runs of consecutive days as ranges:
+// "bank holiday: 26 May 2025", "Christmas to New Year (24 Dec – 2 Jan):
+// 24–31 Dec 2024". Days without data and the event's own window are not
+// listed (they are not a choice of the method). The page and the
+// workbook both say it in these words.
+func LeftOut(days []ExcludedDayView) []string {
+	var reasons []string
+	by := map[string][]time.Time{}
+	for _, d := range days {
+		t, err := time.Parse(time.DateOnly, d.Date)
+		if err != nil || d.Reason == impact.ReasonNoData || d.Reason == impact.ReasonOwnWindow {
+			continue
+		}
+		if _, ok := by[d.Reason]; !ok {
+			reasons = append(reasons, d.Reason)
+		}
+		by[d.Reason] = append(by[d.Reason], t)
+	}
+	var out []string
+	for _, r := range reasons {
+		ds := by[r]
+		slices.SortFunc(ds, time.Time.Compare)
+		ds = slices.Compact(ds)
+		var runs []string
+		for i := 0; i < len(ds); {
+			j := i
+			for j+1 < len(ds) && ds[j+1].Equal(ds[j].AddDate(0, 0, 1)) {
+				j++
+			}
+			runs = append(runs, dayRange(ds[i], ds[j]))
+			i = j + 1
+		}
+		out = append(out, r+": "+strings.Join(runs, ", "))
+	}
+	return out
+}
+
+// dayRange writes a run of days briefly: "26 May 2025", "24–31 Dec 2024",
+// "30 Dec 2024 – 2 Jan 2025".
+func dayRange(a, b time.Time) string {
+	switch {
+	case a.Equal(b):
+		return a.Format("2 Jan 2006")
+	case a.Year() == b.Year() && a.Month() == b.Month():
+		return a.Format("2") + "–" + b.Format("2 Jan 2006")
+	case a.Year() == b.Year():
+		return a.Format("2 Jan") + " – " + b.Format("2 Jan 2006")
+	}
+	return a.Format("2 Jan 2006") + " – " + b.Format("2 Jan 2006")
 }

@@ -22,12 +22,9 @@ const (
 // contract change on the appointment modes it is about. Other events read
 // every appointment.
 func DefaultSlice(e *models.Event) models.ActivitySlice {
-	switch e.StaffGroup {
-	case "resident_doctors", "consultants", "sas_doctors", "gps":
-		return models.ActivitySlice{HCP: []string{impact.HCPGP}}
-	case "nurses":
-		return models.ActivitySlice{HCP: []string{impact.HCPOther}}
-	}
+	// A contract change is about how patients reach the practice, whoever
+	// it is negotiated with (the GP contract's staff group is GPs), so the
+	// modes it names come first.
 	if e.Kind == models.KindRegulatoryChange && e.Instrument == "contract" {
 		text := strings.ToLower(e.Title + " " + e.Summary + " " + e.WhatChanges)
 		var modes []string
@@ -40,7 +37,15 @@ func DefaultSlice(e *models.Event) models.ActivitySlice {
 		if strings.Contains(text, "face-to-face") || strings.Contains(text, "face to face") {
 			modes = append(modes, impact.ModeFaceToFace)
 		}
-		return models.ActivitySlice{Mode: modes}
+		if len(modes) > 0 {
+			return models.ActivitySlice{Mode: modes}
+		}
+	}
+	switch e.StaffGroup {
+	case "resident_doctors", "consultants", "sas_doctors", "gps":
+		return models.ActivitySlice{HCP: []string{impact.HCPGP}}
+	case "nurses":
+		return models.ActivitySlice{HCP: []string{impact.HCPOther}}
 	}
 	return models.ActivitySlice{}
 }
@@ -56,17 +61,51 @@ func mustCode(d models.Dimension, label string) models.Code {
 // DescribeSlice says in words what a slice and areas select, e.g.
 // "appointments with a GP, England".
 func DescribeSlice(sl models.ActivitySlice, areas []string) string {
+	return sliceWhat(sl) + ", " + describeAreas(areas)
+}
+
+// MeasureOf names what a metric counted on a slice, for a sentence or a
+// table: "Attended appointments with a GP", "DNA rate of appointments by
+// telephone". Filters the metric already fixes (attended is a status; the
+// GP share is across HCP types) are not repeated.
+func MeasureOf(key, label string, sl models.ActivitySlice) string {
+	measure := ShortLabel(label)
+	if m, ok := impact.MetricByKey(key); ok && m.Numerator.Dataset == impact.Appointments {
+		for _, x := range []struct {
+			set  bool
+			drop *[]string
+		}{{len(m.Numerator.Status) > 0, &sl.Status}, {len(m.Numerator.HCP) > 0, &sl.HCP},
+			{len(m.Numerator.Mode) > 0, &sl.Mode}, {len(m.Numerator.Lead) > 0, &sl.Lead}} {
+			if x.set {
+				*x.drop = nil
+			}
+		}
+	}
+	q, ok := strings.CutPrefix(sliceWhat(sl), "appointments ")
+	if !ok {
+		return measure
+	}
+	low := strings.ToLower(measure)
+	if strings.Contains(low, "appointments") || strings.Contains(low, "visits") {
+		return measure + " " + q
+	}
+	return measure + " of appointments " + q
+}
+
+// sliceWhat says what a slice selects, without the area: "appointments
+// with a GP", "all appointments".
+func sliceWhat(sl models.ActivitySlice) string {
 	switch sl.Dataset {
 	case models.SliceRoles:
 		if len(sl.Role) == 0 {
-			return "all appointments of the SDS role group file, " + describeAreas(areas)
+			return "all appointments of the SDS role group file"
 		}
-		return "appointments by role group " + strings.Join(sl.Role, " or ") + ", " + describeAreas(areas)
+		return "appointments by role group " + strings.Join(sl.Role, " or ")
 	case models.SliceDurations:
 		if len(sl.Duration) == 0 {
-			return "all appointments of the actual duration file, " + describeAreas(areas)
+			return "all appointments of the actual duration file"
 		}
-		return "appointments lasting " + strings.Join(sl.Duration, " or ") + ", " + describeAreas(areas)
+		return "appointments lasting " + strings.Join(sl.Duration, " or ")
 	}
 	var parts []string
 	if len(sl.Status) > 0 {
@@ -92,11 +131,10 @@ func DescribeSlice(sl models.ActivitySlice, areas []string) string {
 	if len(sl.Lead) > 0 {
 		parts = append(parts, "booked "+strings.ToLower(strings.Join(strings.Fields(strings.Join(sl.Lead, " | ")), " ")))
 	}
-	what := "all appointments"
 	if len(parts) > 0 {
-		what = "appointments " + strings.Join(parts, ", ")
+		return "appointments " + strings.Join(parts, ", ")
 	}
-	return what + ", " + describeAreas(areas)
+	return "all appointments"
 }
 
 func describeAreas(areas []string) string {

@@ -22,6 +22,9 @@ func TestDefaultSlice(t *testing.T) {
 		{"nurses", models.KindStrikeRound, "", models.ActivitySlice{HCP: []string{"Other Practice staff"}}},
 		{"ambulance_staff", models.KindStrikeRound, "", models.ActivitySlice{}},
 		{"", models.KindRegulatoryChange, "GP contract: online consultation tools open all day", models.ActivitySlice{Mode: []string{"Video Conference/Online"}}},
+		// The GP contract's staff group is GPs; its subject, the modes, wins.
+		{"gps", models.KindRegulatoryChange, "GP contract 2025/26: online consultation tools open throughout core hours", models.ActivitySlice{Mode: []string{"Video Conference/Online"}}},
+		{"gps", models.KindRegulatoryChange, "GP contract 2024/25 imposed (1.9% uplift)", models.ActivitySlice{HCP: []string{"GP"}}},
 	} {
 		e := &models.Event{Kind: tc.kind, StaffGroup: tc.staff, Title: tc.title, Instrument: "contract"}
 		got := DefaultSlice(e)
@@ -82,8 +85,45 @@ func TestLeftOutInWords(t *testing.T) {
 		{Day: impact.Date(2023, 12, 26), Reason: impact.ReasonBankHoliday},
 		{Day: impact.Date(2023, 12, 20), Reason: impact.ReasonNoData},
 	})
-	want := "bank holiday: 25 Dec 2023, 26 Dec 2023; Christmas to New Year (24 Dec – 2 Jan): 27 Dec 2023"
+	want := "bank holiday: 25–26 Dec 2023; Christmas to New Year (24 Dec – 2 Jan): 27 Dec 2023"
 	if got != want {
 		t.Errorf("leftOut = %q, want %q", got, want)
+	}
+	// Runs of days become ranges, across a year end too; gaps split them.
+	got = leftOut([]impact.ExcludedDay{
+		{Day: impact.Date(2024, 1, 2), Reason: impact.ChristmasNewYear.Reason},
+		{Day: impact.Date(2023, 12, 30), Reason: impact.ChristmasNewYear.Reason},
+		{Day: impact.Date(2023, 12, 31), Reason: impact.ChristmasNewYear.Reason},
+		{Day: impact.Date(2024, 1, 1), Reason: impact.ChristmasNewYear.Reason},
+		{Day: impact.Date(2023, 11, 20), Reason: impact.ReasonOtherEvent},
+		{Day: impact.Date(2023, 11, 27), Reason: impact.ReasonOtherEvent},
+	})
+	want = "Christmas to New Year (24 Dec – 2 Jan): 30 Dec 2023 – 2 Jan 2024; inside another event's window: 20 Nov 2023, 27 Nov 2023"
+	if got != want {
+		t.Errorf("leftOut = %q, want %q", got, want)
+	}
+}
+
+func TestMeasureOf(t *testing.T) {
+	gp := models.ActivitySlice{HCP: []string{"GP"}}
+	for _, tc := range []struct {
+		key  string
+		sl   models.ActivitySlice
+		want string
+	}{
+		{impact.MetricAttended, gp, "Attended appointments with a GP"},
+		{impact.MetricTotal, models.ActivitySlice{}, "Total appointments"},
+		{impact.MetricDNARate, gp, "DNA rate of appointments with a GP"},
+		// The GP share is across HCP types and attended is a status: the
+		// slice's filter on that dimension is not repeated.
+		{impact.MetricGPShare, gp, "GP share"},
+		{impact.MetricAttended, models.ActivitySlice{Status: []string{"Attended"}, Mode: []string{"Telephone"}}, "Attended appointments by telephone"},
+		{impact.MetricHomeVisit, gp, "Home visits with a GP"},
+		{impact.MetricTotal, models.ActivitySlice{Dataset: models.SliceRoles, Role: []string{"Nurses"}}, "Total appointments by role group Nurses"},
+	} {
+		m, _ := impact.MetricByKey(tc.key)
+		if got := MeasureOf(tc.key, m.Label, tc.sl); got != tc.want {
+			t.Errorf("MeasureOf(%s, %+v) = %q, want %q", tc.key, tc.sl, got, tc.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/reports/impact"
 )
 
@@ -531,4 +532,16 @@ func pct(f *float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%+.1f%%", *f*100)
+}
+
+// ActivitySlice is the slice the view was computed on.
+func (s SliceView) ActivitySlice() models.ActivitySlice {
+	return models.ActivitySlice{Dataset: s.Dataset, Status: s.Status, HCP: s.HCP, Mode: s.Mode, Lead: s.Lead,
+		Role: s.Role, Duration: s.Duration}
+}
+
+// Measure names what metric m of the view counted, with its slice:
+// "Attended appointments with a GP" (MeasureOf).
+func (v View) Measure(m MetricView) string {
+	return MeasureOf(m.Key, m.Label, v.Slice.ActivitySlice())
 }

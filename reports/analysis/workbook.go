@@ -240,7 +240,7 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 		scope = "England"
 	}
 	ei := xlsx.EventImpact{ID: e.ID, Kind: string(e.Kind), Title: e.Title, Scope: scope, Metric: mr.Metric.Key,
-		MetricLabel: mr.Metric.Label, Ratio: mr.Metric.IsRatio(), URL: permalink(baseURL, e.ID),
+		MetricLabel: mr.Metric.Label, Measure: MeasureOf(mr.Metric.Key, mr.Metric.Label, spec.Slice), Ratio: mr.Metric.IsRatio(), URL: permalink(baseURL, e.ID),
 		WindowStart: b.Window.From, WindowEnd: b.Window.To}
 	for _, s := range e.Sources {
 		ei.Sources = append(ei.Sources, xlsx.Link{Title: firstNonEmpty(s.Title, s.Publisher, s.URL), URL: s.URL})
@@ -307,26 +307,14 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 	return ei, rows, nil
 }
 
-// leftOut lists the days the baselines skipped by reason, in words:
-// "bank holiday: 25 Dec 2023, 26 Dec 2023; Christmas to New Year …: 27 Dec
-// 2023". Missing days and the event's own days are not listed.
+// leftOut lists the days the baselines skipped by reason, in the words of
+// LeftOut: "bank holiday: 25–26 Dec 2023; Christmas to New Year …".
 func leftOut(days []impact.ExcludedDay) string {
-	var reasons []string
-	by := map[string][]string{}
-	for _, d := range days {
-		if d.Reason == impact.ReasonNoData || d.Reason == impact.ReasonOwnWindow {
-			continue
-		}
-		if _, ok := by[d.Reason]; !ok {
-			reasons = append(reasons, d.Reason)
-		}
-		by[d.Reason] = append(by[d.Reason], d.Day.Format("2 Jan 2006"))
+	views := make([]ExcludedDayView, len(days))
+	for i, d := range days {
+		views[i] = ExcludedDayView{Date: date(d.Day), Reason: d.Reason}
 	}
-	var parts []string
-	for _, r := range reasons {
-		parts = append(parts, r+": "+strings.Join(by[r], ", "))
-	}
-	return strings.Join(parts, "; ")
+	return strings.Join(LeftOut(views), "; ")
 }
 
 func fmtNum(v float64, ratio bool) string {
@@ -414,7 +402,7 @@ func firstNonEmpty(s ...string) string {
 // generator as the event page).
 func eventSentence(full *Result, mi int, short *Result, mr MetricResult) string {
 	v := short.View()
-	measure := ShortLabel(mr.Metric.Label)
+	measure := MeasureOf(mr.Metric.Key, mr.Metric.Label, short.Spec.Slice)
 	if mi < len(full.Metrics) && full.Metrics[mi].ITS != nil {
 		fv := full.View()
 		return ITSSentence(measure, AreaNames(fv.Areas), *fv.Metrics[mi].ITS, fv.Metrics[mi].Unit, fv.Parameters.Confidence)

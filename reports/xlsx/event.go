@@ -252,8 +252,13 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		label = ev.Metric
 	}
 	title := fmt.Sprintf("%s — %s", Neutralise(ev.Title), Neutralise(label))
+	scope := ev.Scope
+	if ev.Measure != "" {
+		// The slice measured, e.g. "Attended appointments with a GP, England".
+		scope = ev.Measure + ", " + ev.Scope
+	}
 	sub := fmt.Sprintf("Scope: %s · Window: %s – %s · Expected = mean of the same weekday in the baseline weeks; %s prediction interval = expected ± t·s·√(1+1/N)",
-		ev.Scope, civil(ev.WindowStart).Format("02 Jan 2006"), civil(ev.WindowEnd).Format("02 Jan 2006"), ci)
+		scope, civil(ev.WindowStart).Format("02 Jan 2006"), civil(ev.WindowEnd).Format("02 Jan 2006"), ci)
 	if err := sw.SetRow("A1", []any{cell(st.title, title)}, excelize.RowOpts{Height: 22}); err != nil {
 		return fmt.Errorf("title row: %w", err)
 	}

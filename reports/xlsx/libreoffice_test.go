@@ -1,13 +1,17 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -246,10 +250,54 @@ func TestSummaryPrintSetup(t *testing.T) {
 	if a := areas[SheetData]; a != "'Data'!$A$1:$F$1" {
 		t.Errorf("Data print area = %q, want the header only", a)
 	}
+	// The chart ends inside A:K: its anchor is worked out from the
+	// Summary's own column widths, or the print area would cut it off.
+	if to := summaryChartEndCol(t, f); to > summaryCols-1 {
+		t.Errorf("Summary chart ends in column %s, past the print area's K", colName(to+1))
+	}
 	ev := f.GetSheetList()[1]
 	if vis, err := f.GetColVisible(ev, colName(colBand)); err != nil || vis {
 		t.Errorf("%s chart helper column %s visible = %v (%v)", ev, colName(colBand), vis, err)
 	}
+}
+
+// summaryChartEndCol is the 0-based column the Summary's chart is
+// anchored to end in, read from the drawing the Summary sheet links to.
+func summaryChartEndCol(t *testing.T, f *excelize.File) int {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		for _, zf := range zr.File {
+			if zf.Name == name {
+				rc, err := zf.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rc.Close()
+				b, _ := io.ReadAll(rc)
+				return string(b)
+			}
+		}
+		t.Fatalf("no %s in the workbook", name)
+		return ""
+	}
+	m := regexp.MustCompile(`Target="\.\./drawings/(drawing\d+\.xml)"`).FindStringSubmatch(read("xl/worksheets/_rels/sheet1.xml.rels"))
+	if m == nil {
+		t.Fatal("the Summary has no drawing")
+	}
+	to := regexp.MustCompile(`<xdr:to><xdr:col>(\d+)</xdr:col>`).FindStringSubmatch(read("xl/drawings/" + m[1]))
+	if to == nil {
+		t.Fatal("the Summary's drawing has no two-cell anchor")
+	}
+	n, _ := strconv.Atoi(to[1])
+	return n
 }
 
 // TestSummaryPrintsOnOnePage prints the workbook to PDF with LibreOffice:

@@ -63,6 +63,10 @@ type EventImpact struct {
 	Scope       string // area the series covers, e.g. "England"
 	Metric      string // metric key, e.g. "appointments_total"
 	MetricLabel string // human label, e.g. "Total appointments"
+	// Measure names the metric with the slice it was measured on, e.g.
+	// "Attended appointments with a GP"; the Summary shows it with the
+	// scope. Empty falls back to MetricLabel.
+	Measure string
 	// Ratio marks metrics that are fractions (DNA rate, GP share): they are
 	// formatted as percentages instead of counts.
 	Ratio       bool

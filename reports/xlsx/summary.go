@@ -1,8 +1,10 @@
 package xlsx
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,14 +22,26 @@ const (
 	// summaryLineChars is about how many characters of 11-point text fit
 	// across the merged A:K on one line.
 	summaryLineChars = 150
-	// Summary chart size in pixels: the width of A:K, and tall enough to
-	// read once the page is printed.
-	summaryChartW, summaryChartH = 780, 340
+	// summaryChartH is the Summary chart's height in pixels, tall enough
+	// to read once the page is printed; its width is that of A:K
+	// (summaryChartW).
+	summaryChartH = 420
 	// defaultRowPx is a default row's height in pixels (15 points).
 	defaultRowPx = 20
 )
 
-var summaryWidths = []float64{6, 34, 30, 23, 7, 10, 10, 10, 13, 13, 12}
+var summaryWidths = []float64{6, 30, 40, 23, 6, 9, 9, 9, 12, 12, 11}
+
+// summaryChartW is the width of A:K in pixels as the chart's anchor is
+// worked out (8 pixels a character of column width), less the chart's
+// offset, so the chart spans the table and ends inside the print area.
+func summaryChartW() uint {
+	px := 0
+	for _, w := range summaryWidths {
+		px += int(w*8 + 0.5)
+	}
+	return uint(px - 12)
+}
 
 // defaultMethodLine states the method in one line when the caller gives
 // none.
@@ -55,9 +69,14 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 	}
 	firstData := rowTable + 1
 	lastData := firstData + len(r.Events) - 1
+	leftOut := leftOutLines(r.Events)
+	rowLeftOut := lastData + 2
 	rowMethod := lastData + 2
+	if len(leftOut) > 0 {
+		rowMethod = rowLeftOut + len(leftOut) + 2
+	}
 	rowChart := rowMethod + 3
-	chartRows := int(math.Ceil(float64(summaryChartH)/defaultRowPx)) + 1
+	chartRows := int(math.Ceil(float64(summaryChartH)/defaultRowPx)) + 3
 	lastRow := rowChart + chartRows
 
 	// Hyperlinks and the chart are registered before the stream opens.
@@ -72,6 +91,14 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 	}{{rowMethod + 1, SheetMethod}} {
 		if err := f.SetCellHyperLink(sh, axis(1, l.row), fmt.Sprintf("'%s'!A1", l.sheet), "Location"); err != nil {
 			return fmt.Errorf("xlsx: summary link to %s: %w", l.sheet, err)
+		}
+	}
+	// The chart's anchor cells are worked out from the column widths when
+	// it is added, before the stream writes them: without these it would
+	// end a column or two past K and be cut off by the print area.
+	for i, w := range summaryWidths {
+		if err := f.SetColWidth(sh, colName(i+1), colName(i+1), w); err != nil {
+			return fmt.Errorf("xlsx: summary column width: %w", err)
 		}
 	}
 	if err := addSummaryChart(f, r, plans, firstData, lastData, rowChart); err != nil {
@@ -133,10 +160,7 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 		if ev.Ratio {
 			num = st.pct
 		}
-		label := ev.MetricLabel
-		if label == "" {
-			label = ev.Metric
-		}
+		label := cmp.Or(ev.Measure, ev.MetricLabel, ev.Metric)
 		// The defining formula of a rate is on the event sheet and in the
 		// dictionary; the Summary names it.
 		if i := strings.Index(label, " ("); i > 0 {
@@ -145,7 +169,7 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 		if ev.Scope != "" {
 			label += ", " + ev.Scope
 		}
-		row := []any{cell(st.int, ev.ID), text(st.link, ev.Title), text(st.text, label), text(st.text, rangeText(ev.WindowStart, ev.WindowEnd)),
+		row := []any{cell(st.int, ev.ID), text(st.linkWrap, ev.Title), text(st.wrap, label), text(st.wrap, rangeText(ev.WindowStart, ev.WindowEnd)),
 			cell(st.centre, p.counted)}
 		if p.hasWindow && p.totExp != 0 {
 			T := func(col int) string { return ref(p.sheet, colName(col), p.totalRow) }
@@ -160,8 +184,25 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 			row = append(row, nil, nil, nil, nil, nil)
 		}
 		row = append(row, dateCell(st.date, lastObserved(ev)))
-		if err := sw.SetRow(axis(1, firstData+i), row, excelize.RowOpts{Height: 18}); err != nil {
+		// Long titles and slices wrap; the row grows to show them.
+		lines := max(wrapLines(ev.Title, summaryWidths[1]), wrapLines(label, summaryWidths[2]))
+		if err := sw.SetRow(axis(1, firstData+i), row, excelize.RowOpts{Height: 15*float64(lines) + 3}); err != nil {
 			return fmt.Errorf("xlsx: summary row %d: %w", firstData+i, err)
+		}
+	}
+	if len(leftOut) > 0 {
+		if err := sw.SetRow(axis(1, rowLeftOut), []any{text(st.section, "Days left out of the baselines")}, excelize.RowOpts{Height: 18}); err != nil {
+			return fmt.Errorf("xlsx: summary left-out heading: %w", err)
+		}
+		for i, l := range leftOut {
+			row := rowLeftOut + 1 + i
+			lines := utf8.RuneCountInString(l)/summaryLineChars + 1
+			if err := sw.SetRow(axis(1, row), []any{text(st.sentence, l)}, excelize.RowOpts{Height: 15*float64(lines) + 3}); err != nil {
+				return fmt.Errorf("xlsx: summary left-out %d: %w", i+1, err)
+			}
+			if err := merge(row); err != nil {
+				return fmt.Errorf("xlsx: summary merge: %w", err)
+			}
 		}
 	}
 	methodLine := r.Method.Summary
@@ -185,6 +226,35 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 	return nil
 }
 
+// wrapLines is about how many lines s takes in a wrapped column of width
+// w (proportional text fits about 1.15 characters a unit of width).
+func wrapLines(s string, w float64) int {
+	per := max(int(w*1.15), 1)
+	return max((utf8.RuneCountInString(s)+per-1)/per, 1)
+}
+
+// leftOutLines says, once per event, which days its baselines left out
+// and why: a bank holiday or the Christmas–New Year weeks are not ordinary
+// days, and another event's days carry that event's effect.
+func leftOutLines(evs []EventImpact) []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range evs {
+		ev := &evs[i]
+		key := strconv.FormatInt(ev.ID, 10) + "\x00" + ev.LeftOut
+		if ev.LeftOut == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, ev.Title+": "+ev.LeftOut+".")
+	}
+	if len(out) > 0 {
+		out = append([]string{"Not ordinary days, so not used to set what was expected: bank holidays and the Christmas–New Year weeks (practices closed or quiet), " +
+			"and other events' days (they carry those events' effects)."}, out...)
+	}
+	return out
+}
+
 // addSummaryChart puts the one chart on the Summary: with a single row,
 // observed against expected from its event sheet; with several, each
 // row's effect with its interval.
@@ -192,7 +262,7 @@ func addSummaryChart(f *excelize.File, r *Report, plans []*eventPlan, first, las
 	if len(plans) == 0 {
 		return nil
 	}
-	dim := excelize.ChartDimension{Width: summaryChartW, Height: summaryChartH}
+	dim := excelize.ChartDimension{Width: summaryChartW(), Height: summaryChartH}
 	format := excelize.GraphicOptions{OffsetX: 4, OffsetY: 2}
 	if len(plans) == 1 {
 		if !plans[0].hasWindow {

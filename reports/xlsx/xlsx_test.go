@@ -582,3 +582,33 @@ func TestLeftOutDaysNote(t *testing.T) {
 	}
 	t.Error("no left-out note on the event sheet")
 }
+
+// TestSummaryNamesSliceAndLeftOutDays: the Summary's table names the
+// slice measured and, below it, which days each event's baselines left
+// out and why; the method line follows.
+func TestSummaryNamesSliceAndLeftOutDays(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].LeftOut = "Christmas to New Year (24 Dec – 2 Jan): 27–29 Dec 2023"
+	r.Events[1].Measure = "Attended appointments with a GP"
+	f, _ := writeFixture(t, r)
+	rows, _ := f.GetRows(SheetSummary)
+	var text []string
+	for _, row := range rows {
+		text = append(text, strings.Join(row, " | "))
+	}
+	all := strings.Join(text, "\n")
+	for _, w := range []string{
+		"Attended appointments with a GP, " + r.Events[1].Scope,
+		"Days left out of the baselines",
+		"bank holidays and the Christmas–New Year weeks",
+		r.Events[0].Title + ": Christmas to New Year (24 Dec – 2 Jan): 27–29 Dec 2023.",
+		"Method: " + defaultMethodLine,
+	} {
+		if !strings.Contains(all, w) {
+			t.Errorf("Summary lacks %q:\n%s", w, all)
+		}
+	}
+	if strings.Index(all, "Days left out") > strings.Index(all, "Method: ") {
+		t.Error("the left-out days come after the method line")
+	}
+}
