@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/strikeline/strikeline/reports/impact"
 )
 
 // Layout of an event sheet: a title block, the header in row headerRow and
@@ -120,10 +121,11 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 		if c.n < 2 {
 			return nil, fmt.Errorf("%s: %d baseline days, need at least 2 for an interval", d.Date.Format(time.DateOnly), c.n)
 		}
-		c.mean, c.sd = meanSD(xs)
-		c.t = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(c.n - 1)}.Quantile(1 - alpha/2)
-		m := c.t * c.sd * math.Sqrt(1+1/float64(c.n))
-		c.lower, c.upper = c.mean-m, c.mean+m
+		// The engine's formula, from the sheet's own cells; the cells'
+		// live Excel formulas are the independent check.
+		iv := impact.PredictionInterval(xs, 1-alpha)
+		c.mean, c.sd, c.t = iv.Mean, iv.SD, iv.T
+		c.lower, c.upper = iv.Lower(), iv.Upper()
 		c.diff = d.Observed - c.mean
 		if c.mean != 0 {
 			c.pct = c.diff / c.mean
@@ -170,20 +172,6 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 // agree reports whether a and b agree to 1e-9 relative.
 func agree(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))+1e-12
-}
-
-// meanSD returns the mean and sample standard deviation (Excel's STDEV.S),
-// in two passes for accuracy with large counts and small spread.
-func meanSD(xs []float64) (mean, sd float64) {
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
 // niceCeil rounds x up to a multiple of a tenth of its leading power of
