@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -196,17 +195,19 @@ func finishRun(tx *gorm.DB, t LoadTarget, run *ImportRun, months []monthChange) 
 }
 
 // isDuplicateKey reports a unique-key violation: a primary key that cannot
-// be built (PostgreSQL) or a row that breaks it (SQLite).
+// be built (PostgreSQL, through pgx) or a row that breaks it (either
+// backend through GORM, which translates the driver's error since the
+// store opens it with TranslateError).
 func isDuplicateKey(err error) bool {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505"
-	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+	return errors.Is(err, gorm.ErrDuplicatedKey) || errors.As(err, &pe) && pe.Code == pgUniqueViolation
 }
+
+// PostgreSQL error codes (SQLSTATE) the store acts on.
+const (
+	pgUniqueViolation  = "23505"
+	pgLockNotAvailable = "55P03"
+)
 
 // Close drops what the load left behind (nothing after a successful Merge).
 func (l *Loader) Close() error { return l.impl.close() }

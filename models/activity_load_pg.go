@@ -383,7 +383,7 @@ func (l *pgLoader) merge(ctx context.Context, run *ImportRun, opt MergeOptions) 
 			return finishRun(tx, l.t, run, months)
 		})
 		var pe *pgconn.PgError
-		if err == nil || !errors.As(err, &pe) || pe.Code != "55P03" || attempt == swapAttempts {
+		if err == nil || !errors.As(err, &pe) || pe.Code != pgLockNotAvailable || attempt == swapAttempts {
 			break
 		}
 		slog.Info("import waits for readers of the table", "table", l.t.Table, "attempt", attempt)
