@@ -55,12 +55,9 @@ func (s *Server) startUpload(c *fiber.Ctx) ([]*models.ImportRun, error) {
 	im := importers.New(s.store, importers.Options{Kind: kind, Policy: policy, Actor: actor(c), Logger: s.log})
 	// Immutable is set, so fh.Filename is ours to keep.
 	runs, err := im.Start(c.UserContext(), tmp.Name(), filepath.Base(fh.Filename), importers.DefaultLimits)
-	if errors.Is(err, importers.ErrUnsafeArchive) {
+	if errors.Is(err, importers.ErrUnsafeArchive) || errors.Is(err, importers.ErrBadArchive) {
 		return nil, httpError(fiber.StatusUnprocessableEntity, err.Error())
 	} else if err != nil {
-		if strings.Contains(err.Error(), "zip") || strings.Contains(err.Error(), "no .csv") {
-			return nil, httpError(fiber.StatusUnprocessableEntity, "the archive could not be read: "+err.Error())
-		}
 		return nil, err
 	}
 	return runs, nil

@@ -93,6 +93,18 @@ func TestImportAPI(t *testing.T) {
 		if code, body := upload(t, f, tok, "x.zip", zbuf.Bytes(), map[string]string{"policy": "maybe"}); code != 422 {
 			t.Fatalf("bad policy: %d %v", code, body)
 		}
+		// An archive that is not one, or holds no CSV file, is the sender's
+		// mistake: a 422 saying so, not a 500.
+		var empty bytes.Buffer
+		ew := zip.NewWriter(&empty)
+		ew.Create("readme.txt")
+		ew.Close()
+		for name, data := range map[string][]byte{"not-a-zip.zip": []byte("Sub-ICB,Date\n"), "no-csv.zip": empty.Bytes()} {
+			code, body := upload(t, f, tok, name, data, nil)
+			if msg, _ := body["error"].(string); code != 422 || !strings.HasPrefix(msg, "the archive could not be read: ") {
+				t.Fatalf("%s: %d %v", name, code, body)
+			}
+		}
 		code, body := upload(t, f, tok, "pub.zip", zbuf.Bytes(), map[string]string{"kind": "gpad"})
 		if code != 202 {
 			t.Fatalf("upload: %d %v", code, body)

@@ -45,7 +45,11 @@ func (s *Server) postEventsImport(c *fiber.Ctx) error {
 	}
 	f, err := events.Parse(name, bytes.NewReader(data))
 	if err != nil {
-		p.Error = strings.TrimPrefix(err.Error(), events.ErrFormat.Error()+": ")
+		p.Error = err.Error()
+		var fe *events.FormatError
+		if errors.As(err, &fe) {
+			p.Error = fe.Reason
+		}
 		return s.render(c, fiber.StatusUnprocessableEntity, "events_import", p)
 	}
 	preview := c.FormValue("action") != "import"

@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"archive/zip"
 	"context"
 	"io"
 	"os"
@@ -20,7 +19,7 @@ func (im *Importer) Start(ctx context.Context, path, name string, lim Limits) ([
 	var inputs []Input
 	var closer io.Closer
 	if strings.EqualFold(filepath.Ext(name), ".zip") {
-		zr, err := zip.OpenReader(path)
+		zr, err := openZip(path)
 		if err != nil {
 			os.Remove(path)
 			return nil, err

@@ -34,6 +34,21 @@ var DefaultLimits = Limits{MaxUncompressed: 8 << 30}
 // ErrUnsafeArchive marks a zip refused for path traversal or size.
 var ErrUnsafeArchive = errors.New("unsafe archive")
 
+// ErrBadArchive marks a zip that is not one, is damaged, or holds no CSV
+// file: the sender's mistake, not the server's.
+var ErrBadArchive = errors.New("the archive could not be read")
+
+// openZip opens the archive at p; a file that is not a readable zip is
+// ErrBadArchive, a file that cannot be opened at all is not.
+func openZip(p string) (*zip.ReadCloser, error) {
+	zr, err := zip.OpenReader(p)
+	var pe *fs.PathError
+	if err != nil && !errors.As(err, &pe) {
+		return nil, fmt.Errorf("%w: %w", ErrBadArchive, err)
+	}
+	return zr, err
+}
+
 // Expand turns command-line paths (CSV files, zip files, folders of either)
 // into inputs. The returned closer releases open archives.
 func Expand(paths []string, lim Limits) ([]Input, func() error, error) {
@@ -57,7 +72,7 @@ func Expand(paths []string, lim Limits) ([]Input, func() error, error) {
 			}
 			inputs = append(inputs, Input{Name: filepath.Base(p), Size: st.Size(), Open: func() (io.ReadCloser, error) { return os.Open(p) }})
 		case ".zip":
-			zr, err := zip.OpenReader(p)
+			zr, err := openZip(p)
 			if err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
@@ -149,7 +164,7 @@ func ZipInputs(zr *zip.Reader, name string, lim Limits) ([]Input, error) {
 		})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no .csv entries in %s", name)
+		return nil, fmt.Errorf("%w: no .csv entries in %s", ErrBadArchive, name)
 	}
 	return out, nil
 }

@@ -137,33 +137,11 @@ func (s *Store) ActivitySeries(ctx context.Context, q ActivityQuery) ([]Activity
 	if err != nil {
 		return nil, err
 	}
-	table := "appt_rollup_daily"
-	switch area.Level {
-	case LevelNational, LevelRegion:
-		where = append(where, "level = ?", "area_id = ?")
-		id := area.ID
-		if area.Level == LevelNational {
-			id = 0
-		}
-		args = append(args, area.Level, id)
-	case LevelICB:
-		// No ICB rollup: an ICB is two or three sub-ICB locations, read
-		// through the sub-ICB table's (area_id, day) key prefix, under one
-		// set of boundaries (nhs_geography.go).
-		table = "appt_subicb_daily"
-		w, a, err := s.scopeSQL(ctx, area, "area_id", q.Boundaries)
-		if err != nil {
-			return nil, err
-		}
-		where = append(where, w)
-		args = append(args, a...)
-	case LevelSubICB:
-		table = "appt_subicb_daily"
-		where = append(where, "area_id = ?")
-		args = append(args, area.ID)
-	default:
-		return nil, &ValidationError{Fields: map[string]string{"area": "daily activity exists for England, regions, ICBs and sub-ICB locations only"}}
+	table, w, a, err := s.activitySource(ctx, area, q.Boundaries)
+	if err != nil {
+		return nil, err
 	}
+	where, args = append(where, w...), append(args, a...)
 	where = append(where, "day >= ?", "day <= ?")
 	args = append(args, DayNumber(q.From), DayNumber(q.To))
 	cols := []string{"day"}
@@ -303,32 +281,22 @@ func (s *Store) OCSeries(ctx context.Context, from, to time.Time, area string, m
 	}
 	ms, _ := monthBounds(DayNumber(from))
 	_, me := monthBounds(DayNumber(to))
-	q := `SELECT o.day, SUM(o.n) FROM oc_practice_monthly o JOIN areas p ON p.id = o.practice_id
-		LEFT JOIN areas sub ON sub.id = p.sub_icb_id WHERE o.metric = ? AND o.day >= ? AND o.day < ?`
-	args := []any{mid, ms, me}
-	switch a.Level {
-	case LevelRegion:
-		q += " AND sub.region_id = ?"
-		args = append(args, a.ID)
-	case LevelICB:
-		q += " AND sub.icb_id = ?"
-		args = append(args, a.ID)
-	case LevelSubICB:
-		q += " AND p.sub_icb_id = ?"
-		args = append(args, a.ID)
-	case LevelPCN:
-		q += " AND p.pcn_id = ?"
-		args = append(args, a.ID)
-	case LevelPractice:
-		q += " AND o.practice_id = ?"
-		args = append(args, a.ID)
+	scope, sargs, err := s.practiceScopeSQL(ctx, a, "practice_id", time.Time{})
+	if err != nil {
+		return nil, err
 	}
-	q += " GROUP BY o.day ORDER BY o.day"
+	q := `SELECT day, SUM(n) AS sum FROM oc_practice_monthly WHERE metric = ? AND day >= ? AND day < ?`
+	args := []any{mid, ms, me}
+	if scope != "" {
+		q += " AND " + scope
+		args = append(args, sargs...)
+	}
+	q += " GROUP BY day ORDER BY day"
 	var rows []struct {
 		Day int64
 		Sum int64
 	}
-	if err := s.db.WithContext(ctx).Raw(strings.Replace(q, "SUM(o.n)", "SUM(o.n) AS sum", 1), args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to query online consultations: %w", err)
 	}
 	out := make([]ActivityPoint, 0, len(rows))

@@ -62,19 +62,12 @@ func (s *Store) CategorySeries(ctx context.Context, q CategoryQuery) ([]Activity
 	if err != nil {
 		return nil, err
 	}
-	switch area.Level {
-	case LevelNational:
-	case LevelRegion:
-		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND region_id = ?)")
-		args = append(args, LevelSubICB, area.ID)
-	case LevelICB:
-		where = append(where, "area_id IN (SELECT id FROM areas WHERE level = ? AND icb_id = ?)")
-		args = append(args, LevelSubICB, area.ID)
-	case LevelSubICB:
-		where = append(where, "area_id = ?")
-		args = append(args, area.ID)
-	default:
-		return nil, &ValidationError{Fields: map[string]string{"area": "category activity exists for England, regions, ICBs and sub-ICB locations only"}}
+	scope, sargs, err := s.scopeSQL(ctx, area, "area_id", time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		where, args = append(where, scope), append(args, sargs...)
 	}
 	where = append(where, "day >= ?", "day <= ?")
 	args = append(args, DayNumber(q.From), DayNumber(q.To))

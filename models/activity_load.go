@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,27 +34,38 @@ var (
 // private stg_import_<run>… tables, which the next start or import drops
 // (CleanupImports).
 //
-// The two backends load differently. SQLite stages the rows in one table
-// and merges them with INSERT … SELECT (activity_load_sqlite.go).
+// The two backends load differently, behind one contract (loader), chosen
+// once in NewLoader. SQLite stages the rows in one table and merges them
+// month by month with INSERT … SELECT (activity_load_sqlite.go).
 // PostgreSQL builds each month the file touches as a table of its own and
 // swaps it in for that month's partition (activity_load_pg.go): a sorted
-// index build per month instead of a B-tree insert per row.
+// index build per month instead of a B-tree insert per row. Both report
+// what each month gained, changed and lost, and finishRun turns that into
+// the run's record, so the two cannot describe the same load differently.
 //
 // Rows passed to Write hold the key columns, then n, then the source line
 // number (kept with the row, and used to report duplicate keys).
 type Loader struct {
+	impl loader
+}
+
+// loader is one backend's way of loading a file.
+type loader interface {
+	// write stages a batch of rows.
+	write(ctx context.Context, rows [][]int64) error
+	// merge makes the staged rows visible and records run (finishRun) in
+	// the same transaction.
+	merge(ctx context.Context, run *ImportRun, opt MergeOptions) error
+	// close drops whatever the load left behind.
+	close() error
+}
+
+// loadBase is what every loader knows about its load.
+type loadBase struct {
 	s     *Store
 	t     LoadTarget
 	runID int64
-	stg   string   // SQLite: the staging table
-	cols  []string // SQLite: staging columns
-
-	parts   map[int64]*pgPart // PostgreSQL: months being built, by first day
-	cur     *pgPart           // the month being copied
-	copy    *copyStream
-	widths  []int
-	vals    []int64
-	regions map[int64]areaRegion // area id → region, for the rollup sums
+	stg   string // name (or prefix) of the load's private tables
 }
 
 // Epoch is day 0 of the integer day columns.
@@ -81,33 +91,23 @@ func monthBounds(d int64) (int64, int64) {
 // NewLoader prepares the load of one file for import run runID.
 func (s *Store) NewLoader(ctx context.Context, t LoadTarget, runID int64) (*Loader, error) {
 	ctx = OnPrimary(ctx) // imports read and write the primary only
-	l := &Loader{s: s, t: t, runID: runID, stg: fmt.Sprintf("stg_import_%d", runID)}
+	base := loadBase{s: s, t: t, runID: runID, stg: fmt.Sprintf("stg_import_%d", runID)}
+	var impl loader
+	var err error
 	if s.Backend == Postgres {
-		l.parts = map[int64]*pgPart{}
-		return l, nil
+		impl = newPGLoader(base)
+	} else if impl, err = newSQLiteLoader(ctx, base); err != nil {
+		return nil, err
 	}
-	l.cols = append(append([]string{}, t.Cols...), "n", "line", "ms", "me")
-	defs := make([]string, len(l.cols))
-	for i, c := range l.cols {
-		defs[i] = c + " BIGINT NOT NULL"
-	}
-	q := "CREATE TABLE " + l.stg + " (" + strings.Join(defs, ", ") + ")"
-	if err := s.db.WithContext(ctx).Exec(q).Error; err != nil {
-		return nil, fmt.Errorf("store: unable to create staging table: %w", err)
-	}
-	return l, nil
+	return &Loader{impl: impl}, nil
 }
 
-// Write appends a batch of rows: COPY into the months' new tables on
-// PostgreSQL, prepared multi-row inserts into the staging table on SQLite.
+// Write appends a batch of rows.
 func (l *Loader) Write(ctx context.Context, rows [][]int64) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if l.s.Backend == Postgres {
-		return l.writePG(ctx, rows)
-	}
-	return l.writeSQLite(ctx, rows)
+	return l.impl.write(ctx, rows)
 }
 
 // MergeOptions say how Merge treats duplicate keys within the file.
@@ -136,43 +136,81 @@ func (e *DuplicateError) Error() string {
 // are filled in. Duplicate keys fail the merge with a *DuplicateError
 // unless opt.SkipBad, in which case they are dropped and added to run.
 func (l *Loader) Merge(ctx context.Context, run *ImportRun, opt MergeOptions) error {
-	if l.s.Backend == Postgres {
-		return l.mergePG(ctx, run, opt)
-	}
-	return l.mergeSQLite(ctx, run, opt)
+	return l.impl.merge(ctx, run, opt)
 }
 
-// revisionNote describes a run that replaced loaded figures.
-func revisionNote(run *ImportRun, from, to int64) {
-	if run.RowsUpdated > 0 || run.RowsDeleted > 0 {
+// monthChange is what a merge did to one month of the file: rows new to
+// the store, stored rows whose figure changed, stored rows withdrawn (their
+// area is in the file for that month, the row is not).
+type monthChange struct {
+	ms, me                     int64
+	inserted, updated, deleted int64
+}
+
+// changed reports whether the month's stored rows differ after the merge.
+func (m monthChange) changed() bool { return m.inserted+m.updated+m.deleted > 0 }
+
+// finishRun records a merged run as succeeded, in the merge's transaction
+// tx: its counters, its note and the days it wrote, from months (the
+// file's months in date order).
+//
+// The revision note names the months whose stored figures were replaced or
+// withdrawn, not every month the file holds: re-importing an October and
+// November file where only November was revised says "2023-11 to 2023-11".
+// A reader of the import history wants to know which published figures
+// moved; October was read again but is what it was. A month that only
+// gained rows is not a revision (nothing published before was replaced).
+// DayFrom and DayTo still span the whole file: they say what the file
+// covers, which is what "is this file still stored" (StillStored) needs.
+func finishRun(tx *gorm.DB, t LoadTarget, run *ImportRun, months []monthChange) error {
+	var from, to int64
+	revisedAny := false
+	for _, m := range months {
+		run.RowsInserted += m.inserted
+		run.RowsUpdated += m.updated
+		run.RowsDeleted += m.deleted
+		if m.updated > 0 || m.deleted > 0 {
+			if !revisedAny {
+				from, revisedAny = m.ms, true
+			}
+			to = m.me
+		}
+	}
+	if revisedAny {
 		run.Revised = true
 		run.Note = fmt.Sprintf("revision: replaced earlier figures for %s to %s (%d rows changed, %d rows withdrawn)",
 			DayTime(from).Format("2006-01"), DayTime(to-1).Format("2006-01"), run.RowsUpdated, run.RowsDeleted)
-	} else if run.RowsInserted == 0 {
+	} else if len(months) > 0 && run.RowsInserted == 0 {
 		run.Note = "no change: every row was already loaded with the same figures"
 	}
+	if len(months) > 0 {
+		from, to := months[0].ms, months[len(months)-1].me
+		run.Target, run.DayFrom, run.DayTo = t.Table, &from, &to
+	}
+	run.Status = ImportSucceeded
+	if err := tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error; err != nil {
+		return fmt.Errorf("store: unable to finish import run: %w", err)
+	}
+	return nil
 }
 
 // isDuplicateKey reports a unique-key violation: a primary key that cannot
-// be built (PostgreSQL) or a row that breaks it (SQLite).
+// be built (PostgreSQL, through pgx) or a row that breaks it (either
+// backend through GORM, which translates the driver's error since the
+// store opens it with TranslateError).
 func isDuplicateKey(err error) bool {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505"
-	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+	return errors.Is(err, gorm.ErrDuplicatedKey) || errors.As(err, &pe) && pe.Code == pgUniqueViolation
 }
 
+// PostgreSQL error codes (SQLSTATE) the store acts on.
+const (
+	pgUniqueViolation  = "23505"
+	pgLockNotAvailable = "55P03"
+)
+
 // Close drops what the load left behind (nothing after a successful Merge).
-func (l *Loader) Close() error {
-	if l.s.Backend == Postgres {
-		return l.closePG()
-	}
-	return l.s.db.Exec("DROP TABLE IF EXISTS " + l.stg).Error
-}
+func (l *Loader) Close() error { return l.impl.close() }
 
 type stmt struct {
 	q    string

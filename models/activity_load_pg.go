@@ -60,16 +60,31 @@ func partitionName(table string, ms int64) string {
 	return fmt.Sprintf("%s_m%04d%02d", table, t.Year(), int(t.Month()))
 }
 
+// pgLoader builds a file's months as tables of their own and swaps them in.
+type pgLoader struct {
+	loadBase
+	parts   map[int64]*pgPart // months being built, by first day
+	cur     *pgPart           // the month being copied
+	copy    *copyStream
+	widths  []int
+	vals    []int64
+	regions map[int64]areaRegion // area id → region, for the rollup sums
+}
+
+func newPGLoader(b loadBase) *pgLoader {
+	return &pgLoader{loadBase: b, parts: map[int64]*pgPart{}}
+}
+
 const rollupTable = "appt_rollup_daily"
 
 var rollupKey = []string{"level", "area_id", "day", "status", "hcp", "mode", "lead"}
 
-func (l *Loader) copyCols() []string {
+func (l *pgLoader) copyCols() []string {
 	return append(append([]string{}, l.t.Cols...), "n", "line", "import_id")
 }
 
 // part returns the month table for day d, creating it on first use.
-func (l *Loader) part(ctx context.Context, d int64) (*pgPart, error) {
+func (l *pgLoader) part(ctx context.Context, d int64) (*pgPart, error) {
 	ms, me := monthBounds(d)
 	if p, ok := l.parts[ms]; ok {
 		return p, nil
@@ -93,10 +108,10 @@ func createMonthTable(ctx context.Context, s *Store, name, parent, dayCol string
 	return nil
 }
 
-// writePG streams a batch into the month tables. A file is ordered by
+// write streams a batch into the month tables. A file is ordered by
 // date or holds one month, so one COPY per month stays open across batches;
 // a row of another month ends it and opens (or reopens) that month's.
-func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
+func (l *pgLoader) write(ctx context.Context, rows [][]int64) error {
 	nk := len(l.t.Cols)
 	if l.widths == nil {
 		w, err := columnWidths(ctx, l.s.pool, l.t.Table, l.copyCols())
@@ -139,7 +154,7 @@ func (l *Loader) writePG(ctx context.Context, rows [][]int64) error {
 // byMonth returns the batch with its rows grouped by month (stable), so a
 // file whose months are interleaved costs one COPY per month per batch,
 // not one per row. An ordered file's batch is returned as it is.
-func (l *Loader) byMonth(rows [][]int64) [][]int64 {
+func (l *pgLoader) byMonth(rows [][]int64) [][]int64 {
 	ms, me := monthBounds(rows[0][1])
 	mixed := false
 	for _, r := range rows {
@@ -168,7 +183,7 @@ func (l *Loader) byMonth(rows [][]int64) [][]int64 {
 }
 
 // endCopy finishes the open COPY, if any, and writes its month's rollup.
-func (l *Loader) endCopy(ctx context.Context) error {
+func (l *pgLoader) endCopy(ctx context.Context) error {
 	cs, p := l.copy, l.cur
 	l.copy, l.cur = nil, nil
 	if cs == nil {
@@ -181,7 +196,7 @@ func (l *Loader) endCopy(ctx context.Context) error {
 }
 
 // sortedParts returns the months in date order.
-func (l *Loader) sortedParts() []*pgPart {
+func (l *pgLoader) sortedParts() []*pgPart {
 	ps := make([]*pgPart, 0, len(l.parts))
 	for _, p := range l.parts {
 		ps = append(ps, p)
@@ -198,7 +213,7 @@ func loadLockKey(table string) int64 {
 	return int64(h.Sum64())
 }
 
-func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) error {
+func (l *pgLoader) merge(ctx context.Context, run *ImportRun, opt MergeOptions) error {
 	if err := l.endCopy(ctx); err != nil {
 		return err
 	}
@@ -287,39 +302,25 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 	lap("primary keys")
 
 	// What changed, month by month.
-	var changedFrom, changedTo int64
-	replaced := false
-	for _, p := range parts {
+	months := make([]monthChange, len(parts))
+	for i, p := range parts {
+		m := &months[i]
+		m.ms, m.me = p.ms, p.me
 		if p.old == "" {
+			m.inserted = p.rows
 			p.changed = true
-			run.RowsInserted += p.rows
 			continue
 		}
-		replaced = true
-		var c struct{ Inserted, Updated, Deleted int64 }
 		q := fmt.Sprintf(`SELECT COUNT(*) FILTER (WHERE o.n IS NULL) AS inserted,
 				COUNT(*) FILTER (WHERE o.n <> s.n) AS updated,
 				COUNT(*) FILTER (WHERE s.n IS NULL) AS deleted
 			FROM %s s FULL JOIN %s o USING (%s)`, p.table, p.old, kl)
+		var c struct{ Inserted, Updated, Deleted int64 }
 		if err := db.Raw(q).Scan(&c).Error; err != nil {
 			return fmt.Errorf("store: unable to compare with %s: %w", p.old, err)
 		}
-		run.RowsInserted += c.Inserted
-		run.RowsUpdated += c.Updated
-		run.RowsDeleted += c.Deleted
-		p.changed = c.Inserted+c.Updated+c.Deleted > 0
-		if p.changed && (c.Updated > 0 || c.Deleted > 0) {
-			if changedFrom == 0 {
-				changedFrom = p.ms
-			}
-			changedTo = p.me
-		}
-	}
-	if replaced {
-		if changedFrom == 0 && len(parts) > 0 {
-			changedFrom, changedTo = parts[0].ms, parts[len(parts)-1].me
-		}
-		revisionNote(run, changedFrom, changedTo)
+		m.inserted, m.updated, m.deleted = c.Inserted, c.Updated, c.Deleted
+		p.changed = m.changed()
 	}
 	lap("compare")
 
@@ -366,14 +367,10 @@ func (l *Loader) mergePG(ctx context.Context, run *ImportRun, opt MergeOptions) 
 					}
 				}
 			}
-			if len(parts) > 0 {
-				run.Target, run.DayFrom, run.DayTo = l.t.Table, &parts[0].ms, &parts[len(parts)-1].me
-			}
-			run.Status = ImportSucceeded
-			return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
+			return finishRun(tx, l.t, run, months)
 		})
 		var pe *pgconn.PgError
-		if err == nil || !errors.As(err, &pe) || pe.Code != "55P03" || attempt == swapAttempts {
+		if err == nil || !errors.As(err, &pe) || pe.Code != pgLockNotAvailable || attempt == swapAttempts {
 			break
 		}
 		slog.Info("import waits for readers of the table", "table", l.t.Table, "attempt", attempt)
@@ -458,7 +455,7 @@ func (s *Store) addPrimaryKey(ctx context.Context, table string, keys []string) 
 
 // duplicates adds p's rows that repeat an earlier row's key to de and, with
 // opt.SkipBad, deletes them (the first row of each key stays).
-func (l *Loader) duplicates(ctx context.Context, p *pgPart, de *DuplicateError, opt MergeOptions) error {
+func (l *pgLoader) duplicates(ctx context.Context, p *pgPart, de *DuplicateError, opt MergeOptions) error {
 	keys := l.t.Cols
 	match := make([]string, len(keys))
 	for i, k := range keys {
@@ -494,7 +491,7 @@ func (l *Loader) duplicates(ctx context.Context, p *pgPart, de *DuplicateError, 
 // buildRollup builds the month's national and regional rollup table from
 // its new sub-ICB table in SQL, for months whose sums from the stream do
 // not cover every row (see activity_rollup_pg.go).
-func (l *Loader) buildRollup(ctx context.Context, p *pgPart) error {
+func (l *pgLoader) buildRollup(ctx context.Context, p *pgPart) error {
 	if err := l.dropRollup(ctx, p); err != nil {
 		return err
 	}
@@ -507,8 +504,7 @@ func (l *Loader) buildRollup(ctx context.Context, p *pgPart) error {
 	if err := createMonthTable(ctx, l.s, p.rollup, rollupTable, "day", p.ms, p.me); err != nil {
 		return err
 	}
-	q := `INSERT INTO ` + p.rollup + ` (level, area_id, day, status, hcp, mode, lead, n) ` + rollupSQL(p.table)
-	q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
+	q := `INSERT INTO ` + p.rollup + ` (level, area_id, day, status, hcp, mode, lead, n) ` + rollupSQL(p.table, "$1", "$2")
 	err := pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error {
 		// The month's aggregate (about 50,000 groups) fits in memory.
 		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '256MB'"); err != nil {
@@ -525,7 +521,7 @@ func (l *Loader) buildRollup(ctx context.Context, p *pgPart) error {
 }
 
 // dropRollup discards p's rollup table, if built.
-func (l *Loader) dropRollup(ctx context.Context, p *pgPart) error {
+func (l *pgLoader) dropRollup(ctx context.Context, p *pgPart) error {
 	if p.rollup == "" {
 		return nil
 	}
@@ -536,8 +532,8 @@ func (l *Loader) dropRollup(ctx context.Context, p *pgPart) error {
 	return nil
 }
 
-// closePG drops the month tables a failed or abandoned load left.
-func (l *Loader) closePG() error {
+// close drops the month tables a failed or abandoned load left.
+func (l *pgLoader) close() error {
 	if l.copy != nil {
 		l.copy.abort()
 		l.copy, l.cur = nil, nil

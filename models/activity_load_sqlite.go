@@ -13,7 +13,33 @@ import (
 
 const sqliteBatch = 200
 
-func (l *Loader) writeSQLite(ctx context.Context, rows [][]int64) error {
+// sqliteLoader stages a file's rows in one table, stg_import_<run>, and
+// merges them month by month.
+type sqliteLoader struct {
+	loadBase
+	cols []string // staging columns: the key, n, line, and the row's month
+}
+
+func newSQLiteLoader(ctx context.Context, b loadBase) (*sqliteLoader, error) {
+	l := &sqliteLoader{loadBase: b}
+	l.cols = append(append([]string{}, b.t.Cols...), "n", "line", "ms", "me")
+	defs := make([]string, len(l.cols))
+	for i, c := range l.cols {
+		defs[i] = c + " BIGINT NOT NULL"
+	}
+	q := "CREATE TABLE " + l.stg + " (" + strings.Join(defs, ", ") + ")"
+	if err := b.s.db.WithContext(ctx).Exec(q).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to create staging table: %w", err)
+	}
+	return l, nil
+}
+
+func (l *sqliteLoader) close() error {
+	return l.s.db.Exec("DROP TABLE IF EXISTS " + l.stg).Error
+}
+
+// write adds a batch to the staging table in prepared multi-row inserts.
+func (l *sqliteLoader) write(ctx context.Context, rows [][]int64) error {
 	sqlDB, err := l.s.db.DB()
 	if err != nil {
 		return err
@@ -70,11 +96,15 @@ func (l *Loader) writeSQLite(ctx context.Context, rows [][]int64) error {
 	return tx.Commit()
 }
 
-// mergeSQLite moves the staged rows into the target in one transaction.
-// A month already loaded for the file's areas is merged row by row (the
-// counts come from comparing staged and stored rows); a new one is a plain
-// INSERT … SELECT.
-func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptions) error {
+// merge moves the staged rows into the target in one transaction, month by
+// month. A month never loaded for the file's areas is a plain INSERT …
+// SELECT. A month already loaded is compared row by row with the stored
+// one (the counts), its withdrawn rows deleted and, if anything differs,
+// every staged row of the month upserted: as on PostgreSQL, where the
+// month is rebuilt whole, each row of a changed month then carries the
+// run and line of the file that last replaced the month, and an unchanged
+// month keeps its rows as they were.
+func (l *sqliteLoader) merge(ctx context.Context, run *ImportRun, opt MergeOptions) error {
 	t := l.t
 	keys := t.Cols
 	match := func(a, b string) string {
@@ -94,8 +124,8 @@ func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptio
 	dedupe := func(tx *gorm.DB) error {
 		// Duplicate natural keys within the file.
 		var dups []struct{ First, Line int64 }
-		q := `SELECT g.first, s.line FROM (SELECT ` + kl + `, MIN(line) AS first FROM ` + stg + ` GROUP BY ` + kl + ` HAVING COUNT(*) > 1) g
-			JOIN ` + stg + ` s ON ` + match("s", "g") + ` AND s.line <> g.first ORDER BY s.line`
+		q := `SELECT g.first, s.line FROM (SELECT ms, ` + kl + `, MIN(line) AS first FROM ` + stg + ` GROUP BY ms, ` + kl + ` HAVING COUNT(*) > 1) g
+			JOIN ` + stg + ` s ON s.ms = g.ms AND ` + match("s", "g") + ` AND s.line <> g.first ORDER BY s.line`
 		if err := tx.Raw(q).Scan(&dups).Error; err != nil {
 			return fmt.Errorf("store: duplicate check failed: %w", err)
 		}
@@ -117,49 +147,80 @@ func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptio
 		return tx.Exec(`DELETE FROM ` + stg + ` WHERE line NOT IN (SELECT MIN(line) FROM ` + stg + ` GROUP BY ` + kl + `)`).Error
 	}
 	return l.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var b struct{ Rows, MinMS, MaxME int64 }
-		if err := tx.Raw(`SELECT COUNT(*) AS rows, COALESCE(MIN(ms), 0) AS min_ms, COALESCE(MAX(me), 0) AS max_me FROM ` + stg).Scan(&b).Error; err != nil {
-			return err
+		var months []monthChange
+		var bounds []struct{ MS, ME int64 }
+		if err := tx.Raw(`SELECT ms, me FROM ` + stg + ` GROUP BY ms, me ORDER BY ms`).Scan(&bounds).Error; err != nil {
+			return fmt.Errorf("store: unable to list the file's months: %w", err)
 		}
-		scopes := `(SELECT DISTINCT ` + scope + `, ms, me FROM ` + stg + `) sc`
-		inScope := `EXISTS (SELECT 1 FROM ` + scopes + ` WHERE sc.` + scope + ` = ` + t.Table + `.` + scope +
-			` AND ` + t.Table + `.` + day + ` >= sc.ms AND ` + t.Table + `.` + day + ` < sc.me)`
-		var existing []int64
-		if err := tx.Raw(`SELECT 1 FROM `+t.Table+` WHERE `+t.Table+`.`+day+` >= ? AND `+t.Table+`.`+day+` < ? AND `+inScope+` LIMIT 1`, b.MinMS, b.MaxME).Scan(&existing).Error; err != nil {
-			return fmt.Errorf("store: scope check failed: %w", err)
+		// Which months already hold rows of the file's areas.
+		stored := make([]bool, len(bounds))
+		anyStored := false
+		for i, m := range bounds {
+			months = append(months, monthChange{ms: m.MS, me: m.ME})
+			var hit []int64
+			if err := tx.Raw(`SELECT 1 FROM `+t.Table+` WHERE `+day+` >= ? AND `+day+` < ? AND `+scope+` IN (SELECT `+scope+` FROM `+stg+` WHERE ms = ?) LIMIT 1`,
+				m.MS, m.ME, m.MS).Scan(&hit).Error; err != nil {
+				return fmt.Errorf("store: scope check failed: %w", err)
+			}
+			stored[i] = len(hit) > 0
+			anyStored = anyStored || stored[i]
 		}
 		lap("scope check")
-		replace := len(existing) > 0
+		insert := `INSERT INTO ` + t.Table + ` (` + kl + `, n, line, import_id) SELECT ` + kl + `, n, line, ? FROM ` + stg + ` s WHERE s.ms = ?`
 		apply := func() error {
-			if !replace {
-				// Fast path: months never loaded for these areas. A
-				// duplicate key in the file fails the primary key.
-				res := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, line, import_id) SELECT `+kl+`, n, line, ? FROM `+stg, run.ID)
-				if res.Error != nil {
-					return res.Error
+			if !anyStored {
+				// Fast path, months never loaded for these areas: one
+				// INSERT. A duplicate key in the file fails the primary key.
+				if err := tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, line, import_id) SELECT `+kl+`, n, line, ? FROM `+stg, run.ID).Error; err != nil {
+					return err
 				}
-				run.RowsInserted = res.RowsAffected
+				var per []struct{ N int64 }
+				if err := tx.Raw(`SELECT COUNT(*) AS n FROM ` + stg + ` GROUP BY ms ORDER BY ms`).Scan(&per).Error; err != nil {
+					return err
+				}
+				for i := range months {
+					months[i].inserted = per[i].N
+				}
 				return nil
 			}
-			if err := tx.Raw(`SELECT COUNT(*) FROM ` + stg + ` s WHERE NOT EXISTS (SELECT 1 FROM ` + t.Table + ` t WHERE ` + match("t", "s") + `)`).Scan(&run.RowsInserted).Error; err != nil {
-				return err
+			for i := range months {
+				m := &months[i]
+				m.inserted, m.updated, m.deleted = 0, 0, 0 // a retry starts again
+				if !stored[i] {
+					res := tx.Exec(insert, run.ID, m.ms)
+					if res.Error != nil {
+						return res.Error
+					}
+					m.inserted = res.RowsAffected
+					continue
+				}
+				if err := tx.Raw(`SELECT COUNT(*) FROM `+stg+` s WHERE s.ms = ? AND NOT EXISTS (SELECT 1 FROM `+t.Table+` t WHERE `+match("t", "s")+`)`, m.ms).Scan(&m.inserted).Error; err != nil {
+					return err
+				}
+				if err := tx.Raw(`SELECT COUNT(*) FROM `+stg+` s JOIN `+t.Table+` t ON `+match("t", "s")+` WHERE s.ms = ? AND t.n <> s.n`, m.ms).Scan(&m.updated).Error; err != nil {
+					return err
+				}
+				res := tx.Exec(`DELETE FROM `+t.Table+` WHERE `+day+` >= ? AND `+day+` < ? AND `+scope+` IN (SELECT `+scope+` FROM `+stg+` WHERE ms = ?)
+					AND NOT EXISTS (SELECT 1 FROM `+stg+` s WHERE s.ms = ? AND `+match(t.Table, "s")+`)`, m.ms, m.me, m.ms, m.ms)
+				if res.Error != nil {
+					return fmt.Errorf("store: replacing revised months failed: %w", res.Error)
+				}
+				m.deleted = res.RowsAffected
+				if !m.changed() {
+					continue
+				}
+				if err := tx.Exec(insert+` ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, line = excluded.line, import_id = excluded.import_id`, run.ID, m.ms).Error; err != nil {
+					return err
+				}
 			}
-			if err := tx.Raw(`SELECT COUNT(*) FROM ` + stg + ` s JOIN ` + t.Table + ` t ON ` + match("t", "s") + ` WHERE t.n <> s.n`).Scan(&run.RowsUpdated).Error; err != nil {
-				return err
-			}
-			res := tx.Exec(`DELETE FROM ` + t.Table + ` WHERE ` + inScope + ` AND NOT EXISTS (SELECT 1 FROM ` + stg + ` s WHERE ` + match(t.Table, "s") + `)`)
-			if res.Error != nil {
-				return fmt.Errorf("store: replacing revised months failed: %w", res.Error)
-			}
-			run.RowsDeleted = res.RowsAffected
-			return tx.Exec(`INSERT INTO `+t.Table+` (`+kl+`, n, line, import_id) SELECT `+kl+`, n, line, ? FROM `+stg+` WHERE true
-				ON CONFLICT (`+kl+`) DO UPDATE SET n = excluded.n, line = excluded.line, import_id = excluded.import_id WHERE `+t.Table+`.n <> excluded.n`, run.ID).Error
+			return nil
 		}
 		checked := false
-		if replace {
-			// SQLite has no hash anti-join: index the staged keys so the
-			// withdrawn-row check is a lookup, not a scan per row.
-			if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (` + kl + `)`).Error; err != nil {
+		if anyStored {
+			// SQLite has no hash anti-join: index the staged keys, by
+			// month, so the withdrawn-row check is a lookup, not a scan
+			// per row, and each month's rows a range.
+			if err := tx.Exec(`CREATE INDEX ` + stg + `_k ON ` + stg + ` (ms, ` + kl + `)`).Error; err != nil {
 				return err
 			}
 			// An upsert does not fail on duplicate rows (SQLite keeps the
@@ -187,34 +248,32 @@ func (l *Loader) mergeSQLite(ctx context.Context, run *ImportRun, opt MergeOptio
 		if err != nil {
 			return fmt.Errorf("store: merge failed: %w", err)
 		}
-		if replace {
-			revisionNote(run, b.MinMS, b.MaxME)
-		}
 		lap("merge")
-		if t.Rollup && b.Rows > 0 {
-			if err := rebuildRollup(tx, b.MinMS, b.MaxME); err != nil {
-				return err
+		if t.Rollup {
+			for _, m := range months {
+				if !m.changed() {
+					continue
+				}
+				if err := rebuildRollup(tx, m.ms, m.me); err != nil {
+					return err
+				}
 			}
 		}
 		lap("rollup")
-		if b.Rows > 0 {
-			run.Target, run.DayFrom, run.DayTo = t.Table, &b.MinMS, &b.MaxME
-		}
-		run.Status = ImportSucceeded
-		return tx.Model(&ImportRun{}).Where("id = ?", run.ID).Updates(finishValues(run)).Error
+		return finishRun(tx, t, run, months)
 	})
 }
 
-// rollupSQL aggregates the sub-ICB rows of FROM (a table or subquery
-// holding days in [?, ?)) to the regional (level 1) and national (level 0)
-// daily rollups. ICB series are read from the sub-ICB table instead (two or
+// rollupSQL aggregates the sub-ICB rows of from (a table) with days in
+// [lo, hi) (two placeholders: "?" for GORM, "$1" and "$2" for pgx) to the
+// regional (level 1) and national (level 0) daily rollups. ICB series are read from the sub-ICB table instead (two or
 // three sub-ICBs per ICB): an ICB level would triple the rollup rows a load
 // writes. Sub-ICBs without a known region still count in the national total.
-func rollupSQL(from string) string {
+func rollupSQL(from, lo, hi string) string {
 	dims := "status, hcp, mode, lead"
 	return `WITH agg AS MATERIALIZED (
 			SELECT COALESCE(a.region_id, 0) AS region_id, d.day, d.status, d.hcp, d.mode, d.lead, SUM(d.n) AS n
-			FROM areas a JOIN ` + from + ` d ON d.area_id = a.id AND d.day >= ? AND d.day < ?
+			FROM areas a JOIN ` + from + ` d ON d.area_id = a.id AND d.day >= ` + lo + ` AND d.day < ` + hi + `
 			WHERE a.level = ` + fmt.Sprint(LevelSubICB) + `
 			GROUP BY COALESCE(a.region_id, 0), d.day, d.status, d.hcp, d.mode, d.lead)
 		SELECT 1, region_id, day, ` + dims + `, SUM(n) FROM agg WHERE region_id <> 0 GROUP BY region_id, day, ` + dims + `
@@ -230,7 +289,7 @@ func rebuildRollup(tx *gorm.DB, from, to int64) error {
 		// a day index would make every load pay for one more index.
 		stmt{`DELETE FROM appt_rollup_daily WHERE level = 0 AND area_id = 0 AND day >= ? AND day < ?`, []any{from, to}},
 		stmt{`DELETE FROM appt_rollup_daily WHERE level = 1 AND area_id IN (SELECT id FROM areas WHERE level = 1) AND day >= ? AND day < ?`, []any{from, to}},
-		stmt{`INSERT INTO appt_rollup_daily (level, area_id, day, status, hcp, mode, lead, n) ` + rollupSQL("appt_subicb_daily"), []any{from, to}},
+		stmt{`INSERT INTO appt_rollup_daily (level, area_id, day, status, hcp, mode, lead, n) ` + rollupSQL("appt_subicb_daily", "?", "?"), []any{from, to}},
 	)
 	if err != nil {
 		return fmt.Errorf("store: rollup rebuild failed: %w", err)

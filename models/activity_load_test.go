@@ -11,6 +11,11 @@ import (
 
 // load writes rows (area, day, 4 categories, n, line) as one import run.
 func load(s *models.Store, rows [][]int64) (*models.ImportRun, error) {
+	return loadWith(s, rows, models.MergeOptions{MaxErrors: 10})
+}
+
+// loadWith is load with merge options.
+func loadWith(s *models.Store, rows [][]int64, opt models.MergeOptions) (*models.ImportRun, error) {
 	ctx := context.Background()
 	run := &models.ImportRun{FileName: "test.csv", Policy: "reject", Actor: "test"}
 	if err := s.CreateImportRun(ctx, run); err != nil {
@@ -24,7 +29,7 @@ func load(s *models.Store, rows [][]int64) (*models.ImportRun, error) {
 	if err := l.Write(ctx, rows); err != nil {
 		return nil, err
 	}
-	return run, l.Merge(ctx, run, models.MergeOptions{MaxErrors: 10})
+	return run, l.Merge(ctx, run, opt)
 }
 
 // A revised month waits for a long reader of the table without holding up

@@ -44,24 +44,12 @@ func (s *Store) PracticeSeries(ctx context.Context, q PracticeQuery) ([]Activity
 	if err != nil {
 		return nil, err
 	}
-	practices := "practice_id IN (SELECT p.id FROM areas p JOIN areas sub ON sub.id = p.sub_icb_id WHERE p.level = ? AND sub.%s = ?)"
-	switch area.Level {
-	case LevelNational:
-	case LevelRegion:
-		where = append(where, fmt.Sprintf(practices, "region_id"))
-		args = append(args, LevelPractice, area.ID)
-	case LevelICB:
-		where = append(where, fmt.Sprintf(practices, "icb_id"))
-		args = append(args, LevelPractice, area.ID)
-	case LevelSubICB:
-		where = append(where, "practice_id IN (SELECT id FROM areas WHERE level = ? AND sub_icb_id = ?)")
-		args = append(args, LevelPractice, area.ID)
-	case LevelPCN:
-		where = append(where, "practice_id IN (SELECT id FROM areas WHERE level = ? AND pcn_id = ?)")
-		args = append(args, LevelPractice, area.ID)
-	case LevelPractice:
-		where = append(where, "practice_id = ?")
-		args = append(args, area.ID)
+	scope, sargs, err := s.practiceScopeSQL(ctx, area, "practice_id", time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		where, args = append(where, scope), append(args, sargs...)
 	}
 	ms, _ := monthBounds(DayNumber(q.From))
 	_, me := monthBounds(DayNumber(q.To))

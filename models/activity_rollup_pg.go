@@ -56,7 +56,7 @@ type areaRegion struct {
 }
 
 // addRollup adds row r (key columns, then n) to its month's sums.
-func (l *Loader) addRollup(ctx context.Context, p *pgPart, r []int64) error {
+func (l *pgLoader) addRollup(ctx context.Context, p *pgPart, r []int64) error {
 	ar, ok := l.regions[r[0]]
 	if !ok {
 		var level int16
@@ -103,7 +103,7 @@ func (l *Loader) addRollup(ctx context.Context, p *pgPart, r []int64) error {
 
 // writeRollup writes p's sums to its rollup table (created on first use)
 // and frees them.
-func (l *Loader) writeRollup(ctx context.Context, p *pgPart) error {
+func (l *pgLoader) writeRollup(ctx context.Context, p *pgPart) error {
 	if p.roll == nil {
 		return nil
 	}

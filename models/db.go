@@ -2,19 +2,26 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
-	"strings"
+	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/libtnb/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	sqlitedrv "modernc.org/sqlite"
+	sqlitelib "modernc.org/sqlite/lib"
 )
 
 // Backend names the database engine behind a Store.
@@ -181,22 +188,52 @@ func (s *Store) Ping(ctx context.Context) error {
 func IsUnavailable(err error) bool { return UnavailableReason(err) != "" }
 
 // UnavailableReason says briefly why err means the database could not be
-// reached ("connection refused", "timeout"), or "" when it does not.
+// reached ("connection refused", "timeout"), or "" when it does not. It
+// goes by the error's type and code, not its text: a query error that
+// happens to quote "connection refused" from a row is no outage.
 func UnavailableReason(err error) string {
 	if err == nil {
 		return ""
 	}
-	msg := strings.ToLower(err.Error())
-	for _, s := range []string{"connection refused", "failed to connect", "broken pipe", "connection reset", "server closed the connection", "conn closed", "the database system is shutting down", "the database system is starting up", "terminating connection", "no such host", "unexpected eof", "database is locked"} {
-		if strings.Contains(msg, s) {
-			return s
-		}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var (
+		pe  *pgconn.PgError
+		ce  *pgconn.ConnectError
+		dns *net.DNSError
+		le  *sqlitedrv.Error
+	)
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, &pe) && (pe.Code == pgAdminShutdown || pe.Code == pgCrashShutdown):
+		return "terminating connection"
+	case errors.As(err, &pe) && pe.Code == pgCannotConnectNow:
+		return "the database system is starting up or shutting down"
+	case errors.As(err, &dns):
+		return "no such host"
+	case errors.As(err, &ce):
+		return "failed to connect"
+	case errors.Is(err, syscall.EPIPE):
+		return "broken pipe"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
+		return "conn closed"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "unexpected eof"
+	case errors.As(err, &le) && le.Code()&0xff == sqlitelib.SQLITE_BUSY:
+		return "database is locked"
+	case errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
 		return "timeout"
 	}
 	return ""
 }
+
+// PostgreSQL error codes of a server going away or not yet there.
+const (
+	pgAdminShutdown    = "57P01" // terminating connection due to administrator command
+	pgCrashShutdown    = "57P02"
+	pgCannotConnectNow = "57P03" // the database system is starting up / shutting down
+)
 
 type gormLogger struct {
 	log *slog.Logger

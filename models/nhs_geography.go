@@ -131,7 +131,8 @@ func (s *Store) DescribeArea(ctx context.Context, code string, boundaries time.T
 }
 
 // scopeSQL is the condition on col (an area id column of a sub-ICB level
-// table) selecting area a; national is no condition.
+// table) selecting area a; national is no condition. An ICB is the sub-ICB
+// locations it held under boundaries (icbMembers).
 func (s *Store) scopeSQL(ctx context.Context, a Area, col string, boundaries time.Time) (string, []any, error) {
 	switch a.Level {
 	case LevelNational:
@@ -151,4 +152,43 @@ func (s *Store) scopeSQL(ctx context.Context, a Area, col string, boundaries tim
 		return col + " = ?", []any{a.ID}, nil
 	}
 	return "", nil, &ValidationError{Fields: map[string]string{"area": "this series exists for England, regions, ICBs and sub-ICB locations only"}}
+}
+
+// practiceScopeSQL is the condition on col (a practice id column) selecting
+// the practices in area a: a practice itself, a PCN's practices, or the
+// practices of the sub-ICB locations scopeSQL selects; national is no
+// condition.
+func (s *Store) practiceScopeSQL(ctx context.Context, a Area, col string, boundaries time.Time) (string, []any, error) {
+	switch a.Level {
+	case LevelNational:
+		return "", nil, nil
+	case LevelPractice:
+		return col + " = ?", []any{a.ID}, nil
+	case LevelPCN:
+		return col + " IN (SELECT id FROM areas WHERE level = ? AND pcn_id = ?)", []any{LevelPractice, a.ID}, nil
+	}
+	w, args, err := s.scopeSQL(ctx, a, "sub_icb_id", boundaries)
+	if err != nil {
+		return "", nil, err
+	}
+	return col + " IN (SELECT id FROM areas WHERE level = ? AND " + w + ")", append([]any{LevelPractice}, args...), nil
+}
+
+// activitySource is where a series of GPAD appointments for area a is read
+// and the condition selecting a's rows there: England and regions from the
+// daily rollup (one row per day and category combination), ICBs and sub-ICB
+// locations from the sub-ICB table, through its (area_id, day) key prefix.
+// There is no ICB rollup: an ICB is two or three sub-ICB locations.
+func (s *Store) activitySource(ctx context.Context, a Area, boundaries time.Time) (table string, where []string, args []any, err error) {
+	switch a.Level {
+	case LevelNational:
+		return rollupTable, []string{"level = ?", "area_id = ?"}, []any{LevelNational, 0}, nil
+	case LevelRegion:
+		return rollupTable, []string{"level = ?", "area_id = ?"}, []any{LevelRegion, a.ID}, nil
+	}
+	w, args, err := s.scopeSQL(ctx, a, "area_id", boundaries)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return TargetSubICBDaily.Table, []string{w}, args, nil
 }

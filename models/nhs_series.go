@@ -59,21 +59,11 @@ func (s *Store) ActivityMonthly(ctx context.Context, q ActivityQuery) (MonthlyAc
 	{
 		// England and regions read their rollup (one row per day and
 		// category combination), not every sub-ICB row of the years asked.
-		table, w, args := "appt_subicb_daily", []string{"day >= ?", "day < ?"}, []any{ms, me}
-		switch area.Level {
-		case LevelNational:
-			table = "appt_rollup_daily"
-			w = append(w, "level = 0", "area_id = 0")
-		case LevelRegion:
-			table = "appt_rollup_daily"
-			w = append(w, "level = ?", "area_id = ?")
-			args = append(args, LevelRegion, area.ID)
-		default:
-			if scope != "" {
-				w = append(w, scope)
-				args = append(args, sargs...)
-			}
+		table, w, args, err := s.activitySource(ctx, area, q.Boundaries)
+		if err != nil {
+			return out, err
 		}
+		w, args = append(w, "day >= ?", "day < ?"), append(args, ms, me)
 		var days []int64
 		if err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT day FROM `+table+` WHERE `+strings.Join(w, " AND "), args...).Scan(&days).Error; err != nil {
 			return out, fmt.Errorf("store: unable to read daily months: %w", err)
@@ -344,19 +334,12 @@ func (s *Store) OCDayTime(ctx context.Context, area string, from, to time.Time) 
 	}
 	ms, _ := monthBounds(DayNumber(from))
 	_, me := monthBounds(DayNumber(to))
-	scope, sargs := "", []any{}
-	switch a.Level {
-	case LevelNational:
-	case LevelPractice:
-		scope, sargs = " AND o.practice_id = ?", []any{a.ID}
-	case LevelPCN:
-		scope, sargs = " AND p.pcn_id = ?", []any{a.ID}
-	default:
-		w, args, err := s.scopeSQL(ctx, a, "p.sub_icb_id", time.Time{})
-		if err != nil {
-			return nil, err
-		}
-		scope, sargs = " AND "+w, args
+	scope, sargs, err := s.practiceScopeSQL(ctx, a, "o.practice_id", time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	if scope != "" {
+		scope = " AND " + scope
 	}
 	db := s.db.WithContext(ctx)
 	names, err := s.labelNames(ctx)
@@ -364,7 +347,7 @@ func (s *Store) OCDayTime(ctx context.Context, area string, from, to time.Time) 
 		return nil, err
 	}
 	var rows []struct{ Day, Weekday, Band, N int64 }
-	q := `SELECT o.day, o.weekday, o.band, SUM(o.n) AS n FROM oc_daytime_monthly o JOIN areas p ON p.id = o.practice_id
+	q := `SELECT o.day, o.weekday, o.band, SUM(o.n) AS n FROM oc_daytime_monthly o
 		WHERE o.day >= ? AND o.day < ?` + scope + ` GROUP BY o.day, o.weekday, o.band`
 	if err := db.Raw(q, append([]any{ms, me}, sargs...)...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: unable to query submissions by day and time: %w", err)
@@ -382,7 +365,7 @@ func (s *Store) OCDayTime(ctx context.Context, area string, from, to time.Time) 
 	}
 	if err == nil {
 		var drows []struct{ Day, N int64 }
-		q := `SELECT o.day, SUM(o.n) AS n FROM oc_practice_daily o JOIN areas p ON p.id = o.practice_id
+		q := `SELECT o.day, SUM(o.n) AS n FROM oc_practice_daily o
 			WHERE o.kind = ? AND o.day >= ? AND o.day < ?` + scope + ` GROUP BY o.day`
 		if err := db.Raw(q, append([]any{total, ms, me}, sargs...)...).Scan(&drows).Error; err != nil {
 			return nil, fmt.Errorf("store: unable to query daily submissions: %w", err)

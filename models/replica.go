@@ -3,14 +3,15 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -94,14 +95,21 @@ func (p *replicaPool) usable(ctx context.Context) bool {
 
 // retryOnPrimary says whether a read that failed on the replica may simply
 // be run on the primary: the replica is unreachable or shutting down, the
-// query conflicted with recovery, or it tried to write.
+// query conflicted with recovery (PostgreSQL cancels it as a serialization
+// failure), or it tried to write.
 func retryOnPrimary(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	msg := strings.ToLower(err.Error())
-	return IsUnavailable(err) || strings.Contains(msg, "conflict with recovery") || strings.Contains(msg, "read-only transaction")
+	var pe *pgconn.PgError
+	return IsUnavailable(err) || errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgReadOnlyTransaction)
 }
+
+// PostgreSQL error codes of a read the replica cannot serve.
+const (
+	pgSerializationFailure = "40001" // canceling statement due to conflict with recovery
+	pgReadOnlyTransaction  = "25006" // cannot execute … in a read-only transaction
+)
 
 func (p *replicaPool) markDown(err error) {
 	if p.healthy.Swap(false) {

@@ -75,8 +75,20 @@ type Problem struct {
 	Reason string
 }
 
-// ErrFormat is a file that cannot be read at all (not a row problem).
+// ErrFormat is a file that cannot be read at all (not a row problem);
+// every such error is a *FormatError.
 var ErrFormat = errors.New("unreadable import file")
+
+// FormatError says why a file cannot be read at all, in words for the
+// person who sent it (Reason); it is ErrFormat.
+type FormatError struct{ Reason string }
+
+func (e *FormatError) Error() string        { return ErrFormat.Error() + ": " + e.Reason }
+func (e *FormatError) Is(target error) bool { return target == ErrFormat }
+
+func formatError(format string, args ...any) error {
+	return &FormatError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // Parse reads one file; name's extension picks the format (.csv, .xlsx,
 // .json), falling back to sniffing the content.
@@ -86,7 +98,7 @@ func Parse(name string, r io.Reader) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%w: %s is larger than %d MB", ErrFormat, name, MaxFileBytes>>20)
+		return nil, formatError("%s is larger than %d MB", name, MaxFileBytes>>20)
 	}
 	f := &File{Name: name, Unit: "line"}
 	var table [][]string
@@ -105,7 +117,7 @@ func Parse(name string, r io.Reader) (*File, error) {
 		table, f.Encoding, err = readCSV(data)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, name, err)
+		return nil, formatError("%s: %v", name, err)
 	}
 	if err := f.readTable(table); err != nil {
 		return nil, err
@@ -246,7 +258,7 @@ func (f *File) readTable(table [][]string) error {
 		h++
 	}
 	if h == len(table) {
-		return fmt.Errorf("%w: %s has no header row", ErrFormat, f.Name)
+		return formatError("%s has no header row", f.Name)
 	}
 	header := make([]string, len(table[h]))
 	index := map[string]int{}
@@ -269,8 +281,7 @@ func (f *File) readTable(table [][]string) error {
 			}
 		}
 		if len(missing) > 0 {
-			return fmt.Errorf("%w: %s: the header (line %d) lacks the column(s) %s; Strikeline files need at least kind, title, start and sources, and TimelineJS sheets Year and Headline",
-				ErrFormat, f.Name, h+1, strings.Join(missing, ", "))
+			return formatError("%s: the header (line %d) lacks the column(s) %s; Strikeline files need at least kind, title, start and sources, and TimelineJS sheets Year and Headline", f.Name, h+1, strings.Join(missing, ", "))
 		}
 	}
 	f.Ignored = f.ignoredColumns(table[h])
@@ -434,19 +445,19 @@ func (f *File) readJSON(data []byte) error {
 	}
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
 		if err := json.Unmarshal(data, &items); err != nil {
-			return fmt.Errorf("%w: %s: not a JSON array of records: %v", ErrFormat, f.Name, err)
+			return formatError("%s: not a JSON array of records: %v", f.Name, err)
 		}
 	} else {
 		if err := json.Unmarshal(data, &wrapped); err != nil {
-			return fmt.Errorf("%w: %s: not JSON: %v", ErrFormat, f.Name, err)
+			return formatError("%s: not JSON: %v", f.Name, err)
 		}
 		if wrapped.Items == nil {
-			return fmt.Errorf("%w: %s: a JSON import is an array of records or an object with \"items\"", ErrFormat, f.Name)
+			return formatError("%s: a JSON import is an array of records or an object with \"items\"", f.Name)
 		}
 		items = wrapped.Items
 	}
 	if len(items) > MaxRows {
-		return fmt.Errorf("%w: %s: more than %d records", ErrFormat, f.Name, MaxRows)
+		return formatError("%s: more than %d records", f.Name, MaxRows)
 	}
 	unknown := map[string]bool{}
 	for i, it := range items {

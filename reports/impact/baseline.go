@@ -436,10 +436,9 @@ func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineO
 	default:
 		out.HasExpected = true
 		out.Short = n < opts.Weeks
-		mean, sd, t, margin := PredictionInterval(out.BaselineValues, Confidence)
-		out.SD, out.T, out.Margin = sd, t, margin
-		out.Variance = sd * sd * (1 + 1/float64(n))
-		out.Expected = Estimate{Value: mean, Lower: mean - out.Margin, Upper: mean + out.Margin}
+		iv := PredictionInterval(out.BaselineValues, Confidence)
+		out.SD, out.T, out.Variance, out.Margin = iv.SD, iv.T, iv.Variance, iv.Margin
+		out.Expected = Estimate{Value: iv.Mean, Lower: iv.Lower(), Upper: iv.Upper()}
 		if out.Short {
 			out.Note = fmt.Sprintf("baseline from %d of %d days (searched %d weeks)", n, opts.Weeks, opts.WidenWeeks)
 		} else if out.Widened {
@@ -583,16 +582,30 @@ func baselineMethod(o BaselineOptions) string {
 		o.Weeks, skip, o.MaxWeeks, o.WidenWeeks, MinBaselineDays)
 }
 
-// PredictionInterval is the interval of a day's expected value from its
-// n ≥ 2 baseline values xs at the given confidence (0.95): mean ±
-// t(½ + confidence/2, n−1)·s·√(1 + 1/n), s the sample SD. The event
-// workbook caches the figures it returns and writes the same formula as
-// live cells, which check them.
-func PredictionInterval(xs []float64, confidence float64) (mean, sd, t, margin float64) {
-	mean, sd = meanSD(xs)
+// DayInterval is a day's expected value and its prediction interval from
+// the values of its baseline days.
+type DayInterval struct {
+	Mean     float64 // the baseline days' mean: the expected value
+	SD       float64 // their sample standard deviation (Excel's STDEV.S)
+	T        float64 // t(1 − α/2, n − 1)
+	Variance float64 // SD²·(1 + 1/n): of a new day about the mean
+	Margin   float64 // T·√Variance: half the interval's width
+}
+
+// Lower and Upper are the ends of the interval.
+func (d DayInterval) Lower() float64 { return d.Mean - d.Margin }
+func (d DayInterval) Upper() float64 { return d.Mean + d.Margin }
+
+// PredictionInterval is the one statement of the day interval, used by the
+// engine and by the workbook's checks of its cells: for n ≥ 2 baseline
+// values, mean ± t(½ + confidence/2, n − 1)·s·√(1 + 1/n). The √(1 + 1/n)
+// is a prediction interval's: the day is a new draw, not the mean.
+func PredictionInterval(xs []float64, confidence float64) DayInterval {
 	n := float64(len(xs))
-	t = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.5 + confidence/2)
-	return mean, sd, t, t * sd * math.Sqrt(1+1/n)
+	mean, sd := meanSD(xs)
+	iv := DayInterval{Mean: mean, SD: sd, T: tQuantileAt(n-1, confidence), Variance: sd * sd * (1 + 1/n)}
+	iv.Margin = iv.T * math.Sqrt(iv.Variance)
+	return iv
 }
 
 // meanSD returns the mean and the sample standard deviation (n−1 divisor,
@@ -612,6 +625,10 @@ func meanSD(xs []float64) (mean, sd float64) {
 
 // tQuantile returns the 0.975 quantile of Student's t with df degrees of
 // freedom.
-func tQuantile(df float64) float64 {
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.5 + Confidence/2)
+func tQuantile(df float64) float64 { return tQuantileAt(df, Confidence) }
+
+// tQuantileAt is the quantile ½ + confidence/2 of Student's t with df
+// degrees of freedom.
+func tQuantileAt(df, confidence float64) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.5 + confidence/2)
 }

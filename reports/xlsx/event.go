@@ -121,9 +121,11 @@ func planEvent(ev *EventImpact, sheet string, alpha float64) (*eventPlan, error)
 		if c.n < 2 {
 			return nil, fmt.Errorf("%s: %d baseline days, need at least 2 for an interval", d.Date.Format(time.DateOnly), c.n)
 		}
-		var m float64
-		c.mean, c.sd, c.t, m = impact.PredictionInterval(xs, 1-alpha)
-		c.lower, c.upper = c.mean-m, c.mean+m
+		// The engine's formula, from the sheet's own cells; the cells'
+		// live Excel formulas are the independent check.
+		iv := impact.PredictionInterval(xs, 1-alpha)
+		c.mean, c.sd, c.t = iv.Mean, iv.SD, iv.T
+		c.lower, c.upper = iv.Lower(), iv.Upper()
 		c.diff = d.Observed - c.mean
 		if c.mean != 0 {
 			c.pct = c.diff / c.mean

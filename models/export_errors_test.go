@@ -1,0 +1,4 @@
+package models
+
+// RetryOnPrimary exposes retryOnPrimary.
+var RetryOnPrimary = retryOnPrimary
