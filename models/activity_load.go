@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -294,13 +294,13 @@ func (s *Store) runDead(ctx context.Context, id int64) (bool, error) {
 	}
 	defer conn.Release()
 	var free bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", runLockKey(id)).Scan(&free); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock("+runLockKey+")", strconv.FormatInt(id, 10)).Scan(&free); err != nil {
 		return false, fmt.Errorf("store: unable to test import run %d: %w", id, err)
 	}
 	if !free {
 		return false, nil
 	}
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", runLockKey(id)); err != nil {
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock("+runLockKey+")", strconv.FormatInt(id, 10)); err != nil {
 		return false, fmt.Errorf("store: unable to unlock import run %d: %w", id, err)
 	}
 	if err := db.Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).
@@ -310,12 +310,11 @@ func (s *Store) runDead(ctx context.Context, id int64) (bool, error) {
 	return true, nil
 }
 
-// runLockKey is the advisory lock a live import holds on its run.
-func runLockKey(id int64) int64 {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "strikeline.run.%d", id)
-	return int64(h.Sum64())
-}
+// runLockKey is the SQL of the advisory lock a live import holds on its
+// run, taking the run id (decimal text) as $1. Advisory locks are database-wide while run
+// ids are per schema, so the key mixes in the schema: two deployments (or
+// two test schemas) in one database must not see each other's runs alive.
+const runLockKey = `hashtextextended('strikeline.run.' || current_schema() || '.' || $1, 0)`
 
 // HoldRun marks import run id as alive in this process until release is
 // called: on PostgreSQL, a session advisory lock held on a connection of
@@ -332,7 +331,7 @@ func (s *Store) HoldRun(ctx context.Context, id int64) (release func(), err erro
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to connect to hold import run %d: %w", id, err)
 	}
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", runLockKey(id)); err != nil {
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock("+runLockKey+")", strconv.FormatInt(id, 10)); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("store: unable to hold import run %d: %w", id, err)
 	}
