@@ -36,6 +36,7 @@ type Deps struct {
 // Server holds the handlers' shared dependencies.
 type Server struct {
 	store    *models.Store
+	views    *views
 	cfg      Config
 	log      *slog.Logger
 	version  string
@@ -87,6 +88,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	s.views = v
 	if _, s.openapiJSON, err = loadOpenAPI(); err != nil {
 		return nil, nil, err
 	}
