@@ -100,7 +100,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 			p.Corrections = append(p.Corrections, v)
 		}
 	}
-	p.Impact = s.storedImpact(ctx, e, c.Query("days") == "all", p.Register.Latest)
+	p.Impact = s.storedImpact(c, e, c.Query("days") == "all", p.Register.Latest)
 	if !p.Impact.Charts {
 		// No effect to draw: show the activity around the record instead,
 		// and say why there is no effect.

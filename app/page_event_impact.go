@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/app/svgchart"
 	"github.com/strikeline/strikeline/models"
@@ -129,32 +132,60 @@ func decodeRendered(b []byte) (renderedImpact, error) {
 // what the section shows: renderings stored before are then superseded.
 const impactRenderingVersion = "p1"
 
-// storedImpact is the event page's impact section for e, rendered from the
-// stored answer once per answer, register version (the SPC chart names the
-// published records in its range) and build of the templates, and stored;
-// a page view then costs the key's few queries and one stored row. A
-// failing source costs the section, not the page.
-func (s *Server) storedImpact(ctx context.Context, e *models.Event, daysAll bool, register int) renderedImpact {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	r := analysis.Rendering{Name: "event-page/working-days", Version: fmt.Sprintf("%s/%s/r%d", impactRenderingVersion, s.views.digest, register)}
-	if daysAll {
-		r.Name = "event-page/all-days"
+// buildRevision is the commit the binary was built from, when known: a
+// new build does not reuse another's renderings.
+var buildRevision = func() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
 	}
-	body, err := analysis.StoredRendering(ctx, s.store, s.activity, e.ID, impactRequest, r, func(v analysis.View) ([]byte, error) {
-		sec := s.layoutImpact(ctx, e.ID, v, daysAll)
-		out := renderedImpact{Headline: sec.Headline, CoverageWarning: sec.CoverageWarning, Note: sec.Note, Charts: len(sec.Charts) > 0}
-		if out.Charts {
-			var err error
-			if out.Head, err = s.views.Partial("event", "impactHead", sec); err != nil {
-				return nil, err
-			}
-			if out.Tail, err = s.views.Partial("event", "impactTail", sec); err != nil {
-				return nil, err
-			}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
 		}
-		return out.encode()
-	})
+	}
+	return rev + map[string]string{"true": "+"}[modified]
+}()
+
+// storedImpact is the event page's impact section for e, rendered once and
+// stored, so a view reads one stored row. The rendering is keyed by the
+// cache state (every edit of a record and every import changes it: what
+// the stored answer's own key is made of), the register version (the SPC
+// chart names the published records in its range), the engine, this code
+// and the templates. When any of them changes the section is rendered
+// again from the stored answer, which is recomputed only if its own,
+// exact key changed (analysis.Stored). A failing source costs the
+// section, not the page.
+func (s *Server) storedImpact(c *fiber.Ctx, e *models.Event, daysAll bool, register int) renderedImpact {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	st, ok := c.Locals(localCacheState).(models.CacheState)
+	if !ok {
+		// Signed in: the cache middleware did not read the state.
+		var err error
+		if st, err = s.store.CacheState(ctx); err != nil {
+			s.log.Warn("event impact unavailable", "event", e.ID, "err", err)
+			return renderedImpact{Note: "The measured effect could not be computed just now."}
+		}
+	}
+	name := "event-page/working-days"
+	if daysAll {
+		name = "event-page/all-days"
+	}
+	key := fmt.Sprintf("%s/%s/%s/%s/%s/r%d/%s", analysis.EngineVersion, impactRenderingVersion, s.views.digest, s.version, buildRevision, register, st.Tag)
+	body, ok, err := s.store.ImpactResult(ctx, e.ID, 0, name, key)
+	if err == nil && !ok {
+		body, err = s.renderImpact(ctx, e.ID, daysAll)
+		if err == nil {
+			// Version 0: a rendering is keyed by the state, not by the
+			// event's version; a new state supersedes the old rendering.
+			err = s.store.PutImpactResult(ctx, models.ImpactResult{EventID: e.ID, SliceKey: name, DataState: key, Body: string(body)})
+		}
+	}
 	var out renderedImpact
 	if err == nil {
 		out, err = decodeRendered(body)
@@ -164,6 +195,26 @@ func (s *Server) storedImpact(ctx context.Context, e *models.Event, daysAll bool
 		return renderedImpact{Note: "The measured effect could not be computed just now."}
 	}
 	return out
+}
+
+// renderImpact renders the impact section of event id from its stored
+// answer.
+func (s *Server) renderImpact(ctx context.Context, id int64, daysAll bool) ([]byte, error) {
+	v, err := s.impactView(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sec := s.layoutImpact(ctx, id, v, daysAll)
+	out := renderedImpact{Headline: sec.Headline, CoverageWarning: sec.CoverageWarning, Note: sec.Note, Charts: len(sec.Charts) > 0}
+	if out.Charts {
+		if out.Head, err = s.views.Partial("event", "impactHead", sec); err != nil {
+			return nil, err
+		}
+		if out.Tail, err = s.views.Partial("event", "impactTail", sec); err != nil {
+			return nil, err
+		}
+	}
+	return out.encode()
 }
 
 // eventImpact analyses e with its default slice and lays the result out

@@ -34,6 +34,10 @@ type ResultStore interface {
 // older engine then no longer match and are recomputed.
 const engineVersion = "e12"
 
+// EngineVersion is engineVersion for what is derived from stored answers
+// and stored in turn (the event page's rendered section).
+const EngineVersion = engineVersion
+
 // Stored answers an impact request for event id from the stored results,
 // computing and storing the answer first if it is not there. A result is
 // keyed by the event's version, the resolved slice (metrics, filters,
@@ -63,55 +67,6 @@ func StoredJSON(ctx context.Context, rs ResultStore, src Source, id int64, req R
 		return nil, err
 	}
 	return storedFor(ctx, rs, src, e, others, req)
-}
-
-// Rendering names a stored rendering of an answer (the event page's
-// impact section): Name says what is rendered and goes into the slice key;
-// Version says what else the rendering depends on (the templates, the
-// other records it mentions) and goes into the data state, so a new
-// version supersedes the old rendering of the same answer.
-type Rendering struct {
-	Name, Version string
-}
-
-// StoredRendering answers with a rendering of the stored answer for event
-// id, stored beside it under the same key (event version, slice, data
-// state) plus r: a view reads one stored row and calls nothing else. When
-// the rendering is not stored, render is called with the answer (itself
-// read from the stored results, or computed and stored first) and its
-// output stored.
-func StoredRendering(ctx context.Context, rs ResultStore, src Source, id int64, req Request, r Rendering, render func(View) ([]byte, error)) ([]byte, error) {
-	e, others, err := eventAndOthers(ctx, rs, id)
-	if err != nil {
-		return nil, err
-	}
-	spec, sliceKey, dataState, err := keyFor(ctx, rs, e, others, req)
-	if err != nil {
-		return nil, err
-	}
-	rSlice, rState := sliceKey+"/"+r.Name, dataState+"/"+r.Version
-	if body, ok, err := rs.ImpactResult(ctx, e.ID, e.Version, rSlice, rState); err != nil {
-		return nil, err
-	} else if ok {
-		return body, nil
-	}
-	body, err := storedKeyed(ctx, rs, src, e, spec, req, sliceKey, dataState)
-	if err != nil {
-		return nil, err
-	}
-	var v View
-	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, fmt.Errorf("analysis: decoding a stored result: %w", err)
-	}
-	out, err := render(v)
-	if err != nil {
-		return nil, err
-	}
-	if err := rs.PutImpactResult(ctx, models.ImpactResult{EventID: e.ID, EventVersion: e.Version,
-		SliceKey: rSlice, DataState: rState, Body: string(out)}); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // eventAndOthers reads event id and the windows other events keep out of
