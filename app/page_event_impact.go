@@ -152,32 +152,21 @@ var buildRevision = func() string {
 }()
 
 // storedImpact is the event page's impact section for e, rendered once and
-// stored, so a view reads one stored row. The rendering is keyed by the
-// cache state (every edit of a record and every import changes it: what
-// the stored answer's own key is made of), the register version (the SPC
-// chart names the published records in its range), the engine, this code
-// and the templates. When any of them changes the section is rendered
-// again from the stored answer, which is recomputed only if its own,
-// exact key changed (analysis.Stored). A failing source costs the
-// section, not the page.
+// stored under storedKey, so a view reads one stored row. A failing source
+// costs the section, not the page.
 func (s *Server) storedImpact(c *fiber.Ctx, e *models.Event, daysAll bool, register int) renderedImpact {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 	defer cancel()
-	st, ok := c.Locals(localCacheState).(models.CacheState)
-	if !ok {
-		// Signed in: the cache middleware did not read the state.
-		var err error
-		if st, err = s.store.CacheState(ctx); err != nil {
-			s.log.Warn("event impact unavailable", "event", e.ID, "err", err)
-			return renderedImpact{Note: "The measured effect could not be computed just now."}
-		}
-	}
 	name := "event-page/working-days"
 	if daysAll {
 		name = "event-page/all-days"
 	}
-	key := fmt.Sprintf("%s/%s/%s/%s/%s/r%d/%s", analysis.EngineVersion, impactRenderingVersion, s.views.digest, s.version, buildRevision, register, st.Tag)
-	body, ok, err := s.store.ImpactResult(ctx, e.ID, 0, name, key)
+	key, err := s.storedKey(c, register)
+	var body []byte
+	ok := false
+	if err == nil {
+		body, ok, err = s.store.ImpactResult(ctx, e.ID, 0, name, key)
+	}
 	if err == nil && !ok {
 		body, err = s.renderImpact(ctx, e.ID, daysAll)
 		if err == nil {
@@ -195,6 +184,34 @@ func (s *Server) storedImpact(c *fiber.Ctx, e *models.Event, daysAll bool, regis
 		return renderedImpact{Note: "The measured effect could not be computed just now."}
 	}
 	return out
+}
+
+// storedKey names the state a stored rendering (the event page's impact
+// section, the rounds comparison) is made at: the cache state (every edit
+// of a record and every import changes it, so everything the stored
+// answers' own keys are made of), the register version (the published
+// records they name; -1 reads it), the engine, this code and the
+// templates. A rendering is made again when any of them changes, from
+// stored answers that are recomputed only if their own, exact keys
+// changed (analysis.Stored).
+func (s *Server) storedKey(c *fiber.Ctx, register int) (string, error) {
+	ctx := c.UserContext()
+	st, ok := c.Locals(localCacheState).(models.CacheState)
+	if !ok {
+		// Signed in: the cache middleware did not read the state.
+		var err error
+		if st, err = s.store.CacheState(ctx); err != nil {
+			return "", err
+		}
+	}
+	if register < 0 {
+		reg, err := s.store.RegisterState(ctx)
+		if err != nil {
+			return "", err
+		}
+		register = reg.Version
+	}
+	return fmt.Sprintf("%s/%s/%s/%s/%s/r%d/%s", analysis.EngineVersion, impactRenderingVersion, s.views.digest, s.version, buildRevision, register, st.Tag), nil
 }
 
 // renderImpact renders the impact section of event id from its stored
