@@ -37,6 +37,7 @@ type Deps struct {
 // Server holds the handlers' shared dependencies.
 type Server struct {
 	store    *models.Store
+	views    *views
 	cfg      Config
 	log      *slog.Logger
 	version  string
@@ -88,6 +89,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	s.views = v
 	if _, s.openapiJSON, err = loadOpenAPI(); err != nil {
 		return nil, nil, err
 	}

@@ -149,6 +149,7 @@ func setETag(c *fiber.Ctx, e *models.Event) {
 type registerLine struct {
 	Version  int
 	AsOf     int // the version the reader asked for, when not the latest
+	Latest   int // the latest version, whatever the reader asked for
 	DataAsOf string
 	Month    string // DataAsOf in words
 }
@@ -159,7 +160,7 @@ func (s *Server) registerLine(c *fiber.Ctx) registerLine {
 		s.log.Warn("register state unavailable", "err", err)
 		return registerLine{}
 	}
-	r := registerLine{Version: reg.Version, DataAsOf: reg.DataAsOf}
+	r := registerLine{Version: reg.Version, Latest: reg.Version, DataAsOf: reg.DataAsOf}
 	if n, err := strconv.Atoi(c.Query("as_of")); err == nil && n >= 1 && n < reg.Version {
 		r.AsOf, r.Version = n, n
 	}

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -26,11 +29,41 @@ func (s *Server) roundsRequest(c *fiber.Ctx) analysis.RoundsRequest {
 	return r
 }
 
-// compareRounds runs the comparison and sorts it by ?sort=&order=.
+// compareRounds runs the comparison and sorts it by ?sort=&order=. The
+// comparison is stored once made, under the state it was made at (see
+// storedKey), so a request reads one stored row instead of every round's.
 func (s *Server) compareRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
-	r, err := analysis.CompareRounds(c.UserContext(), s.store, s.activity, s.roundsRequest(c))
+	ctx := c.UserContext()
+	req := s.roundsRequest(c)
+	key, err := s.storedKey(c, -1)
 	if err != nil {
 		return nil, err
+	}
+	ask, _ := json.Marshal(struct {
+		M   string
+		A   []string
+		S   models.ActivitySlice
+		All bool
+	}{req.Metric, req.Areas, req.Slice, req.AllAppointments})
+	h := sha256.Sum256(ask)
+	name := "rounds/" + hex.EncodeToString(h[:12])
+	r := &analysis.Rounds{}
+	body, ok, err := s.store.ImpactResult(ctx, 0, 0, name, key)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || json.Unmarshal(body, r) != nil {
+		if r, err = analysis.CompareRounds(ctx, s.store, s.activity, req); err != nil {
+			return nil, err
+		}
+		if body, err = json.Marshal(r); err != nil {
+			return nil, fmt.Errorf("encoding the rounds: %w", err)
+		}
+		// Event 0, version 0: the comparison of every event, keyed by
+		// the state; a new state supersedes the old one.
+		if err := s.store.PutImpactResult(ctx, models.ImpactResult{SliceKey: name, DataState: key, Body: string(body)}); err != nil {
+			return nil, err
+		}
 	}
 	r.Sort(c.Query("sort", "date"), c.Query("order") == "desc")
 	return r, nil

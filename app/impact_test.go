@@ -231,6 +231,19 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 		if !found {
 			t.Errorf("rounds: July round missing or wrong in %s", body)
 		}
+		// The comparison is stored once made; a published edit of a round
+		// shows in it at once.
+		doc := july.Doc()
+		doc.Title = "July round, renamed"
+		if _, err := s.ReplaceEvent(ctx, "test", july.ID, doc); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Publish(ctx, "editor@example.org", july.ID, models.PublishInput{Minor: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, again := c.get("/api/v1/impact/rounds?metric=attended&hcp=GP"); !strings.Contains(again, `"title":"July round, renamed"`) {
+			t.Errorf("rounds after the round was renamed and published: %.300s", again)
+		}
 		// The rounds CSV is written as the downloads are: a byte-order
 		// mark unless bom=0, CRLF, titles quoted, days as YYYY-MM-DD.
 		res, body = c.get("/api/v1/impact/rounds.csv?metric=attended")

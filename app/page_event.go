@@ -28,7 +28,7 @@ type eventPage struct {
 	History   []models.HistoryEntry
 	Chart     template.HTML
 	ChartNote string
-	Impact    impactSection
+	Impact    renderedImpact
 	Figures   []hospitalFigure
 	CanEdit   bool
 	// OCDayTime shows, for a regulatory change, when in the day online
@@ -64,7 +64,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	if withdrawn(e) {
 		return s.renderGone(c, e)
 	}
-	_, titles, err := s.disputeTitles(c)
+	titles, err := s.disputeTitleOf(c, e)
 	if err != nil {
 		return err
 	}
@@ -100,8 +100,8 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 			p.Corrections = append(p.Corrections, v)
 		}
 	}
-	p.Impact = s.eventImpact(ctx, e, c.Query("days") == "all")
-	if len(p.Impact.Charts) == 0 {
+	p.Impact = s.storedImpact(c, e, c.Query("days") == "all", p.Register.Latest)
+	if !p.Impact.Charts {
 		// No effect to draw: show the activity around the record instead,
 		// and say why there is no effect.
 		p.Chart, p.ChartNote = s.activityChart(ctx, e)
@@ -114,6 +114,20 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 		p.OCDayTime = s.ocDayTimeView(ctx, e.StartAt)
 	}
 	return s.render(c, fiber.StatusOK, "event", p)
+}
+
+// disputeTitleOf names the dispute e belongs to, as the request may see
+// it (by id, for viewEvent); nothing when it belongs to none.
+func (s *Server) disputeTitleOf(c *fiber.Ctx, e *models.Event) (map[int64]string, error) {
+	if e.DisputeID == nil {
+		return nil, nil
+	}
+	// The filter of a dispute's records matches the dispute itself.
+	f := models.EventFilter{Kinds: []models.Kind{models.KindDispute}, DisputeID: e.DisputeID}
+	if err := s.scope(c, &f); err != nil {
+		return nil, err
+	}
+	return s.store.EventTitles(c.UserContext(), f)
 }
 
 // gonePage is the 410 page of a withdrawn record.

@@ -1,12 +1,18 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"math"
+	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/app/svgchart"
 	"github.com/strikeline/strikeline/models"
@@ -75,27 +81,193 @@ type effectRow struct {
 // detail the charts need: the one place the page asks the engine.
 func (s *Server) impactView(ctx context.Context, id int64) (analysis.View, error) {
 	// Stored: computed once per event version, slice and data state.
-	return analysis.Stored(ctx, s.store, s.activity, id, analysis.Request{Detail: true})
+	return analysis.Stored(ctx, s.store, s.activity, id, impactRequest)
+}
+
+// impactRequest is what the event page and its embed card ask for: the
+// default slice with per-day detail.
+var impactRequest = analysis.Request{Detail: true}
+
+// renderedImpact is the event page's impact section as rendered once and
+// stored beside the stored answer: the page prints it as it is. Head and
+// Tail are the section's HTML before and after NHS England's figures,
+// which come from the record's version (a reader may see the published
+// one, a planner the working copy) and so are not stored with it.
+type renderedImpact struct {
+	Headline        string        `json:"headline,omitempty"`
+	CoverageWarning string        `json:"coverage_warning,omitempty"`
+	Note            string        `json:"note,omitempty"`
+	Charts          bool          `json:"charts,omitempty"`
+	Head            template.HTML `json:"-"`
+	Tail            template.HTML `json:"-"`
+	HeadLen         int           `json:"head_len,omitempty"`
+}
+
+// encode writes the short fields as one line of JSON followed by the HTML
+// as it is: read on every view, the HTML is then sliced out, not decoded
+// from a JSON string.
+func (r renderedImpact) encode() ([]byte, error) {
+	r.HeadLen = len(r.Head)
+	line, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the impact section: %w", err)
+	}
+	return append(append(append(line, '\n'), r.Head...), r.Tail...), nil
+}
+
+func decodeRendered(b []byte) (renderedImpact, error) {
+	var r renderedImpact
+	line, html, ok := bytes.Cut(b, []byte{'\n'})
+	if !ok {
+		return r, errors.New("a stored impact section without its HTML")
+	}
+	if err := json.Unmarshal(line, &r); err != nil {
+		return r, fmt.Errorf("decoding a stored impact section: %w", err)
+	}
+	if r.HeadLen < 0 || r.HeadLen > len(html) {
+		return r, errors.New("a stored impact section of the wrong length")
+	}
+	r.Head, r.Tail = template.HTML(html[:r.HeadLen]), template.HTML(html[r.HeadLen:])
+	return r, nil
+}
+
+// impactRenderingVersion names the Go code that lays the section out
+// (this file and app/svgchart). Change it when a change there changes
+// what the section shows: renderings stored before are then superseded.
+const impactRenderingVersion = "p1"
+
+// buildRevision is the commit the binary was built from, when known: a
+// new build does not reuse another's renderings.
+var buildRevision = func() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	return rev + map[string]string{"true": "+"}[modified]
+}()
+
+// storedImpact is the event page's impact section for e, rendered once and
+// stored under storedKey, so a view reads one stored row. A failing source
+// costs the section, not the page.
+func (s *Server) storedImpact(c *fiber.Ctx, e *models.Event, daysAll bool, register int) renderedImpact {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	name := "event-page/working-days"
+	if daysAll {
+		name = "event-page/all-days"
+	}
+	key, err := s.storedKey(c, register)
+	var body []byte
+	ok := false
+	if err == nil {
+		body, ok, err = s.store.ImpactResult(ctx, e.ID, 0, name, key)
+	}
+	if err == nil && !ok {
+		body, err = s.renderImpact(ctx, e.ID, daysAll)
+		if err == nil {
+			// Version 0: a rendering is keyed by the state, not by the
+			// event's version; a new state supersedes the old rendering.
+			err = s.store.PutImpactResult(ctx, models.ImpactResult{EventID: e.ID, SliceKey: name, DataState: key, Body: string(body)})
+		}
+	}
+	var out renderedImpact
+	if err == nil {
+		out, err = decodeRendered(body)
+	}
+	if err != nil {
+		s.log.Warn("event impact unavailable", "event", e.ID, "err", err)
+		return renderedImpact{Note: "The measured effect could not be computed just now."}
+	}
+	return out
+}
+
+// storedKey names the state a stored rendering (the event page's impact
+// section, the rounds comparison) is made at: the cache state (every edit
+// of a record and every import changes it, so everything the stored
+// answers' own keys are made of), the register version (the published
+// records they name; -1 reads it), the engine, this code and the
+// templates. A rendering is made again when any of them changes, from
+// stored answers that are recomputed only if their own, exact keys
+// changed (analysis.Stored).
+func (s *Server) storedKey(c *fiber.Ctx, register int) (string, error) {
+	ctx := c.UserContext()
+	st, ok := c.Locals(localCacheState).(models.CacheState)
+	if !ok {
+		// Signed in: the cache middleware did not read the state.
+		var err error
+		if st, err = s.store.CacheState(ctx); err != nil {
+			return "", err
+		}
+	}
+	if register < 0 {
+		reg, err := s.store.RegisterState(ctx)
+		if err != nil {
+			return "", err
+		}
+		register = reg.Version
+	}
+	return fmt.Sprintf("%s/%s/%s/%s/%s/r%d/%s", analysis.EngineVersion, impactRenderingVersion, s.views.digest, s.version, buildRevision, register, st.Tag), nil
+}
+
+// renderImpact renders the impact section of event id from its stored
+// answer.
+func (s *Server) renderImpact(ctx context.Context, id int64, daysAll bool) ([]byte, error) {
+	v, err := s.impactView(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sec := s.layoutImpact(ctx, id, v, daysAll)
+	out := renderedImpact{Headline: sec.Headline, CoverageWarning: sec.CoverageWarning, Note: sec.Note, Charts: len(sec.Charts) > 0}
+	if out.Charts {
+		if out.Head, err = s.views.Partial("event", "impactHead", sec); err != nil {
+			return nil, err
+		}
+		if out.Tail, err = s.views.Partial("event", "impactTail", sec); err != nil {
+			return nil, err
+		}
+	}
+	return out.encode()
 }
 
 // eventImpact analyses e with its default slice and lays the result out
-// for the page. It renders from the API's View, so the page says exactly
-// what GET /api/v1/events/:id/impact says. A failing source costs the
-// section, not the page.
+// (the embed card; the page stores its rendering, storedImpact). It
+// renders from the API's View, so the page says exactly what
+// GET /api/v1/events/:id/impact says. A failing source costs the section,
+// not the page.
 func (s *Server) eventImpact(ctx context.Context, e *models.Event, daysAll bool) impactSection {
-	sec := impactSection{DaysAll: daysAll, APIURL: fmt.Sprintf("/api/v1/events/%d/impact", e.ID)}
-	sec.ToggleURL, sec.ToggleText = "?days=all#impact", "Show every calendar day"
-	if daysAll {
-		sec.ToggleURL, sec.ToggleText = "?#impact", "Show working days only"
-	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	v, err := s.impactView(ctx, e.ID)
 	if err != nil {
 		s.log.Warn("event impact unavailable", "event", e.ID, "err", err)
+		sec := newImpactSection(e.ID, daysAll)
 		sec.Note = "The measured effect could not be computed just now."
 		return sec
 	}
+	return s.layoutImpact(ctx, e.ID, v, daysAll)
+}
+
+func newImpactSection(id int64, daysAll bool) impactSection {
+	sec := impactSection{DaysAll: daysAll, APIURL: fmt.Sprintf("/api/v1/events/%d/impact", id)}
+	sec.ToggleURL, sec.ToggleText = "?days=all#impact", "Show every calendar day"
+	if daysAll {
+		sec.ToggleURL, sec.ToggleText = "?#impact", "Show working days only"
+	}
+	return sec
+}
+
+// layoutImpact lays out the impact answer v of event id for the page.
+func (s *Server) layoutImpact(ctx context.Context, id int64, v analysis.View, daysAll bool) impactSection {
+	sec := newImpactSection(id, daysAll)
 	if v.Method == analysis.MethodNone {
 		return sec
 	}

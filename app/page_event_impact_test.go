@@ -143,6 +143,18 @@ func TestEventPageImpact(t *testing.T) {
 		if !strings.Contains(hist, `<th scope="row">SPC rebase point</th><td><del>Yes</del></td><td><ins></ins></td>`) {
 			t.Error("history does not show the rebase mark being removed")
 		}
+		// The strike's impact section is stored once rendered, and the
+		// rendering names other records (the rebase point): publishing the
+		// change without its mark supersedes it.
+		_, body = c.get(fmt.Sprintf("/events/%d", e.ID))
+		if strings.Contains(body, "Limits are recalculated from Contract change") || !strings.Contains(body, "none falls in this range") {
+			t.Error("the strike's page still shows the change as a rebase point after it was published without the mark")
+		}
+		var renderings int64
+		testdb.SQL(t, s).Model(&models.ImpactResult{}).Where("event_id = ? AND slice_key LIKE ?", e.ID, "event-page/%").Count(&renderings)
+		if renderings != 2 {
+			t.Errorf("%d stored renderings of the strike's section, want 2 (working days, every day; the superseded one removed)", renderings)
+		}
 		_, hist = c.get(fmt.Sprintf("/events/%d/history", e.ID))
 		for _, w := range []string{"<ins>Full walkout</ins>", "<ins>Strike round</ins>", "<ins>Resident doctors</ins>", "Appointments rescheduled · 54,321"} {
 			if !strings.Contains(hist, w) {

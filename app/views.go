@@ -2,7 +2,9 @@ package app
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
@@ -30,6 +32,9 @@ var (
 // collisions of a single shared set.
 type views struct {
 	sets map[string]*template.Template
+	// digest identifies the templates of this build, so renderings
+	// stored by another build are not reused (storedImpact).
+	digest string
 }
 
 // newViews parses every page; an error here stops start-up, so a broken
@@ -45,6 +50,15 @@ func (v *views) Load() error {
 	if err != nil {
 		return fmt.Errorf("views: listing templates: %w", err)
 	}
+	h := sha256.New()
+	for _, p := range pages {
+		b, err := viewFS.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("views: reading %s: %w", p, err)
+		}
+		h.Write(b)
+	}
+	v.digest = hex.EncodeToString(h.Sum(nil)[:6])
 	for _, p := range pages {
 		base := path.Base(p)
 		if base == "layout.html" || strings.HasPrefix(base, "_") {
@@ -73,6 +87,21 @@ func (v *views) Render(w io.Writer, name string, data any, _ ...string) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// Partial executes one named template of a page's set on its own: HTML
+// escaped by html/template, to be stored and printed later as it is.
+func (v *views) Partial(page, name string, data any) (template.HTML, error) {
+	t, ok := v.sets[page]
+	if !ok {
+		return "", fmt.Errorf("views: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("views: rendering %s of %s: %w", name, page, err)
+	}
+	// html/template escaped every value as it wrote it.
+	return template.HTML(buf.String()), nil
 }
 
 // viewFuncs are the helpers templates may call.

@@ -321,6 +321,18 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 	if !f.Working {
 		return s.listPublished(ctx, f)
 	}
+	var events []Event
+	total, err := listPage(eventWhere(s.workingQuery(ctx, f), f, "id"), f, "id", func(q *gorm.DB) error {
+		return q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Find(&events).Error
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list events: %w", err)
+	}
+	return events, total, nil
+}
+
+// workingQuery selects the working copies f's status asks for.
+func (s *Store) workingQuery(ctx context.Context, f EventFilter) *gorm.DB {
 	q := s.db.WithContext(ctx).Model(&Event{})
 	if f.IncludeDeleted {
 		q = q.Unscoped()
@@ -333,14 +345,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, int64, 
 	case PubPublished, PubWithdrawn:
 		q = q.Where("pub_state = ?", f.Status)
 	}
-	var events []Event
-	total, err := listPage(eventWhere(q, f, "id"), f, "id", func(q *gorm.DB) error {
-		return q.Preload("Sources", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Find(&events).Error
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: unable to list events: %w", err)
-	}
-	return events, total, nil
+	return q
 }
 
 // listPage counts what q matches and finds one page of it in timeline

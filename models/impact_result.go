@@ -111,3 +111,93 @@ func (s *Store) WindowedEvents(ctx context.Context) ([]Event, error) {
 	}
 	return out, nil
 }
+
+// ImpactEvent returns live event id without its sources: what the impact
+// engine reads of an event on every stored answer.
+func (s *Store) ImpactEvent(ctx context.Context, id int64) (*Event, error) {
+	var e Event
+	if err := s.db.WithContext(ctx).Limit(1).Find(&e, id).Error; err != nil {
+		return nil, fmt.Errorf("store: unable to fetch event %d: %w", id, err)
+	}
+	if e.ID == 0 {
+		return nil, ErrNotFound
+	}
+	return &e, nil
+}
+
+// ImpactKey is the key of a stored impact result.
+type ImpactKey struct {
+	EventID      int64
+	EventVersion int
+	SliceKey     string
+	DataState    string
+}
+
+// ImpactResults returns the stored bodies of the keys that are stored, in
+// one query (the rounds comparison reads a result per event).
+func (s *Store) ImpactResults(ctx context.Context, keys []ImpactKey) (map[ImpactKey][]byte, error) {
+	out := make(map[ImpactKey][]byte, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	want := make(map[ImpactKey]bool, len(keys))
+	ids, slices := map[int64]bool{}, map[string]bool{}
+	for _, k := range keys {
+		want[k], ids[k.EventID], slices[k.SliceKey] = true, true, true
+	}
+	var rows []ImpactResult
+	// Every stored key of these events and slices; the exact keys are
+	// picked out below (superseded rows are removed when stored, so few
+	// others come back).
+	err := s.db.WithContext(ctx).Select("event_id", "event_version", "slice_key", "data_state", "body").
+		Where("event_id IN ? AND slice_key IN ?", keysOf(ids), keysOf(slices)).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read stored impact results: %w", err)
+	}
+	for _, r := range rows {
+		if k := (ImpactKey{r.EventID, r.EventVersion, r.SliceKey, r.DataState}); want[k] {
+			out[k] = []byte(r.Body)
+		}
+	}
+	return out, nil
+}
+
+func keysOf[K comparable](m map[K]bool) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// ImportRanges are the successful imports that changed figures, with the
+// civil days they changed: ImportState for many periods from one query.
+type ImportRanges []importRange
+
+type importRange struct {
+	ID             int64
+	DayFrom, DayTo *int64
+}
+
+// ImportRanges reads the imports ImportState looks at.
+func (s *Store) ImportRanges(ctx context.Context) (ImportRanges, error) {
+	var out ImportRanges
+	err := s.db.WithContext(ctx).Model(&ImportRun{}).Select("id", "day_from", "day_to").
+		Where("status = ? AND rows_inserted + rows_updated + rows_deleted > 0", ImportSucceeded).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the import ranges: %w", err)
+	}
+	return out, nil
+}
+
+// State is ImportState(from, to) over these imports.
+func (r ImportRanges) State(from, to time.Time) int64 {
+	var state int64
+	f, t := DayNumber(from), DayNumber(to)
+	for _, x := range r {
+		if x.DayFrom == nil || (*x.DayFrom <= t && x.DayTo != nil && *x.DayTo > f) {
+			state = max(state, x.ID)
+		}
+	}
+	return state
+}

@@ -404,14 +404,19 @@ func asOf(q *gorm.DB, n int) *gorm.DB {
 	return q.Where("register_version <= ? AND (superseded_in IS NULL OR superseded_in > ?)", n, n)
 }
 
-// listPublished is ListEvents over the register.
-func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int64, error) {
+// publishedQuery selects the register's rows f's version asks for.
+func (s *Store) publishedQuery(ctx context.Context, f EventFilter) *gorm.DB {
 	q := asOf(s.db.WithContext(ctx).Model(&Publication{}), f.AsOf)
 	if !f.WithWithdrawn {
 		q = q.Where("state = ?", PubPublished)
 	}
+	return q
+}
+
+// listPublished is ListEvents over the register.
+func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int64, error) {
 	var ps []Publication
-	total, err := listPage(eventWhere(q, f, "event_id"), f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
+	total, err := listPage(eventWhere(s.publishedQuery(ctx, f), f, "event_id"), f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list published events: %w", err)
 	}

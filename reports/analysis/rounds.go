@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/reports/holidays"
@@ -99,9 +100,25 @@ func CompareRounds(ctx context.Context, rs ResultStore, src Source, req RoundsRe
 	}
 	ir := Request{Metrics: []string{m.Key}, Areas: req.Areas, Slice: req.Slice, AllAppointments: req.AllAppointments,
 		BeforeCompute: req.BeforeCompute}
+	// Every round's key first, from one read of the import states, then
+	// every stored result in one query; only what is missing is computed.
+	ranges, err := rs.ImportRanges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	state := func(from, to time.Time) (int64, error) { return ranges.State(from, to), nil }
+	specs := make([]Spec, len(list))
+	keys := make([]models.ImpactKey, len(list))
 	for i := range list {
 		e := &list[i]
-		body, err := storedFor(ctx, rs, src, e, others, ir)
+		spec, err := Link(e, others)
+		if err == nil {
+			err = spec.narrow(ir)
+		}
+		var sliceKey, dataState string
+		if err == nil {
+			sliceKey, dataState, err = resultKeyAt(spec, ir, state)
+		}
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			return nil, err
@@ -109,9 +126,25 @@ func CompareRounds(ctx context.Context, rs ResultStore, src Source, req RoundsRe
 		if err != nil {
 			return nil, fmt.Errorf("analysis: event %d: %w", e.ID, err)
 		}
+		specs[i], keys[i] = spec, models.ImpactKey{EventID: e.ID, EventVersion: e.Version, SliceKey: sliceKey, DataState: dataState}
+	}
+	stored, err := rs.ImpactResults(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		e, k := &list[i], keys[i]
 		var v View
-		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, fmt.Errorf("analysis: event %d: decoding a stored result: %w", e.ID, err)
+		body, ok := stored[k]
+		if !ok || json.Unmarshal(body, &v) != nil {
+			// Not stored, or stored unreadable: storedKeyed computes it.
+			if body, err = storedKeyed(ctx, rs, src, e, specs[i], ir, k.SliceKey, k.DataState); err != nil {
+				return nil, fmt.Errorf("analysis: event %d: %w", e.ID, err)
+			}
+			v = View{}
+			if err := json.Unmarshal(body, &v); err != nil {
+				return nil, fmt.Errorf("analysis: event %d: decoding a stored result: %w", e.ID, err)
+			}
 		}
 		if len(v.Metrics) == 0 {
 			continue

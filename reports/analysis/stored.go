@@ -21,12 +21,22 @@ type ResultStore interface {
 	ImpactResult(ctx context.Context, eventID int64, version int, sliceKey, dataState string) ([]byte, bool, error)
 	PutImpactResult(ctx context.Context, r models.ImpactResult) error
 	ImportState(ctx context.Context, from, to time.Time) (int64, error)
+	// ImpactEvent is GetEvent without the sources, which no answer uses.
+	ImpactEvent(ctx context.Context, id int64) (*models.Event, error)
+	// ImpactResults and ImportRanges read the results and import states
+	// of many events at once (the rounds comparison).
+	ImpactResults(ctx context.Context, keys []models.ImpactKey) (map[models.ImpactKey][]byte, error)
+	ImportRanges(ctx context.Context) (models.ImportRanges, error)
 }
 
 // engineVersion names the impact arithmetic. Change it whenever a change
 // to reports/impact or this package changes a figure: results stored by an
 // older engine then no longer match and are recomputed.
 const engineVersion = "e12"
+
+// EngineVersion is engineVersion for what is derived from stored answers
+// and stored in turn (the event page's rendered section).
+const EngineVersion = engineVersion
 
 // Stored answers an impact request for event id from the stored results,
 // computing and storing the answer first if it is not there. A result is
@@ -52,29 +62,50 @@ func Stored(ctx context.Context, rs ResultStore, src Source, id int64, req Reque
 // StoredJSON is Stored for callers that send the answer on as it is (the
 // API): the stored JSON, not decoded and encoded again.
 func StoredJSON(ctx context.Context, rs ResultStore, src Source, id int64, req Request) ([]byte, error) {
-	e, err := rs.GetEvent(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	others, err := windowedEvents(ctx, rs)
+	e, others, err := eventAndOthers(ctx, rs, id)
 	if err != nil {
 		return nil, err
 	}
 	return storedFor(ctx, rs, src, e, others, req)
 }
 
+// eventAndOthers reads event id and the windows other events keep out of
+// its baselines.
+func eventAndOthers(ctx context.Context, rs ResultStore, id int64) (*models.Event, []models.Event, error) {
+	e, err := rs.ImpactEvent(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	others, err := windowedEvents(ctx, rs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, others, nil
+}
+
+// keyFor resolves the spec of a request for e and its key.
+func keyFor(ctx context.Context, rs ResultStore, e *models.Event, others []models.Event, req Request) (spec Spec, sliceKey, dataState string, err error) {
+	if spec, err = Link(e, others); err != nil {
+		return spec, "", "", err
+	}
+	if err = spec.narrow(req); err != nil {
+		return spec, "", "", err
+	}
+	sliceKey, dataState, err = resultKey(ctx, rs, spec, req)
+	return spec, sliceKey, dataState, err
+}
+
 func storedFor(ctx context.Context, rs ResultStore, src Source, e *models.Event, others []models.Event, req Request) ([]byte, error) {
-	spec, err := Link(e, others)
+	spec, sliceKey, dataState, err := keyFor(ctx, rs, e, others, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := spec.narrow(req); err != nil {
-		return nil, err
-	}
-	sliceKey, dataState, err := resultKey(ctx, rs, spec, req)
-	if err != nil {
-		return nil, err
-	}
+	return storedKeyed(ctx, rs, src, e, spec, req, sliceKey, dataState)
+}
+
+// storedKeyed reads the stored answer for a resolved spec and its key, or
+// computes and stores it.
+func storedKeyed(ctx context.Context, rs ResultStore, src Source, e *models.Event, spec Spec, req Request, sliceKey, dataState string) ([]byte, error) {
 	if body, ok, err := rs.ImpactResult(ctx, e.ID, e.Version, sliceKey, dataState); err != nil {
 		return nil, err
 	} else if ok && json.Valid(body) {
@@ -110,9 +141,14 @@ func storedFor(ctx context.Context, rs ResultStore, src Source, e *models.Event,
 // resultKey returns the slice key (what is asked) and the data state (what
 // it is computed from) of a resolved spec.
 func resultKey(ctx context.Context, rs ResultStore, spec Spec, req Request) (sliceKey, dataState string, err error) {
+	return resultKeyAt(spec, req, func(from, to time.Time) (int64, error) { return rs.ImportState(ctx, from, to) })
+}
+
+// resultKeyAt is resultKey with the import state read by state.
+func resultKeyAt(spec Spec, req Request, state func(from, to time.Time) (int64, error)) (sliceKey, dataState string, err error) {
 	opt := req.Options.withDefaults()
 	from, to := fetchRange(spec, opt)
-	state, err := rs.ImportState(ctx, from, to)
+	st, err := state(from, to)
 	if err != nil {
 		return "", "", err
 	}
@@ -134,7 +170,7 @@ func resultKey(ctx context.Context, rs ResultStore, spec Spec, req Request) (sli
 		X       []impact.DateRange
 		O       Options
 	}{spec.Window, spec.Before, spec.After, spec.Exclude, opt})
-	return digest(ask), fmt.Sprintf("%s/i%d/%s", engineVersion, state, digest(dep)), nil
+	return digest(ask), fmt.Sprintf("%s/i%d/%s", engineVersion, st, digest(dep)), nil
 }
 
 func digest(b []byte) string {
