@@ -66,15 +66,15 @@ func (s *Server) apiTimeline(c *fiber.Ctx) error {
 	if err := s.scope(c, &q.Filter); err != nil {
 		return err
 	}
-	events, total, err := s.store.ListEvents(c.UserContext(), q.Filter)
+	events, total, err := s.store.Timeline(c.UserContext(), q.Filter)
 	if err != nil {
 		return err
 	}
 	items := make([]timelineItem, len(events))
 	for i := range events {
-		d := events[i].Doc()
-		items[i] = timelineItem{ID: d.ID, Kind: d.Kind, Title: d.Title, Start: d.Start, End: d.End, DisputeID: d.DisputeID, Summary: d.Summary,
-			Sources: d.Sources, URL: s.cfg.BaseURL + "/events/" + strconv.FormatInt(d.ID, 10)}
+		e := &events[i]
+		items[i] = timelineItem{ID: e.ID, Kind: e.Kind, Title: e.Title, Start: e.Start(), End: e.End(), DisputeID: e.DisputeID, Summary: e.Summary,
+			Sources: e.Sources, URL: s.cfg.BaseURL + eventURL(e.ID)}
 	}
 	return c.JSON(listResponse{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage})
 }

@@ -1,22 +1,83 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
 )
 
-// BenchmarkTimeline measures the anonymous timeline page on SQLite.
+// BenchmarkTimeline measures the anonymous timeline page and the timeline
+// API with the page cache off, on both backends, over the seed.
 func BenchmarkTimeline(b *testing.B) {
-	s := testdb.New(b, models.SQLite)
-	f, _ := newTestApp(b, s)
+	for _, backend := range []models.Backend{models.SQLite, models.Postgres} {
+		s := testdb.New(b, backend)
+		f, _ := newTestApp(b, s)
+		for _, route := range []struct{ name, path string }{{"page", "/"}, {"api", "/api/v1/timeline"}} {
+			b.Run(fmt.Sprintf("%s/%s", backend, route.name), func(b *testing.B) {
+				benchGet(b, f, route.path)
+			})
+		}
+	}
+}
+
+// BenchmarkTimelineRegister measures the first page of the timeline as the
+// register grows: with paging, the time per page should stay about flat
+// (at most linear in the records, through the count).
+func BenchmarkTimelineRegister(b *testing.B) {
+	for _, n := range []int{500, 5000} {
+		s := testdb.New(b, models.SQLite)
+		f, _ := newTestApp(b, s)
+		publishGenerated(b, s, n)
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			benchGet(b, f, "/")
+		})
+	}
+}
+
+func benchGet(b *testing.B, f *fiber.App, path string) {
+	b.ReportAllocs()
+	var size int64
 	for b.Loop() {
-		res, err := f.Test(httptest.NewRequest("GET", "/", nil), -1)
+		res, err := f.Test(httptest.NewRequest("GET", path, nil), -1)
 		if err != nil || res.StatusCode != 200 {
 			b.Fatal(err, res.StatusCode)
 		}
+		size, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
+	}
+	b.ReportMetric(float64(size), "bytes/page")
+}
+
+// publishGenerated adds n published strike rounds, each with two sources,
+// one a day from 2010 on, as one bulk import.
+func publishGenerated(t testing.TB, s *models.Store, n int) {
+	t.Helper()
+	rows := make([]models.ImportRow, n)
+	for i := range rows {
+		i := i
+		rows[i] = models.ImportRow{Line: i + 2, Key: fmt.Sprintf("gen-%d", i), Apply: func(models.EventDoc) (models.EventDoc, error) {
+			day := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+			return models.EventDoc{Kind: models.KindStrikeRound, Title: fmt.Sprintf("Generated round %d", i),
+				Summary: "A generated record to measure how the timeline grows with the register.",
+				Start:   day.Format("2006-01-02T07:00"), End: day.AddDate(0, 0, 2).Format("2006-01-02T07:00"),
+				StaffGroup: "resident_doctors", ActionType: "full_walkout", Unions: []string{"BMA"},
+				Sources: []models.Source{{URL: fmt.Sprintf("https://www.bma.org.uk/news/%d", i), Title: "BMA announcement", Publisher: "BMA"},
+					{URL: fmt.Sprintf("https://www.england.nhs.uk/news/%d", i), Title: "NHS England statement"}}}, nil
+		}}
+	}
+	res, err := s.ImportEvents(context.Background(), rows, models.ImportOptions{Actor: "bench", Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != n {
+		t.Fatalf("generated %d records, want %d", res.Added, n)
 	}
 }

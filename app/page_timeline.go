@@ -2,8 +2,7 @@ package app
 
 import (
 	"errors"
-	"net/url"
-	"slices"
+		"slices"
 	"strconv"
 	"time"
 
@@ -12,30 +11,37 @@ import (
 	"github.com/strikeline/strikeline/models"
 )
 
-// timelinePerPage is the page size when the URL does not set per_page: a
-// few years of records, so most visitors never page.
-const timelinePerPage = 200
+// timelinePerPage is the page size when the URL does not set per_page:
+// about two years of records, so the page stays small however long the
+// register grows, with links to older pages.
+const timelinePerPage = 50
 
+// timelinePage is the timeline as the template prints it: every label,
+// selection, count and link is worked out here, once per request.
 type timelinePage struct {
 	pageBase
-	Query       url.Values
-	FilterQuery string
-	Errors      map[string]string
-	Months      []monthGroup
-	Total       int64
-	Shown       int
-	Page        int
-	PrevPage    string
-	NextPage    string
-	Kinds       []models.Kind
-	StaffGroups []string
-	Disputes    []models.Event
-	Unions      []string
-	Years       []int
-	Filtered    bool
-	Cite        citation
+	// AsOf, Union and Words echo the filter inputs.
+	AsOf, Union, Words string
+	FilterQuery        string
+	Errors             map[string]string
+	Months             []monthGroup
+	Count              string
+	PrevURL, NextURL   string
+	Kinds              []filterOption
+	StaffGroups        []filterOption
+	Disputes           []filterOption
+	Years              []filterOption
+	Unions             []string
+	Filtered           bool
+	Cite               citation
 	// Working is true when the page lists working copies (drafts marked).
 	Working bool
+}
+
+// filterOption is one choice of a filter menu.
+type filterOption struct {
+	Value, Label string
+	Selected     bool
 }
 
 type monthGroup struct {
@@ -44,10 +50,10 @@ type monthGroup struct {
 }
 
 // groupByMonth splits records, already in order, into month sections.
-func groupByMonth(events []models.Event, titles map[int64]string) []monthGroup {
+func groupByMonth(items []models.TimelineItem, titles map[int64]string) []monthGroup {
 	var out []monthGroup
-	for i := range events {
-		v := viewEvent(&events[i], titles)
+	for i := range items {
+		v := viewItem(&items[i], titles)
 		if n := len(out); n == 0 || out[n-1].ID != v.monthID {
 			out = append(out, monthGroup{Month: v.month, ID: v.monthID})
 		}
@@ -56,22 +62,33 @@ func groupByMonth(events []models.Event, titles map[int64]string) []monthGroup {
 	return out
 }
 
-// pageTimeline is "/": every record, newest first, grouped by month, with
-// the filters as a GET form so every view is a shareable URL.
+// pageTimeline is "/": every record, newest first, grouped by month and
+// paged, with the filters as a GET form so every view is a shareable URL.
 func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	raw := rawQuery(c)
-	p := timelinePage{pageBase: s.base(c, "Timeline", "timeline"), Query: raw, FilterQuery: filterQuery(raw),
-		Kinds: models.Kinds, StaffGroups: models.StaffGroups, Filtered: filterQuery(raw) != ""}
+	fq := filterQuery(raw)
+	p := timelinePage{pageBase: s.base(c, "Timeline", "timeline"), AsOf: raw.Get("as_of"), Union: raw.Get("union"),
+		Words: raw.Get("q"), FilterQuery: fq, Filtered: fq != ""}
+	p.Kinds = make([]filterOption, len(models.Kinds))
+	for i, k := range models.Kinds {
+		p.Kinds[i] = filterOption{string(k), k.Label(), string(k) == raw.Get("kind")}
+	}
+	p.StaffGroups = make([]filterOption, len(models.StaffGroups))
+	for i, g := range models.StaffGroups {
+		p.StaffGroups[i] = filterOption{g, models.StaffGroupLabel(g), g == raw.Get("staff_group")}
+	}
 	for y := time.Now().Year() + 1; y >= 2022; y-- {
-		p.Years = append(p.Years, y)
+		v := strconv.Itoa(y)
+		p.Years = append(p.Years, filterOption{v, v, v == raw.Get("year")})
 	}
 	disputes, titles, err := s.disputeTitles(c)
 	if err != nil {
 		return err
 	}
-	p.Disputes = disputes
 	for _, d := range disputes {
+		v := strconv.FormatInt(d.ID, 10)
+		p.Disputes = append(p.Disputes, filterOption{v, d.Title, v == raw.Get("dispute")})
 		for _, u := range d.Unions {
 			if !slices.Contains(p.Unions, u) {
 				p.Unions = append(p.Unions, u)
@@ -83,7 +100,7 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	q, err := parseEventQuery(queryOf(c), "")
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		p.Errors = ve.Fields
+		p.Errors, p.Count = ve.Fields, "No results"
 		return s.render(c, fiber.StatusBadRequest, "timeline", p)
 	}
 	if err != nil {
@@ -96,21 +113,40 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	if err := s.scope(c, &q.Filter); err != nil {
 		return err
 	}
-	events, total, err := s.store.ListEvents(ctx, q.Filter)
+	items, total, err := s.store.Timeline(ctx, q.Filter)
 	if err != nil {
 		return err
 	}
-	p.Total, p.Shown, p.Page, p.Working = total, len(events), q.Page, q.Filter.Working
+	p.Working = q.Filter.Working
+	p.Count = recordCount(total, p.Filtered)
 	if !p.Working && p.Register.Version > 0 {
 		p.Cite = newCitation("strikeline-timeline", "NHS industrial action timeline",
 			s.cfg.BaseURL+"/?as_of="+strconv.Itoa(p.Register.Version), p.Register.Version, time.Now())
 	}
-	p.Months = groupByMonth(events, titles)
+	p.Months = groupByMonth(items, titles)
 	if q.Page > 1 {
-		p.PrevPage = strconv.Itoa(q.Page - 1)
+		p.PrevURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page-1))
 	}
-	if int64(q.Filter.Offset+len(events)) < total {
-		p.NextPage = strconv.Itoa(q.Page + 1)
+	if int64(q.Filter.Offset+len(items)) < total {
+		p.NextURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page+1))
 	}
 	return s.render(c, fiber.StatusOK, "timeline", p)
+}
+
+// recordCount heads the results: "87 records", "1 record matches these
+// filters".
+func recordCount(total int64, filtered bool) string {
+	out := strconv.FormatInt(total, 10) + " record"
+	if total != 1 {
+		out += "s"
+	}
+	if filtered {
+		if total == 1 {
+			out += " matches"
+		} else {
+			out += " match"
+		}
+		out += " these filters"
+	}
+	return out
 }

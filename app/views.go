@@ -83,23 +83,6 @@ var viewFuncs = template.FuncMap{
 	"londonTime": func(t time.Time) string { return t.In(models.London).Format("2 Jan 2006, 15:04") },
 	"isoTime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"londonDate": londonDate,
-	// withParam returns the query string q with key set to value (or removed
-	// when value is empty), for pagination and download links.
-	"withParam": func(q url.Values, key, value string) string {
-		c := url.Values{}
-		for k, v := range q {
-			c[k] = v
-		}
-		if value == "" {
-			c.Del(key)
-		} else {
-			c.Set(key, value)
-		}
-		if len(c) == 0 {
-			return ""
-		}
-		return "?" + c.Encode()
-	},
 	// dict builds the argument map of a partial template.
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
@@ -116,6 +99,24 @@ var viewFuncs = template.FuncMap{
 		return m, nil
 	},
 	"add": func(a, b int) int { return a + b },
+}
+
+// withParam returns the query string q with key set to value (or removed
+// when value is empty), for pagination and download links.
+func withParam(q url.Values, key, value string) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	if value == "" {
+		c.Del(key)
+	} else {
+		c.Set(key, value)
+	}
+	if len(c) == 0 {
+		return ""
+	}
+	return "?" + c.Encode()
 }
 
 // codeLabel turns a vocabulary code (full_walkout, ENGLAND) into words

@@ -406,12 +406,9 @@ func asOf(q *gorm.DB, n int) *gorm.DB {
 
 // listPublished is ListEvents over the register.
 func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int64, error) {
-	q := asOf(s.DB.WithContext(ctx).Model(&Publication{}), f.AsOf)
-	if !f.WithWithdrawn {
-		q = q.Where("state = ?", PubPublished)
-	}
+	q := publishedWhere(s.DB.WithContext(ctx).Model(&Publication{}), f)
 	var ps []Publication
-	total, err := listPage(eventWhere(q, f, "event_id"), f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
+	total, err := listPage(q, f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list published events: %w", err)
 	}
