@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"errors"
-		"slices"
+	"html/template"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,16 +26,16 @@ type timelinePage struct {
 	AsOf, Union, Words string
 	FilterQuery        string
 	Errors             map[string]string
-	Months             []monthGroup
-	Count              string
-	PrevURL, NextURL   string
-	Kinds              []filterOption
-	StaffGroups        []filterOption
-	Disputes           []filterOption
-	Years              []filterOption
-	Unions             []string
-	Filtered           bool
-	Cite               citation
+	// Results is the rendered list: the count, the records by month and
+	// the links to other pages.
+	Results     template.HTML
+	Kinds       []filterOption
+	StaffGroups []filterOption
+	Disputes    []filterOption
+	Years       []filterOption
+	Unions      []string
+	Filtered    bool
+	Cite        citation
 	// Working is true when the page lists working copies (drafts marked).
 	Working bool
 }
@@ -42,6 +44,14 @@ type timelinePage struct {
 type filterOption struct {
 	Value, Label string
 	Selected     bool
+}
+
+// timelineResults is what the "results" block prints.
+type timelineResults struct {
+	Count            string
+	Months           []monthGroup
+	PrevURL, NextURL string
+	Errors           bool
 }
 
 type monthGroup struct {
@@ -65,7 +75,6 @@ func groupByMonth(items []models.TimelineItem, titles map[int64]string) []monthG
 // pageTimeline is "/": every record, newest first, grouped by month and
 // paged, with the filters as a GET form so every view is a shareable URL.
 func (s *Server) pageTimeline(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	raw := rawQuery(c)
 	fq := filterQuery(raw)
 	p := timelinePage{pageBase: s.base(c, "Timeline", "timeline"), AsOf: raw.Get("as_of"), Union: raw.Get("union"),
@@ -100,7 +109,10 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	q, err := parseEventQuery(queryOf(c), "")
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		p.Errors, p.Count = ve.Fields, "No results"
+		p.Errors = ve.Fields
+		if p.Results, err = s.views.fragment("timeline", "results", timelineResults{Count: "No results", Errors: true}); err != nil {
+			return err
+		}
 		return s.render(c, fiber.StatusBadRequest, "timeline", p)
 	}
 	if err != nil {
@@ -113,22 +125,30 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	if err := s.scope(c, &q.Filter); err != nil {
 		return err
 	}
-	items, total, err := s.store.Timeline(ctx, q.Filter)
-	if err != nil {
-		return err
-	}
 	p.Working = q.Filter.Working
-	p.Count = recordCount(total, p.Filtered)
 	if !p.Working && p.Register.Version > 0 {
 		p.Cite = newCitation("strikeline-timeline", "NHS industrial action timeline",
 			s.cfg.BaseURL+"/?as_of="+strconv.Itoa(p.Register.Version), p.Register.Version, time.Now())
 	}
-	p.Months = groupByMonth(items, titles)
-	if q.Page > 1 {
-		p.PrevURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page-1))
-	}
-	if int64(q.Filter.Offset+len(items)) < total {
-		p.NextURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page+1))
+	// The list is the same for every anonymous reader at this state of the
+	// register, so it is read and rendered once per state and query.
+	key := "timeline\x00" + string(c.Request().URI().QueryString())
+	p.Results, err = memoised(s, c, key, func(ctx context.Context) (template.HTML, error) {
+		items, total, err := s.store.Timeline(ctx, q.Filter)
+		if err != nil {
+			return "", err
+		}
+		r := timelineResults{Count: recordCount(total, p.Filtered), Months: groupByMonth(items, titles)}
+		if q.Page > 1 {
+			r.PrevURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page-1))
+		}
+		if int64(q.Filter.Offset+len(items)) < total {
+			r.NextURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page+1))
+		}
+		return s.views.fragment("timeline", "results", r)
+	})
+	if err != nil {
+		return err
 	}
 	return s.render(c, fiber.StatusOK, "timeline", p)
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -163,15 +164,24 @@ func (s *Server) disputeTitles(c *fiber.Ctx) ([]models.TimelineItem, map[int64]s
 	if err := s.scope(c, &f); err != nil {
 		return nil, nil, err
 	}
-	ds, err := s.store.DisputeNames(c.UserContext(), f)
-	if err != nil {
-		return nil, nil, err
+	type named struct {
+		list   []models.TimelineItem
+		titles map[int64]string
 	}
-	m := make(map[int64]string, len(ds))
-	for _, d := range ds {
-		m[d.ID] = d.Title
-	}
-	return ds, m, nil
+	key := "disputes\x00" + strconv.Itoa(f.AsOf)
+	n, err := memoised(s, c, key, func(ctx context.Context) (named, error) {
+		ds, err := s.store.DisputeNames(ctx, f)
+		if err != nil {
+			return named{}, err
+		}
+		m := make(map[int64]string, len(ds))
+		for _, d := range ds {
+			m[d.ID] = d.Title
+		}
+		return named{ds, m}, nil
+	})
+	// Shared with other requests: callers only read them.
+	return n.list, n.titles, err
 }
 
 // rawQuery returns the request's query parameters.

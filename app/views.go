@@ -75,6 +75,21 @@ func (v *views) Render(w io.Writer, name string, data any, _ ...string) error {
 	return err
 }
 
+// fragment renders one named template of a page's set on its own, for a
+// part of a page worked out once and printed by many (see register_memo.go).
+// The fragment is escaped for where the page prints it: HTML text.
+func (v *views) fragment(page, name string, data any) (template.HTML, error) {
+	t, ok := v.sets[page]
+	if !ok {
+		return "", fmt.Errorf("views: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("views: rendering %s of %s: %w", name, page, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
 // viewFuncs are the helpers templates may call.
 var viewFuncs = template.FuncMap{
 	"kindLabel":  func(k models.Kind) string { return k.Label() },
