@@ -1,13 +1,11 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -68,30 +66,4 @@ func benchGet(b *testing.B, f *fiber.App, path string) {
 		res.Body.Close()
 	}
 	b.ReportMetric(float64(size), "bytes/page")
-}
-
-// publishGenerated adds n published strike rounds, each with two sources,
-// one a day from 2010 on, as one bulk import.
-func publishGenerated(t testing.TB, s *models.Store, n int) {
-	t.Helper()
-	rows := make([]models.ImportRow, n)
-	for i := range rows {
-		i := i
-		rows[i] = models.ImportRow{Line: i + 2, Key: fmt.Sprintf("gen-%d", i), Apply: func(models.EventDoc) (models.EventDoc, error) {
-			day := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
-			return models.EventDoc{Kind: models.KindStrikeRound, Title: fmt.Sprintf("Generated round %d", i),
-				Summary: "A generated record to measure how the timeline grows with the register.",
-				Start:   day.Format("2006-01-02T07:00"), End: day.AddDate(0, 0, 2).Format("2006-01-02T07:00"),
-				StaffGroup: "resident_doctors", ActionType: "full_walkout", Unions: []string{"BMA"},
-				Sources: []models.Source{{URL: fmt.Sprintf("https://www.bma.org.uk/news/%d", i), Title: "BMA announcement", Publisher: "BMA"},
-					{URL: fmt.Sprintf("https://www.england.nhs.uk/news/%d", i), Title: "NHS England statement"}}}, nil
-		}}
-	}
-	res, err := s.ImportEvents(context.Background(), rows, models.ImportOptions{Actor: "bench", Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Added != n {
-		t.Fatalf("generated %d records, want %d", res.Added, n)
-	}
 }
