@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"html/template"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -26,6 +27,8 @@ type timelinePage struct {
 	AsOf, Union, Words string
 	FilterQuery        string
 	Errors             map[string]string
+	// Filters is the rendered filter form and download links.
+	Filters template.HTML
 	// Results is the rendered list: the count, the records by month and
 	// the links to other pages.
 	Results     template.HTML
@@ -77,39 +80,18 @@ func groupByMonth(items []models.TimelineItem, titles map[int64]string) []monthG
 func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	raw := rawQuery(c)
 	fq := filterQuery(raw)
-	p := timelinePage{pageBase: s.base(c, "Timeline", "timeline"), AsOf: raw.Get("as_of"), Union: raw.Get("union"),
-		Words: raw.Get("q"), FilterQuery: fq, Filtered: fq != ""}
-	p.Kinds = make([]filterOption, len(models.Kinds))
-	for i, k := range models.Kinds {
-		p.Kinds[i] = filterOption{string(k), k.Label(), string(k) == raw.Get("kind")}
-	}
-	p.StaffGroups = make([]filterOption, len(models.StaffGroups))
-	for i, g := range models.StaffGroups {
-		p.StaffGroups[i] = filterOption{g, models.StaffGroupLabel(g), g == raw.Get("staff_group")}
-	}
-	for y := time.Now().Year() + 1; y >= 2022; y-- {
-		v := strconv.Itoa(y)
-		p.Years = append(p.Years, filterOption{v, v, v == raw.Get("year")})
-	}
-	disputes, titles, err := s.disputeTitles(c)
-	if err != nil {
-		return err
-	}
-	for _, d := range disputes {
-		v := strconv.FormatInt(d.ID, 10)
-		p.Disputes = append(p.Disputes, filterOption{v, d.Title, v == raw.Get("dispute")})
-		for _, u := range d.Unions {
-			if !slices.Contains(p.Unions, u) {
-				p.Unions = append(p.Unions, u)
-			}
-		}
-	}
-	slices.Sort(p.Unions)
-
+	p := timelinePage{pageBase: s.base(c, "Timeline", "timeline"), FilterQuery: fq, Filtered: fq != ""}
 	q, err := parseEventQuery(queryOf(c), "")
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		p.Errors = ve.Fields
+		ds, _, err := s.disputeTitles(c)
+		if err != nil {
+			return err
+		}
+		if p.Filters, err = s.timelineFilters(raw, p, ds); err != nil {
+			return err
+		}
 		if p.Results, err = s.views.fragment("timeline", "results", timelineResults{Count: "No results", Errors: true}); err != nil {
 			return err
 		}
@@ -118,6 +100,21 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The form is the same for every anonymous reader of this query at this
+	// state (the dispute menu) and in this year (the year menu).
+	year := strconv.Itoa(time.Now().Year())
+	p.Filters, err = memoised(s, c, "timeline-filters\x00"+year+"\x00"+string(c.Request().URI().QueryString()),
+		func(ctx context.Context) (template.HTML, error) {
+			ds, err := s.disputesAt(ctx, c)
+			if err != nil {
+				return "", err
+			}
+			return s.timelineFilters(raw, p, ds.list)
+		})
+	if err != nil {
+		return err
+	}
+
 	if c.Query("per_page") == "" {
 		q.PerPage, q.Filter.Limit, q.Filter.Offset = timelinePerPage, timelinePerPage, (q.Page-1)*timelinePerPage
 	}
@@ -134,11 +131,15 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	// register, so it is read and rendered once per state and query.
 	key := "timeline\x00" + string(c.Request().URI().QueryString())
 	p.Results, err = memoised(s, c, key, func(ctx context.Context) (template.HTML, error) {
+		ds, err := s.disputesAt(ctx, c)
+		if err != nil {
+			return "", err
+		}
 		items, total, err := s.store.Timeline(ctx, q.Filter)
 		if err != nil {
 			return "", err
 		}
-		r := timelineResults{Count: recordCount(total, p.Filtered), Months: groupByMonth(items, titles)}
+		r := timelineResults{Count: recordCount(total, p.Filtered), Months: groupByMonth(items, ds.titles)}
 		if q.Page > 1 {
 			r.PrevURL = "/" + withParam(raw, "page", strconv.Itoa(q.Page-1))
 		}
@@ -169,4 +170,34 @@ func recordCount(total int64, filtered bool) string {
 		out += " these filters"
 	}
 	return out
+}
+
+// timelineFilters renders the filter form and the download links of p for
+// the query raw and the disputes: every menu with its choice marked, the
+// inputs filled.
+func (s *Server) timelineFilters(raw url.Values, p timelinePage, disputes []models.TimelineItem) (template.HTML, error) {
+	p.AsOf, p.Union, p.Words = raw.Get("as_of"), raw.Get("union"), raw.Get("q")
+	p.Kinds = make([]filterOption, len(models.Kinds))
+	for i, k := range models.Kinds {
+		p.Kinds[i] = filterOption{string(k), k.Label(), string(k) == raw.Get("kind")}
+	}
+	p.StaffGroups = make([]filterOption, len(models.StaffGroups))
+	for i, g := range models.StaffGroups {
+		p.StaffGroups[i] = filterOption{g, models.StaffGroupLabel(g), g == raw.Get("staff_group")}
+	}
+	for y := time.Now().Year() + 1; y >= 2022; y-- {
+		v := strconv.Itoa(y)
+		p.Years = append(p.Years, filterOption{v, v, v == raw.Get("year")})
+	}
+	for _, d := range disputes {
+		v := strconv.FormatInt(d.ID, 10)
+		p.Disputes = append(p.Disputes, filterOption{v, d.Title, v == raw.Get("dispute")})
+		for _, u := range d.Unions {
+			if !slices.Contains(p.Unions, u) {
+				p.Unions = append(p.Unions, u)
+			}
+		}
+	}
+	slices.Sort(p.Unions)
+	return s.views.fragment("timeline", "filters", p)
 }

@@ -158,30 +158,36 @@ func whenOf(start time.Time, end *time.Time, allDay bool) string {
 
 // disputeTitles loads every dispute the reader sees once per page (ids,
 // titles and unions only), for the filter menu and the "part of" links, so
-// items need no query each.
+// items need no query each. The list and map are shared with other
+// requests: callers only read them.
 func (s *Server) disputeTitles(c *fiber.Ctx) ([]models.TimelineItem, map[int64]string, error) {
+	n, err := memoised(s, c, "disputes\x00"+c.Query("as_of"), func(ctx context.Context) (disputeNames, error) {
+		return s.disputesAt(ctx, c)
+	})
+	return n.list, n.titles, err
+}
+
+type disputeNames struct {
+	list   []models.TimelineItem
+	titles map[int64]string
+}
+
+// disputesAt reads the disputes c's reader sees through ctx, for answers
+// memoised together with them (the same state throughout).
+func (s *Server) disputesAt(ctx context.Context, c *fiber.Ctx) (disputeNames, error) {
 	var f models.EventFilter
 	if err := s.scope(c, &f); err != nil {
-		return nil, nil, err
+		return disputeNames{}, err
 	}
-	type named struct {
-		list   []models.TimelineItem
-		titles map[int64]string
+	ds, err := s.store.DisputeNames(ctx, f)
+	if err != nil {
+		return disputeNames{}, err
 	}
-	key := "disputes\x00" + strconv.Itoa(f.AsOf)
-	n, err := memoised(s, c, key, func(ctx context.Context) (named, error) {
-		ds, err := s.store.DisputeNames(ctx, f)
-		if err != nil {
-			return named{}, err
-		}
-		m := make(map[int64]string, len(ds))
-		for _, d := range ds {
-			m[d.ID] = d.Title
-		}
-		return named{ds, m}, nil
-	})
-	// Shared with other requests: callers only read them.
-	return n.list, n.titles, err
+	m := make(map[int64]string, len(ds))
+	for _, d := range ds {
+		m[d.ID] = d.Title
+	}
+	return disputeNames{ds, m}, nil
 }
 
 // rawQuery returns the request's query parameters.
