@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/strikeline/strikeline/models"
@@ -67,13 +68,22 @@ func (v *views) Render(w io.Writer, name string, data any, _ ...string) error {
 	if !ok {
 		return fmt.Errorf("views: no page %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() {
+		buf.Reset()
+		renderBufs.Put(buf)
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("views: rendering %s: %w", name, err)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
+
+// renderBufs are page buffers kept between renders: a page is tens of
+// kilobytes, and growing a fresh buffer to that size each time is most of
+// what printing a memoised page costs.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // fragment renders one named template of a page's set on its own, for a
 // part of a page worked out once and printed by many (see register_memo.go).
