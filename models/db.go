@@ -2,11 +2,13 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -54,6 +56,11 @@ type Store struct {
 
 	replicas  []*replicaPool
 	stopWatch func()
+
+	// cacheStmt is CacheState's query prepared once (SQLite: see
+	// cache_state.go).
+	cacheStmtOnce sync.Once
+	cacheStmt     *sql.Stmt
 }
 
 // Open connects to the configured database. It does not migrate: call
