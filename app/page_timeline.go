@@ -124,8 +124,14 @@ func (s *Server) pageTimeline(c *fiber.Ctx) error {
 	}
 	p.Working = q.Filter.Working
 	if !p.Working && p.Register.Version > 0 {
-		p.Cite = newCitation("strikeline-timeline", "NHS industrial action timeline",
-			s.cfg.BaseURL+"/?as_of="+strconv.Itoa(p.Register.Version), p.Register.Version, time.Now())
+		// The citation names the version and today's date only.
+		now, v := time.Now(), strconv.Itoa(p.Register.Version)
+		p.Cite, err = memoised(s, c, "timeline-cite\x00"+v+"\x00"+now.In(models.London).Format(time.DateOnly), func(context.Context) (citation, error) {
+			return newCitation("strikeline-timeline", "NHS industrial action timeline", s.cfg.BaseURL+"/?as_of="+v, p.Register.Version, now), nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	// The list is the same for every anonymous reader at this state of the
 	// register, so it is read and rendered once per state and query.
