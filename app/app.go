@@ -44,6 +44,7 @@ type Server struct {
 	activity analysis.Source
 	charts   ActivitySource
 	cache    *pageCache
+	memo     *registerMemo
 	// loginSem bounds concurrent password checks (login_throttle.go).
 	loginSem      semaphore
 	loginSlotWait time.Duration
@@ -82,7 +83,7 @@ func newServer(d Deps) (*Server, *fiber.App, error) {
 		d.Charts = totalsSource{d.Activity}
 	}
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, version: d.Version, activity: d.Activity,
-		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256)}
+		charts: d.Charts, cache: newPageCache(d.Config.PageCacheTTL, 256), memo: newRegisterMemo(256)}
 	s.loginSem, s.loginSlotWait, s.loginBackoff = make(semaphore, loginSlots), loginSlotWait, time.Second
 	s.impactSem = make(semaphore, max(d.Config.AnonImpactConcurrency, 1))
 	v, err := newViews()

@@ -38,7 +38,7 @@ func (s *Server) asOfParam(c *fiber.Ctx) (int, error) {
 	if err != nil || n < 1 {
 		return 0, &models.ValidationError{Fields: map[string]string{"as_of": "must be a register version number, like 3"}}
 	}
-	reg, err := s.store.RegisterState(c.UserContext())
+	reg, err := s.registerState(c)
 	if err != nil {
 		return 0, err
 	}
@@ -155,7 +155,7 @@ type registerLine struct {
 }
 
 func (s *Server) registerLine(c *fiber.Ctx) registerLine {
-	reg, err := s.store.RegisterState(c.UserContext())
+	reg, err := s.registerState(c)
 	if err != nil {
 		s.log.Warn("register state unavailable", "err", err)
 		return registerLine{}
@@ -168,6 +168,12 @@ func (s *Server) registerLine(c *fiber.Ctx) registerLine {
 		r.Month = t.Format("January 2006")
 	}
 	return r
+}
+
+// registerState is the register's current version and data month, read
+// once per state for anonymous requests (see register_memo.go).
+func (s *Server) registerState(c *fiber.Ctx) (models.Register, error) {
+	return memoised(s, c, "register", s.store.RegisterState)
 }
 
 // Text is the line as people read it.

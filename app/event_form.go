@@ -50,7 +50,7 @@ type formPage struct {
 	Summary  []fieldErr
 	Sources  []sourceRow
 	Options  map[string][]option
-	Disputes []models.Event
+	Disputes []models.TimelineItem
 	Figures  int
 	// Conflict is what someone else changed since the form was loaded
 	// (the 409 page), and ConflictBy who.

@@ -33,10 +33,10 @@ func (s *Server) pageDispute(c *fiber.Ctx) error {
 		return err
 	}
 	// The filter matches the dispute itself too; it heads the page instead.
-	story := events[:0]
-	for _, e := range events {
-		if e.ID != d.ID {
-			story = append(story, e)
+	var story []models.TimelineItem
+	for i := range events {
+		if events[i].ID != d.ID {
+			story = append(story, models.ItemOf(&events[i]))
 		}
 	}
 	titles := map[int64]string{d.ID: d.Title}

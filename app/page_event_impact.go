@@ -228,10 +228,10 @@ func (s *Server) renderImpact(ctx context.Context, id int64, daysAll bool) ([]by
 	sec := s.layoutImpact(ctx, id, v, daysAll)
 	out := renderedImpact{Headline: sec.Headline, CoverageWarning: sec.CoverageWarning, Note: sec.Note, Charts: len(sec.Charts) > 0}
 	if out.Charts {
-		if out.Head, err = s.views.Partial("event", "impactHead", sec); err != nil {
+		if out.Head, err = s.views.fragment("event", "impactHead", sec); err != nil {
 			return nil, err
 		}
-		if out.Tail, err = s.views.Partial("event", "impactTail", sec); err != nil {
+		if out.Tail, err = s.views.fragment("event", "impactTail", sec); err != nil {
 			return nil, err
 		}
 	}

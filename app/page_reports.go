@@ -12,7 +12,7 @@ import (
 type reportsPage struct {
 	pageBase
 	Events   []eventView
-	Disputes []models.Event
+	Disputes []models.TimelineItem
 	Metrics  []impact.Metric
 	// Filters are the activity filters (status, hcp, mode, lead) with their
 	// published labels, the same as /api/v1/activity takes.

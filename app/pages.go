@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -69,32 +70,39 @@ func (s *Server) renderError(c *fiber.Ctx, e *Error) error {
 	return s.render(c, e.Status, "error", errorPage{pageBase: s.base(c, title, ""), Status: e.Status, Msg: msg, Fields: e.Fields})
 }
 
-// eventView is one record as the pages show it.
+// eventView is one record as the pages show it, every text worked out in
+// Go once so the templates only print.
 type eventView struct {
 	ID           int64
 	Kind         models.Kind
+	KindLabel    string
 	Title        string
 	Summary      string
 	When         string
 	StartISO     string
 	Sources      []models.Source
+	SourceCount  int
 	URL          string
 	DisputeID    int64
 	DisputeTitle string
+	DisputeURL   string
 	// Draft and Pending mark working copies the public does not see (yet).
 	Draft, Pending, Withdrawn bool
 	month                     string
 	monthID                   string
 }
 
+// viewEvent is viewItem of a whole record.
 func viewEvent(e *models.Event, disputes map[int64]string) eventView {
-	v := eventView{ID: e.ID, Kind: e.Kind, Title: e.Title, Summary: e.Summary, When: whenText(e),
-		Sources: e.Sources, URL: eventURL(e.ID)}
-	v.month, v.monthID = monthOf(e)
-	if e.Pub == nil {
-		st := e.PubInfo()
-		v.Draft, v.Pending, v.Withdrawn = st.Status == models.PubDraft, st.PendingRevision, st.Status == models.PubWithdrawn
-	}
+	it := models.ItemOf(e)
+	return viewItem(&it, disputes)
+}
+
+func viewItem(e *models.TimelineItem, disputes map[int64]string) eventView {
+	v := eventView{ID: e.ID, Kind: e.Kind, KindLabel: e.Kind.Label(), Title: e.Title, Summary: e.Summary,
+		When: whenOf(e.StartAt, e.EndAt, e.AllDay), Sources: e.Sources, SourceCount: len(e.Sources), URL: eventURL(e.ID),
+		Draft: e.Draft, Pending: e.Pending, Withdrawn: e.Withdrawn}
+	v.month, v.monthID = monthOf(e.StartAt, e.AllDay)
 	if e.AllDay {
 		v.StartISO = e.StartAt.UTC().Format(time.DateOnly)
 	} else {
@@ -103,6 +111,7 @@ func viewEvent(e *models.Event, disputes map[int64]string) eventView {
 	if e.DisputeID != nil {
 		v.DisputeID = *e.DisputeID
 		v.DisputeTitle = disputes[*e.DisputeID]
+		v.DisputeURL = "/disputes/" + strconv.FormatInt(v.DisputeID, 10)
 	}
 	return v
 }
@@ -111,23 +120,26 @@ func eventURL(id int64) string { return "/events/" + strconv.FormatInt(id, 10) }
 
 // monthOf is the London calendar month a record starts in, as words and
 // as an id for the page.
-func monthOf(e *models.Event) (label, id string) {
-	t := e.StartAt.In(models.London)
-	if e.AllDay {
-		t = e.StartAt.UTC()
+func monthOf(start time.Time, allDay bool) (label, id string) {
+	t := start.In(models.London)
+	if allDay {
+		t = start.UTC()
 	}
 	return t.Format("January 2006"), "m-" + t.Format("2006-01")
 }
 
-// whenText writes a record's dates as people read them, in London time:
+// whenText writes a record's dates as people read them (see whenOf).
+func whenText(e *models.Event) string { return whenOf(e.StartAt, e.EndAt, e.AllDay) }
+
+// whenOf writes dates as people read them, in London time:
 // "13–16 Mar 2023", "07:00 Fri 25 Jul 2025 to 07:00 Wed 30 Jul 2025".
-func whenText(e *models.Event) string {
-	if e.AllDay {
-		a := e.StartAt.UTC()
-		if e.EndAt == nil || e.EndAt.UTC().Equal(a) {
+func whenOf(start time.Time, end *time.Time, allDay bool) string {
+	if allDay {
+		a := start.UTC()
+		if end == nil || end.UTC().Equal(a) {
 			return a.Format("Mon 2 Jan 2006")
 		}
-		b := e.EndAt.UTC()
+		b := end.UTC()
 		switch {
 		case a.Year() == b.Year() && a.Month() == b.Month():
 			return a.Format("2") + "–" + b.Format("2 Jan 2006")
@@ -136,30 +148,46 @@ func whenText(e *models.Event) string {
 		}
 		return a.Format("2 Jan 2006") + " – " + b.Format("2 Jan 2006")
 	}
-	a := e.StartAt.In(models.London)
-	if e.EndAt == nil {
+	a := start.In(models.London)
+	if end == nil {
 		return a.Format("15:04 Mon 2 Jan 2006") + " (UK time)"
 	}
-	b := e.EndAt.In(models.London)
+	b := end.In(models.London)
 	return a.Format("15:04 Mon 2 Jan 2006") + " to " + b.Format("15:04 Mon 2 Jan 2006") + " (UK time)"
 }
 
-// disputeTitles loads every live dispute once per page, for the filter
-// menu and the "part of" links, so items need no query each.
-func (s *Server) disputeTitles(c *fiber.Ctx) ([]models.Event, map[int64]string, error) {
-	f := models.EventFilter{Kinds: []models.Kind{models.KindDispute}, Limit: 1000}
+// disputeTitles loads every dispute the reader sees once per page (ids,
+// titles and unions only), for the filter menu and the "part of" links, so
+// items need no query each. The list and map are shared with other
+// requests: callers only read them.
+func (s *Server) disputeTitles(c *fiber.Ctx) ([]models.TimelineItem, map[int64]string, error) {
+	n, err := memoised(s, c, "disputes\x00"+c.Query("as_of"), func(ctx context.Context) (disputeNames, error) {
+		return s.disputesAt(ctx, c)
+	})
+	return n.list, n.titles, err
+}
+
+type disputeNames struct {
+	list   []models.TimelineItem
+	titles map[int64]string
+}
+
+// disputesAt reads the disputes c's reader sees through ctx, for answers
+// memoised together with them (the same state throughout).
+func (s *Server) disputesAt(ctx context.Context, c *fiber.Ctx) (disputeNames, error) {
+	var f models.EventFilter
 	if err := s.scope(c, &f); err != nil {
-		return nil, nil, err
+		return disputeNames{}, err
 	}
-	ds, _, err := s.store.ListEvents(c.UserContext(), f)
+	ds, err := s.store.DisputeNames(ctx, f)
 	if err != nil {
-		return nil, nil, err
+		return disputeNames{}, err
 	}
 	m := make(map[int64]string, len(ds))
 	for _, d := range ds {
 		m[d.ID] = d.Title
 	}
-	return ds, m, nil
+	return disputeNames{ds, m}, nil
 }
 
 // rawQuery returns the request's query parameters.

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
@@ -121,4 +123,68 @@ func TestCSRF(t *testing.T) {
 			t.Errorf("after logout /events/new: %d, want a redirect to login", res.StatusCode)
 		}
 	})
+}
+
+// TestTimelinePaging: a register of thousands of records is read a page
+// at a time, newest first; the page stays small, the links go to older and
+// newer pages and keep the filters.
+func TestTimelinePaging(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		f, _ := newTestApp(t, s)
+		publishGenerated(t, s, 5000)
+		c := newClient(t, f)
+		res, body := c.get("/")
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		if len(body) >= 200_000 {
+			t.Errorf("first page of 5000+ records is %d bytes, want < 200 KB", len(body))
+		}
+		if n := strings.Count(body, `<article class="item"`); n != timelinePerPage {
+			t.Errorf("first page lists %d records, want %d", n, timelinePerPage)
+		}
+		if !strings.Contains(body, `href="/?page=2" rel="next">Older records</a>`) || strings.Contains(body, `rel="prev"`) {
+			t.Errorf("first page lacks the link to older records (or has one to newer)")
+		}
+		// Filters survive paging, in the links both ways.
+		_, body = c.get("/?kind=strike_round&q=generated&page=2")
+		for _, want := range []string{`href="/?kind=strike_round&amp;page=1&amp;q=generated" rel="prev"`, `href="/?kind=strike_round&amp;page=3&amp;q=generated" rel="next"`,
+			"5000 records match these filters", "Generated round 4949"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page 2 lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "Generated round 4950") {
+			t.Errorf("page 2 repeats a record of page 1")
+		}
+		// The last page links back only.
+		_, body = c.get("/?q=generated&page=100")
+		if !strings.Contains(body, "Generated round 0<") || strings.Contains(body, `rel="next"`) {
+			t.Errorf("last page: want the oldest record and no link to older records")
+		}
+	})
+}
+
+// publishGenerated adds n published strike rounds, each with two sources,
+// one a day from 2010 on, as one bulk import.
+func publishGenerated(t testing.TB, s *models.Store, n int) {
+	t.Helper()
+	rows := make([]models.ImportRow, n)
+	for i := range rows {
+		day := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+		doc := models.EventDoc{Kind: models.KindStrikeRound, Title: fmt.Sprintf("Generated round %d", i),
+			Summary: "A generated record to measure how the timeline grows with the register.",
+			Start:   day.Format("2006-01-02T07:00"), End: day.AddDate(0, 0, 2).Format("2006-01-02T07:00"),
+			StaffGroup: "resident_doctors", ActionType: "full_walkout", Unions: []string{"BMA"},
+			Sources: []models.Source{{URL: fmt.Sprintf("https://www.bma.org.uk/news/%d", i), Title: "BMA announcement", Publisher: "BMA"},
+				{URL: fmt.Sprintf("https://www.england.nhs.uk/news/%d", i), Title: "NHS England statement"}}}
+		rows[i] = models.ImportRow{Line: i + 2, Key: fmt.Sprintf("gen-%d", i), Apply: func(models.EventDoc) (models.EventDoc, error) { return doc, nil }}
+	}
+	res, err := s.ImportEvents(context.Background(), rows, models.ImportOptions{Actor: "bench", Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != n {
+		t.Fatalf("generated %d records, want %d", res.Added, n)
+	}
 }

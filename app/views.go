@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/strikeline/strikeline/models"
@@ -81,17 +82,27 @@ func (v *views) Render(w io.Writer, name string, data any, _ ...string) error {
 	if !ok {
 		return fmt.Errorf("views: no page %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() {
+		buf.Reset()
+		renderBufs.Put(buf)
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("views: rendering %s: %w", name, err)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-// Partial executes one named template of a page's set on its own: HTML
-// escaped by html/template, to be stored and printed later as it is.
-func (v *views) Partial(page, name string, data any) (template.HTML, error) {
+// renderBufs are page buffers kept between renders: a page is tens of
+// kilobytes, and growing a fresh buffer to that size each time is most of
+// what printing a memoised page costs.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// fragment renders one named template of a page's set on its own, for a
+// part of a page worked out once and printed by many (see register_memo.go).
+// The fragment is escaped for where the page prints it: HTML text.
+func (v *views) fragment(page, name string, data any) (template.HTML, error) {
 	t, ok := v.sets[page]
 	if !ok {
 		return "", fmt.Errorf("views: no page %q", page)
@@ -121,23 +132,6 @@ var viewFuncs = template.FuncMap{
 		}
 		return s
 	},
-	// withParam returns the query string q with key set to value (or removed
-	// when value is empty), for pagination and download links.
-	"withParam": func(q url.Values, key, value string) string {
-		c := url.Values{}
-		for k, v := range q {
-			c[k] = v
-		}
-		if value == "" {
-			c.Del(key)
-		} else {
-			c.Set(key, value)
-		}
-		if len(c) == 0 {
-			return ""
-		}
-		return "?" + c.Encode()
-	},
 	// dict builds the argument map of a partial template.
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
@@ -154,6 +148,24 @@ var viewFuncs = template.FuncMap{
 		return m, nil
 	},
 	"add": func(a, b int) int { return a + b },
+}
+
+// withParam returns the query string q with key set to value (or removed
+// when value is empty), for pagination and download links.
+func withParam(q url.Values, key, value string) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	if value == "" {
+		c.Del(key)
+	} else {
+		c.Set(key, value)
+	}
+	if len(c) == 0 {
+		return ""
+	}
+	return "?" + c.Encode()
 }
 
 // codeLabel turns a vocabulary code (full_walkout, ENGLAND) into words

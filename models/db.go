@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"sync"
 	"syscall"
 	"time"
 
@@ -64,6 +65,11 @@ type Store struct {
 
 	replicas  []*replicaPool
 	stopWatch func()
+
+	// cacheStmt is CacheState's query prepared once (SQLite: see
+	// cache_state.go).
+	cacheStmtOnce sync.Once
+	cacheStmt     *sql.Stmt
 }
 
 // Open connects to the configured database. It does not migrate: call

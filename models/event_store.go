@@ -355,11 +355,7 @@ func listPage(q *gorm.DB, f EventFilter, idCol string, find func(*gorm.DB) error
 	if err := q.Count(&total).Error; err != nil {
 		return 0, err
 	}
-	order := "start_at ASC, " + idCol + " ASC"
-	if f.Descending {
-		order = "start_at DESC, " + idCol + " DESC"
-	}
-	return total, find(q.Order(order).Limit(listLimit(f.Limit)).Offset(max(f.Offset, 0)))
+	return total, find(q.Order(timelineOrder(f, idCol)).Limit(listLimit(f.Limit)).Offset(max(f.Offset, 0)))
 }
 
 // listLimit applies the default (100) and the cap (1000) of a page size.

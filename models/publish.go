@@ -415,8 +415,9 @@ func (s *Store) publishedQuery(ctx context.Context, f EventFilter) *gorm.DB {
 
 // listPublished is ListEvents over the register.
 func (s *Store) listPublished(ctx context.Context, f EventFilter) ([]Event, int64, error) {
+	q := publishedWhere(s.db.WithContext(ctx).Model(&Publication{}), f)
 	var ps []Publication
-	total, err := listPage(eventWhere(s.publishedQuery(ctx, f), f, "event_id"), f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
+	total, err := listPage(q, f, "event_id", func(q *gorm.DB) error { return q.Find(&ps).Error })
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list published events: %w", err)
 	}

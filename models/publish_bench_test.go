@@ -41,3 +41,33 @@ func BenchmarkTimelineRead(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCacheState measures the state every anonymous request reads
+// (for its ETag and the register memo), against a primary-key lookup of
+// the latest register version in the same run.
+//
+//	go test ./models -run '^$' -bench CacheState
+func BenchmarkCacheState(b *testing.B) {
+	for _, backend := range testdb.Backends {
+		s := testdb.New(b, backend)
+		ctx := context.Background()
+		if _, err := s.LoadSeed(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(string(backend)+"/register-version-anchor", func(b *testing.B) {
+			for b.Loop() {
+				var v int
+				if err := models.DBForTest(s).WithContext(ctx).Raw("SELECT MAX(version) FROM register_versions").Row().Scan(&v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(string(backend)+"/cache-state", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.CacheState(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
