@@ -244,6 +244,7 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 		if _, again := c.get("/api/v1/impact/rounds?metric=attended&hcp=GP"); !strings.Contains(again, `"title":"July round, renamed"`) {
 			t.Errorf("rounds after the round was renamed and published: %.300s", again)
 		}
+		july.Title = doc.Title
 		// The rounds CSV is written as the downloads are: a byte-order
 		// mark unless bom=0, CRLF, titles quoted, days as YYYY-MM-DD.
 		res, body = c.get("/api/v1/impact/rounds.csv?metric=attended")

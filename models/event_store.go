@@ -163,19 +163,28 @@ func (s *Store) ReplaceEvent(ctx context.Context, actor string, id int64, doc Ev
 // ReplaceEventIf is ReplaceEvent only if the record is still at the version
 // the writer read (the edit form's hidden version).
 func (s *Store) ReplaceEventIf(ctx context.Context, actor string, id int64, doc EventDoc, want Expect) (*Event, error) {
+	return s.lockedWrite(ctx, id, false, want, func(tx *gorm.DB, cur *Event) (*Event, error) {
+		if doc.Kind != cur.Kind {
+			return nil, &ValidationError{Fields: map[string]string{"kind": "cannot be changed; delete and create instead"}}
+		}
+		return replaceEventTx(tx, actor, cur, doc, ActionUpdate)
+	})
+}
+
+// lockedWrite runs fn in one transaction on record id, locked and checked
+// against the version the writer read (want), so two writers of one
+// version cannot both succeed; withDeleted also finds a deleted record.
+func (s *Store) lockedWrite(ctx context.Context, id int64, withDeleted bool, want Expect, fn func(tx *gorm.DB, cur *Event) (*Event, error)) (*Event, error) {
 	var out *Event
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockEvent(tx, s.Backend, id, false)
+		cur, err := lockEvent(tx, s.Backend, id, withDeleted)
 		if err != nil {
 			return err
 		}
 		if err := want.check(cur.Version); err != nil {
 			return err
 		}
-		if doc.Kind != cur.Kind {
-			return &ValidationError{Fields: map[string]string{"kind": "cannot be changed; delete and create instead"}}
-		}
-		out, err = replaceEventTx(tx, actor, cur, doc, ActionUpdate)
+		out, err = fn(tx, cur)
 		return err
 	})
 	return out, err
@@ -267,21 +276,13 @@ func (s *Store) RestoreEvent(ctx context.Context, actor string, id int64, versio
 // version the writer read. On a published record the restored content is
 // a pending revision, like any edit.
 func (s *Store) RestoreEventIf(ctx context.Context, actor string, id int64, version int, want Expect) (*Event, error) {
-	var out *Event
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockEvent(tx, s.Backend, id, true)
-		if err != nil {
-			return err
-		}
-		if err := want.check(cur.Version); err != nil {
-			return err
-		}
+	return s.lockedWrite(ctx, id, true, want, func(tx *gorm.DB, cur *Event) (*Event, error) {
 		var h HistoryEntry
 		if err := tx.Where("event_id = ? AND version = ?", id, version).First(&h).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return ErrNotFound
+				return nil, ErrNotFound
 			}
-			return fmt.Errorf("store: unable to read history: %w", err)
+			return nil, fmt.Errorf("store: unable to read history: %w", err)
 		}
 		snap := h.After
 		if h.Action == ActionDelete {
@@ -291,12 +292,10 @@ func (s *Store) RestoreEventIf(ctx context.Context, actor string, id int64, vers
 		}
 		doc, err := DecodeDoc([]byte(snap))
 		if err != nil {
-			return fmt.Errorf("store: history snapshot %d/%d unreadable: %w", id, version, err)
+			return nil, fmt.Errorf("store: history snapshot %d/%d unreadable: %w", id, version, err)
 		}
-		out, err = replaceEventTx(tx, actor, cur, doc, ActionRestore)
-		return err
+		return replaceEventTx(tx, actor, cur, doc, ActionRestore)
 	})
-	return out, err
 }
 
 // History returns every recorded change of an event, oldest first.

@@ -224,26 +224,16 @@ func (s *Store) Publish(ctx context.Context, actor string, id int64, in PublishI
 // its current publication (nil if never published); it returns the record
 // as fn left it.
 func (s *Store) editorialTx(ctx context.Context, id int64, want Expect, fn func(tx *gorm.DB, cur *Event, prev *Publication) error) (*Event, error) {
-	var out *Event
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockEvent(tx, s.Backend, id, false)
-		if err != nil {
-			return err
-		}
-		if err := want.check(cur.Version); err != nil {
-			return err
-		}
+	return s.lockedWrite(ctx, id, false, want, func(tx *gorm.DB, cur *Event) (*Event, error) {
 		prev, err := currentPublication(tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := fn(tx, cur, prev); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = getEvent(tx, id, false)
-		return err
+		return getEvent(tx, id, false)
 	})
-	return out, err
 }
 
 // Withdraw takes a published record out of the public register with a
