@@ -1,6 +1,10 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/strikeline/strikeline/reports/analysis"
@@ -17,15 +21,27 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// Only a record the caller may read has an impact to show.
-	e, err := s.recordFor(c, "")
-	if err != nil {
-		return err
+	// An anonymous answer is kept in the register memo under the state's
+	// tag, like the event page: the stored answer's own key (event version,
+	// slice, data state) changes only when that tag does.
+	key := "api-impact\x00" + strconv.FormatInt(id, 10) + "\x00" + string(c.Request().URI().QueryString())
+	body, err := memoised(s, c, key, func(ctx context.Context) ([]byte, error) {
+		return withUserContext(c, ctx, func() ([]byte, error) {
+			// Only a record the caller may read has an impact to show.
+			e, err := s.recordFor(c, "")
+			if err != nil {
+				return nil, err
+			}
+			if withdrawn(e) {
+				return nil, goneRecord{e}
+			}
+			return analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, s.impactRequest(c))
+		})
+	})
+	var g goneRecord
+	if errors.As(err, &g) {
+		return c.Status(fiber.StatusGone).JSON(s.gone(g.e))
 	}
-	if withdrawn(e) {
-		return c.Status(fiber.StatusGone).JSON(s.gone(e))
-	}
-	body, err := analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, s.impactRequest(c))
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,9 @@ func TestImpactOnRoleGroupsAndDurations(t *testing.T) {
 		if n := get("?dataset=roles&role=Nurses&metric=total"); strings.HasPrefix(n.Title, "stored ") {
 			t.Error("the stored GP answer was served for nurses")
 		}
-		if st := get("?dataset=roles&role=GP&metric=total"); !strings.HasPrefix(st.Title, "stored ") {
+		// The same question spelled another way misses the register memo
+		// (keyed by the query as sent) and reaches the stored answer.
+		if st := get("?metric=total&role=GP&dataset=roles"); !strings.HasPrefix(st.Title, "stored ") {
 			t.Error("the GP answer was recomputed instead of read from the store")
 		}
 		// The appointments file's answer is another slice again (and has

@@ -189,7 +189,9 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 			Update("body", strings.Replace(mustJSON(t, again), `"title":"`, `"title":"stored `, 1)).Error; err != nil {
 			t.Fatal(err)
 		}
-		if st := get("?metric=attended&hcp=GP"); !strings.HasPrefix(st.Title, "stored ") {
+		// The same question spelled another way misses the register memo
+		// (keyed by the query as sent) and reaches the stored answer.
+		if st := get("?hcp=GP&metric=attended"); !strings.HasPrefix(st.Title, "stored ") {
 			t.Errorf("the answer was recomputed instead of read from the store: %q", st.Title)
 		}
 		importGenerated(t, s, months(2024, time.January, time.January), 3)

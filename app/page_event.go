@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -55,18 +56,43 @@ type eventPage struct {
 type detail struct{ Label, Value string }
 
 // pageEvent shows one record: its facts, sources, history and activity.
+// An anonymous reader's page is the same for everyone at one state of the
+// register and the data, so it is kept in the register memo under that
+// state's tag (a signed-in reader's always is worked out afresh).
 func (s *Server) pageEvent(c *fiber.Ctx) error {
+	key := "event-page\x00" + c.Params("id") + "\x00" + string(c.Request().URI().QueryString())
+	p, err := memoised(s, c, key, func(ctx context.Context) (eventPage, error) {
+		return withUserContext(c, ctx, func() (eventPage, error) { return s.eventPageData(c) })
+	})
+	var g goneRecord
+	if errors.As(err, &g) {
+		return s.renderGone(c, g.e)
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "event", p)
+}
+
+// goneRecord is the answer for a withdrawn record, carried as an error so
+// that it is never kept in the memo.
+type goneRecord struct{ e *models.Event }
+
+func (g goneRecord) Error() string { return "withdrawn record" }
+
+// eventPageData works out the event page of the request's record.
+func (s *Server) eventPageData(c *fiber.Ctx) (eventPage, error) {
 	ctx := c.UserContext()
 	e, err := s.recordFor(c, "")
 	if err != nil {
-		return err
+		return eventPage{}, err
 	}
 	if withdrawn(e) {
-		return s.renderGone(c, e)
+		return eventPage{}, goneRecord{e}
 	}
 	titles, err := s.disputeTitleOf(c, e)
 	if err != nil {
-		return err
+		return eventPage{}, err
 	}
 	doc := e.Doc()
 	p := eventPage{pageBase: s.base(c, e.Title, ""), Event: viewEvent(e, titles), Doc: doc, Details: eventDetails(doc),
@@ -77,7 +103,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 		// and, for a pending revision, what it changes.
 		p.State, p.CanPublish = e.PubInfo(), canPublish(c)
 		if p.History, err = s.store.History(ctx, e.ID); err != nil {
-			return err
+			return eventPage{}, err
 		}
 		if p.State.PendingRevision || p.State.Status == models.PubWithdrawn {
 			if pub, err := s.store.GetPublished(ctx, e.ID, 0); err == nil {
@@ -93,7 +119,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 		upTo = e.Pub.RegisterVersion
 	}
 	if p.Versions, err = s.store.Publications(ctx, e.ID, upTo); err != nil {
-		return err
+		return eventPage{}, err
 	}
 	for _, v := range p.Versions {
 		if v.IsCorrection() {
@@ -113,7 +139,7 @@ func (s *Server) pageEvent(c *fiber.Ctx) error {
 	if e.Kind == models.KindRegulatoryChange {
 		p.OCDayTime = s.ocDayTimeView(ctx, e.StartAt)
 	}
-	return s.render(c, fiber.StatusOK, "event", p)
+	return p, nil
 }
 
 // disputeTitleOf names the dispute e belongs to, as the request may see

@@ -90,3 +90,13 @@ func memoised[T any](s *Server, c *fiber.Ctx, key string, compute func(ctx conte
 	}
 	return v, nil
 }
+
+// withUserContext runs fn with the request's context set to ctx, so handler
+// code that reads c.UserContext() computes a memo entry where memoised
+// asks (on the primary).
+func withUserContext[T any](c *fiber.Ctx, ctx context.Context, fn func() (T, error)) (T, error) {
+	old := c.UserContext()
+	c.SetUserContext(ctx)
+	defer c.SetUserContext(old)
+	return fn()
+}

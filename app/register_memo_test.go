@@ -2,8 +2,11 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -59,6 +62,14 @@ func TestRegisterMemoTwoInstances(t *testing.T) {
 			t.Fatalf("no seeded dispute: %v", err)
 		}
 		d := ds[0]
+		page := fmt.Sprintf("/events/%d", d.ID)
+		for _, c := range []*client{ca, cb} {
+			for range 2 { // the event page, filled then from the memo
+				if _, body := c.get(page); !strings.Contains(body, html.EscapeString(d.Title)) {
+					t.Fatalf("dispute page before the correction: %.300s", body)
+				}
+			}
+		}
 		if _, err := s.PatchEvent(t.Context(), "editor", d.ID, "", []byte(`{"title":"Renamed dispute"}`)); err != nil {
 			t.Fatal(err)
 		}
@@ -72,12 +83,24 @@ func TestRegisterMemoTwoInstances(t *testing.T) {
 			if _, body := c.get("/"); !strings.Contains(body, `>Renamed dispute</option>`) {
 				t.Errorf("%s instance: dispute menu does not show the correction", name)
 			}
+			if _, body := c.get(page); !strings.Contains(body, "Renamed dispute") {
+				t.Errorf("%s instance: the dispute's page does not show the correction", name)
+			}
 		}
 
 		// Withdrawn: gone from both at once.
 		rs, _, err := s.Timeline(t.Context(), models.EventFilter{Query: "Memo round"})
 		if err != nil || len(rs) != 1 {
 			t.Fatalf("published round: %v %d", err, len(rs))
+		}
+		round, impact := fmt.Sprintf("/events/%d", rs[0].ID), fmt.Sprintf("/api/v1/events/%d/impact", rs[0].ID)
+		for _, c := range []*client{ca, cb} {
+			for range 2 {
+				if res, _ := c.get(round); res.StatusCode != http.StatusOK {
+					t.Fatalf("round page before the withdrawal: %d", res.StatusCode)
+				}
+				c.get(impact)
+			}
 		}
 		if _, err := s.Withdraw(t.Context(), "editor", rs[0].ID, models.WithdrawInput{Reason: "Never happened."}); err != nil {
 			t.Fatal(err)
@@ -88,6 +111,12 @@ func TestRegisterMemoTwoInstances(t *testing.T) {
 			}
 			if n := apiTotal(c); n != 0 {
 				t.Errorf("%s instance: API total %d after the withdrawal, want 0", name, n)
+			}
+			if res, _ := c.get(round); res.StatusCode != http.StatusGone {
+				t.Errorf("%s instance: the withdrawn round's page answers %d, want 410", name, res.StatusCode)
+			}
+			if res, _ := c.get(impact); res.StatusCode != http.StatusGone {
+				t.Errorf("%s instance: the withdrawn round's impact answers %d, want 410", name, res.StatusCode)
 			}
 		}
 
