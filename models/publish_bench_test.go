@@ -2,7 +2,9 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/strikeline/strikeline/models"
 	"github.com/strikeline/strikeline/models/testdb"
@@ -62,12 +64,28 @@ func BenchmarkCacheState(b *testing.B) {
 				}
 			}
 		})
-		b.Run(string(backend)+"/cache-state", func(b *testing.B) {
+		cacheState := func(b *testing.B) {
 			for b.Loop() {
 				if _, err := s.CacheState(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}
-		})
+		}
+		b.Run(string(backend)+"/cache-state", cacheState)
+		// The register grown to 5,000 more records: the read must not
+		// grow with it.
+		rows := make([]models.ImportRow, 5000)
+		for i := range rows {
+			day := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+			doc := models.EventDoc{Kind: models.KindStrikeRound, Title: fmt.Sprintf("Generated round %d", i),
+				Start: day.Format("2006-01-02T07:00"), End: day.AddDate(0, 0, 2).Format("2006-01-02T07:00"),
+				StaffGroup: "resident_doctors", ActionType: "full_walkout", Unions: []string{"BMA"},
+				Sources: []models.Source{{URL: fmt.Sprintf("https://www.bma.org.uk/news/%d", i), Title: "BMA announcement"}}}
+			rows[i] = models.ImportRow{Line: i + 2, Key: fmt.Sprintf("gen-%d", i), Apply: func(models.EventDoc) (models.EventDoc, error) { return doc, nil }}
+		}
+		if _, err := s.ImportEvents(ctx, rows, models.ImportOptions{Actor: "bench", Publish: true}); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(string(backend)+"/cache-state-5000-more", cacheState)
 	}
 }

@@ -21,4 +21,5 @@ var list = []Migration{
 	{13, "spc rebase mark on events", migrateSPCRebase},
 	{14, "stable keys of imported events", migrateImportKey},
 	{15, "monthly, coverage, overview, role, duration and OC day-time tables; area months", migrateNHSFiles},
+	{16, "cache state row kept by triggers", migrateCacheState},
 }
