@@ -70,6 +70,9 @@ type Store struct {
 	// cache_state.go).
 	cacheStmtOnce sync.Once
 	cacheStmt     *sql.Stmt
+	// stateReads shares CacheState's queries between concurrent callers,
+	// one for reads that may go to a replica and one for the primary.
+	stateReads [2]stateReads
 }
 
 // Open connects to the configured database. It does not migrate: call
