@@ -35,9 +35,13 @@ type impactSection struct {
 	// holidays, Christmas to New Year, other events' windows), with the
 	// engine's notes on thinner or widened baselines.
 	LeftOut []string
-	Note    string
-	Charts  []chartBlock
-	Effects []effectRow
+	// WindowLeftOut says, per window, which of its own days its figure
+	// leaves out (bank holidays, Christmas to New Year): a recovery that
+	// runs into Christmas is measured on its ordinary days.
+	WindowLeftOut []string
+	Note          string
+	Charts        []chartBlock
+	Effects       []effectRow
 	// DaysAll is true when the chart shows every calendar day (?days=all);
 	// the default is working days only.
 	DaysAll    bool
@@ -134,7 +138,7 @@ func decodeRendered(b []byte) (renderedImpact, error) {
 // impactRenderingVersion names the Go code that lays the section out
 // (this file and app/svgchart). Change it when a change there changes
 // what the section shows: renderings stored before are then superseded.
-const impactRenderingVersion = "p1"
+const impactRenderingVersion = "p2"
 
 // buildRevision is the commit the binary was built from, when known: a
 // new build does not reuse another's renderings.
@@ -300,6 +304,7 @@ func (s *Server) layoutImpact(ctx context.Context, id int64, v analysis.View, da
 			sec.LeftOut = append(sec.LeftOut, n)
 		}
 	}
+	sec.WindowLeftOut = analysis.WindowsLeftOut(mv.Windows)
 	switch {
 	case mv.ITS != nil:
 		sec.Headline = analysis.ITSSentence(measure, area, *mv.ITS, mv.Unit, v.Parameters.Confidence)

@@ -76,6 +76,11 @@ type WindowEffect struct {
 	Lower         float64 `json:"lower"`
 	Upper         float64 `json:"upper"`
 	Error         string  `json:"error,omitempty"`
+	// Excluded lists the window's own days its figure leaves out because
+	// of the calendar (bank holidays, Christmas to New Year), with the
+	// reason: a recovery window that runs into Christmas is measured on
+	// its ordinary days.
+	Excluded []ExcludedDayView `json:"excluded_days,omitempty"`
 }
 
 // ExcludedDayView is a day kept out of the baselines, and why.
@@ -336,6 +341,9 @@ func phaseViews(mv *MetricView, m MetricResult, sp Spec) {
 				w.Difference, w.DiffLower, w.DiffUpper = finite(c.Absolute.Value), finite(c.Absolute.Lower), finite(c.Absolute.Upper)
 				w.Effect, w.Lower, w.Upper = finite(c.Relative.Value), finite(c.Relative.Lower), finite(c.Relative.Upper)
 			}
+			for _, x := range b.WindowExcluded {
+				w.Excluded = append(w.Excluded, ExcludedDayView{Date: date(x.Day), Reason: x.Reason})
+			}
 			for _, x := range b.Excluded {
 				if x.Reason != impact.ReasonNoData && x.Reason != impact.ReasonOwnWindow {
 					excluded[date(x.Day)] = x.Reason
@@ -488,6 +496,9 @@ func (r *Result) WriteTable(w io.Writer) error {
 			if note != "" {
 				fmt.Fprintf(w, "  note: %s\n", note)
 			}
+		}
+		for _, l := range WindowsLeftOut(m.Windows) {
+			fmt.Fprintf(w, "  not counted in the window: %s\n", l)
 		}
 		if len(m.Excluded) > 0 {
 			fmt.Fprintf(w, "  %d day(s) left out of the baselines:", len(m.Excluded))

@@ -45,7 +45,7 @@ func summaryChartW() uint {
 
 // defaultMethodLine states the method in one line when the caller gives
 // none.
-const defaultMethodLine = "expected = the same weekday in the 6 weeks before (bank holidays, other events left out), " +
+const defaultMethodLine = "expected = the same weekday in the 6 weeks before (bank holidays, Christmas–New Year, other events left out), " +
 	"95% prediction intervals; regulatory changes: interrupted time series."
 
 // writeSummary writes the Summary sheet. Its figures are formulas that
@@ -241,16 +241,23 @@ func leftOutLines(evs []EventImpact) []string {
 	seen := map[string]bool{}
 	for i := range evs {
 		ev := &evs[i]
-		key := strconv.FormatInt(ev.ID, 10) + "\x00" + ev.LeftOut
-		if ev.LeftOut == "" || seen[key] {
+		key := strconv.FormatInt(ev.ID, 10) + "\x00" + ev.LeftOut + "\x00" + ev.WindowLeftOut
+		if (ev.LeftOut == "" && ev.WindowLeftOut == "") || seen[key] {
 			continue
 		}
 		seen[key] = true
-		out = append(out, ev.Title+": "+ev.LeftOut+".")
+		var parts []string
+		if ev.LeftOut != "" {
+			parts = append(parts, ev.LeftOut)
+		}
+		if ev.WindowLeftOut != "" {
+			parts = append(parts, "not counted in the window total: "+ev.WindowLeftOut)
+		}
+		out = append(out, ev.Title+": "+strings.Join(parts, "; ")+".")
 	}
 	if len(out) > 0 {
 		out = append([]string{"Not ordinary days, so not used to set what was expected: bank holidays and the Christmas–New Year weeks (practices closed or quiet), " +
-			"and other events' days (they carry those events' effects)."}, out...)
+			"and other events' days (they carry those events' effects). Bank holidays and Christmas–New Year days inside a window are not counted in its total either."}, out...)
 	}
 	return out
 }
