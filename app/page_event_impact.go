@@ -313,19 +313,29 @@ func (s *Server) layoutImpact(ctx context.Context, id int64, v analysis.View, da
 		if h, ok := analysis.HeadlineOf(v, mv, measure); ok {
 			sec.Headline = h.Sentence()
 		} else {
-			sec.Note = "Not enough comparable days to estimate what was expected: " + mv.Error
+			sec.Note = notMeasuredText(v, mv)
 		}
 		sec.Charts = append(sec.Charts, baselineChart(v, mv, measure, area, daysAll))
 	default:
-		sec.Note = "Not analysed: " + mv.Error
+		sec.Note = notMeasuredText(v, mv)
 	}
 	if mv.SPC != nil && len(mv.SPC.Points) > 0 {
 		sec.Charts = append(sec.Charts, s.spcChart(ctx, v, mv, measure, area))
 	}
 	for _, m := range v.Metrics {
-		sec.Effects = append(sec.Effects, effectOf(m))
+		sec.Effects = append(sec.Effects, effectOf(v, m))
 	}
 	return sec
+}
+
+// notMeasuredText says in words why metric m of v has no figure: never
+// the engine's error text.
+func notMeasuredText(v analysis.View, m analysis.MetricView) string {
+	n := analysis.NotMeasured{Code: analysis.NotMeasuredOther}
+	if m.NotMeasured != nil {
+		n = *m.NotMeasured
+	}
+	return n.Sentence(v.Kind)
 }
 
 // windowsOf lists the shaded windows of a result: the event's own window
@@ -675,7 +685,7 @@ func (s *Server) spcChart(ctx context.Context, v analysis.View, mv analysis.Metr
 }
 
 // effectOf is one metric's row in the "every measure" table.
-func effectOf(m analysis.MetricView) effectRow {
+func effectOf(v analysis.View, m analysis.MetricView) effectRow {
 	r := effectRow{Measure: analysis.ShortLabel(m.Label), Effect: "–", Interval: "–", Days: "–"}
 	switch {
 	case m.Baseline != nil && m.Baseline.DaysIncluded > 0:
@@ -690,7 +700,7 @@ func effectOf(m analysis.MetricView) effectRow {
 		r.Days = analysis.Plural(m.ITS.N, "working day", "working days") + " modelled"
 	case m.Error != "":
 		// Said in the small line: the big figure is for numbers.
-		r.Interval, r.Days = "Not analysed: "+m.Error, ""
+		r.Interval, r.Days = notMeasuredText(v, m), ""
 	}
 	return r
 }

@@ -114,6 +114,8 @@ type MetricView struct {
 	Unit  string `json:"unit"`
 	Ratio bool   `json:"ratio"`
 	Error string `json:"error,omitempty"`
+	// NotMeasured says why, with a code and the dates (set with Error).
+	NotMeasured *NotMeasured `json:"not_measured,omitempty"`
 	// Windows are the effects before, during and after the action and net
 	// over all three (strike rounds), in that order.
 	Windows []WindowEffect `json:"windows,omitempty"`
@@ -272,6 +274,7 @@ func (r *Result) View() View {
 		mv := MetricView{Key: m.Metric.Key, Label: m.Metric.Label, Unit: m.Metric.Unit, Ratio: m.Metric.IsRatio()}
 		if m.Err != nil {
 			mv.Error = m.Err.Error()
+			mv.NotMeasured = notMeasured(m.Err, m, r.Spec)
 		}
 		phaseViews(&mv, m, r.Spec)
 		if m.Baseline != nil {
