@@ -138,7 +138,7 @@ func decodeRendered(b []byte) (renderedImpact, error) {
 // impactRenderingVersion names the Go code that lays the section out
 // (this file and app/svgchart). Change it when a change there changes
 // what the section shows: renderings stored before are then superseded.
-const impactRenderingVersion = "p2"
+const impactRenderingVersion = "p3"
 
 // buildRevision is the commit the binary was built from, when known: a
 // new build does not reuse another's renderings.
