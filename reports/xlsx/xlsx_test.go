@@ -621,3 +621,50 @@ func TestSummaryNamesSliceAndLeftOutDays(t *testing.T) {
 		t.Error("the left-out days come after the method line")
 	}
 }
+
+// TestSummaryTableTopAligned: every filled cell of the Summary's table
+// rows, numbers as well as the wrapped titles, is top-aligned, so a row
+// whose title wraps keeps its figures beside the title's first line.
+func TestSummaryTableTopAligned(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].Title = "A long event title that wraps onto a second and a third line of the Summary's title column"
+	f, _ := writeFixture(t, r)
+	rows, err := f.GetRows(SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := -1
+	for i, row := range rows {
+		if len(row) > 1 && row[0] == "Event" && row[1] == "Title" {
+			header = i + 1
+		}
+	}
+	if header < 0 {
+		t.Fatal("no table header on the Summary")
+	}
+	checked := 0
+	for i := range r.Events {
+		row := header + 1 + i
+		for col := 1; col <= summaryCols; col++ {
+			ax := axis(col, row)
+			if v, _ := f.GetCellValue(SheetSummary, ax); v == "" {
+				continue
+			}
+			id, err := f.GetCellStyle(SheetSummary, ax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Alignment == nil || st.Alignment.Vertical != "top" {
+				t.Errorf("Summary %s (%s) is not top-aligned: %+v", ax, rows[header-1][col-1], st.Alignment)
+			}
+			checked++
+		}
+	}
+	if checked < len(r.Events)*8 {
+		t.Errorf("checked %d cells of %d rows: the table is not where the test looks", checked, len(r.Events))
+	}
+}
