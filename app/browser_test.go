@@ -223,6 +223,20 @@ axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
 			if err != nil || px < 11 {
 				t.Errorf("%s at %d px: chart text %.1f px high (%v)", pg.name, w, px, err)
 			}
+			// Window labels clear of the y-axis title and of each other, as
+			// the browser lays the text out.
+			clash, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+				const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+				for (const svg of document.querySelectorAll("`+visible+`")) {
+					const texts = [...svg.querySelectorAll("text.axis-label, text.window-label")];
+					for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+						if (hit(texts[i].getBoundingClientRect(), texts[j].getBoundingClientRect())) return texts[i].textContent + " / " + texts[j].textContent;
+				}
+				return "";
+			})()`))
+			if err != nil || clash != "" {
+				t.Errorf("%s at %d px: chart labels overlap: %s (%v)", pg.name, w, clash, err)
+			}
 			shot(fmt.Sprintf("%s-%d", pg.name, w))
 			axe(fmt.Sprintf("%s at %d px", pg.name, w))
 		}

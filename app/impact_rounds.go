@@ -287,7 +287,14 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 	p.Chart = template.HTML(svgchart.DotWhisker(spec)) // escaped by the chart package
 	p.Lines = lines(r)
 	for _, x := range r.Changes {
-		l := changeLine{ID: x.EventID, Title: x.Title, Date: x.Date, Slice: x.Slice, Error: x.Error}
+		l := changeLine{ID: x.EventID, Title: x.Title, Date: x.Date, Slice: x.Slice}
+		switch {
+		case x.NotMeasured != nil:
+			// In words with the real dates; the engine's text is for the API.
+			l.Error = x.NotMeasured.Sentence(string(models.KindRegulatoryChange))
+		case x.Error != "":
+			l.Error = analysis.NotMeasured{Code: analysis.NotMeasuredOther}.Sentence(string(models.KindRegulatoryChange))
+		}
 		if x.Error == "" {
 			l.Level, l.Interval = fmtAmount(x.Level, r.Unit), fmtAmount(x.LevelLower, r.Unit)+" to "+fmtAmount(x.LevelUpper, r.Unit)
 			l.Relative = fmtPct(x.MeanRelativeChange)

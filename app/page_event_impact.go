@@ -35,9 +35,13 @@ type impactSection struct {
 	// holidays, Christmas to New Year, other events' windows), with the
 	// engine's notes on thinner or widened baselines.
 	LeftOut []string
-	Note    string
-	Charts  []chartBlock
-	Effects []effectRow
+	// WindowLeftOut says, per window, which of its own days its figure
+	// leaves out (bank holidays, Christmas to New Year): a recovery that
+	// runs into Christmas is measured on its ordinary days.
+	WindowLeftOut []string
+	Note          string
+	Charts        []chartBlock
+	Effects       []effectRow
 	// DaysAll is true when the chart shows every calendar day (?days=all);
 	// the default is working days only.
 	DaysAll    bool
@@ -134,7 +138,7 @@ func decodeRendered(b []byte) (renderedImpact, error) {
 // impactRenderingVersion names the Go code that lays the section out
 // (this file and app/svgchart). Change it when a change there changes
 // what the section shows: renderings stored before are then superseded.
-const impactRenderingVersion = "p1"
+const impactRenderingVersion = "p3"
 
 // buildRevision is the commit the binary was built from, when known: a
 // new build does not reuse another's renderings.
@@ -300,6 +304,7 @@ func (s *Server) layoutImpact(ctx context.Context, id int64, v analysis.View, da
 			sec.LeftOut = append(sec.LeftOut, n)
 		}
 	}
+	sec.WindowLeftOut = analysis.WindowsLeftOut(mv.Windows)
 	switch {
 	case mv.ITS != nil:
 		sec.Headline = analysis.ITSSentence(measure, area, *mv.ITS, mv.Unit, v.Parameters.Confidence)
@@ -308,19 +313,29 @@ func (s *Server) layoutImpact(ctx context.Context, id int64, v analysis.View, da
 		if h, ok := analysis.HeadlineOf(v, mv, measure); ok {
 			sec.Headline = h.Sentence()
 		} else {
-			sec.Note = "Not enough comparable days to estimate what was expected: " + mv.Error
+			sec.Note = notMeasuredText(v, mv)
 		}
 		sec.Charts = append(sec.Charts, baselineChart(v, mv, measure, area, daysAll))
 	default:
-		sec.Note = "Not analysed: " + mv.Error
+		sec.Note = notMeasuredText(v, mv)
 	}
 	if mv.SPC != nil && len(mv.SPC.Points) > 0 {
 		sec.Charts = append(sec.Charts, s.spcChart(ctx, v, mv, measure, area))
 	}
 	for _, m := range v.Metrics {
-		sec.Effects = append(sec.Effects, effectOf(m))
+		sec.Effects = append(sec.Effects, effectOf(v, m))
 	}
 	return sec
+}
+
+// notMeasuredText says in words why metric m of v has no figure: never
+// the engine's error text.
+func notMeasuredText(v analysis.View, m analysis.MetricView) string {
+	n := analysis.NotMeasured{Code: analysis.NotMeasuredOther}
+	if m.NotMeasured != nil {
+		n = *m.NotMeasured
+	}
+	return n.Sentence(v.Kind)
 }
 
 // windowsOf lists the shaded windows of a result: the event's own window
@@ -670,7 +685,7 @@ func (s *Server) spcChart(ctx context.Context, v analysis.View, mv analysis.Metr
 }
 
 // effectOf is one metric's row in the "every measure" table.
-func effectOf(m analysis.MetricView) effectRow {
+func effectOf(v analysis.View, m analysis.MetricView) effectRow {
 	r := effectRow{Measure: analysis.ShortLabel(m.Label), Effect: "–", Interval: "–", Days: "–"}
 	switch {
 	case m.Baseline != nil && m.Baseline.DaysIncluded > 0:
@@ -685,7 +700,7 @@ func effectOf(m analysis.MetricView) effectRow {
 		r.Days = analysis.Plural(m.ITS.N, "working day", "working days") + " modelled"
 	case m.Error != "":
 		// Said in the small line: the big figure is for numbers.
-		r.Interval, r.Days = "Not analysed: "+m.Error, ""
+		r.Interval, r.Days = notMeasuredText(v, m), ""
 	}
 	return r
 }

@@ -181,3 +181,47 @@ var tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
 // stripTags leaves the text a reader sees (attribute values such as
 // class names are not text).
 func stripTags(s string) string { return tagRE.ReplaceAllString(s, " ") }
+
+// TestEventPageWindowLeftOut: a round whose recovery runs into Christmas
+// (the December 2025 one) says on its page which recovery days the figure
+// left out and why, beside the baselines' left-out days.
+func TestEventPageWindowLeftOut(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Activity: droppedSource{drop: impact.Range(impact.Date(2025, 12, 17), impact.Date(2025, 12, 21)), dropBy: 0.15}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: "Resident doctors' strike, round 14",
+			Start: "2025-12-17T07:00:00+00:00", End: "2025-12-22T07:00:00+00:00", StaffGroup: "resident_doctors", ActionType: "full_walkout",
+			Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "BMA"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Publish(ctx, "editor", e.ID, models.PublishInput{}); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, f)
+		_, body := c.get(fmt.Sprintf("/events/%d", e.ID))
+		text := strings.Join(strings.Fields(stripTags(body)), " ")
+		for _, w := range []string{
+			"Not counted in the windows' own figures",
+			"Recovery (14 days after), 22 Dec 2025 – 4 Jan 2026: Christmas to New Year (24 Dec – 2 Jan): 24 Dec 2025, 27–31 Dec 2025, 2 Jan 2026; bank holiday: 25–26 Dec 2025, 1 Jan 2026",
+		} {
+			if !strings.Contains(text, w) {
+				t.Errorf("event page lacks %q", w)
+			}
+		}
+		_, apiBody := c.get(fmt.Sprintf("/api/v1/events/%d/impact", e.ID))
+		var v analysis.View
+		if err := json.Unmarshal([]byte(apiBody), &v); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range v.Metrics[0].Windows {
+			if w.Name == analysis.PhaseAfter && len(w.Excluded) != 10 {
+				t.Errorf("API recovery window lists %d left-out days, want 10: %+v", len(w.Excluded), w.Excluded)
+			}
+		}
+	})
+}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // DayValue is one day's figure (Day is a civil date at UTC midnight).
@@ -123,10 +124,13 @@ func Draw(c Chart, sz Size) string {
 		idx[civil(d)] = i
 	}
 	plotW := float64(sz.W - sz.Left - sz.Right)
-	plotH := float64(sz.H - sz.Top - sz.Bottom)
 	n := float64(len(c.Days))
 	slot := plotW / n
 	x := func(i int) float64 { return float64(sz.Left) + slot*(float64(i)+0.5) }
+	// The window labels decide how far down the plot starts: they sit in
+	// rows above it, clear of the y-axis title and of each other.
+	labels, plotTop := placeLabels(c, sz, x, slot)
+	plotH := float64(sz.H) - plotTop - float64(sz.Bottom)
 
 	lo, hi := math.Inf(1), math.Inf(-1)
 	see := func(v float64) {
@@ -159,8 +163,8 @@ func Draw(c Chart, sz Size) string {
 	if yMax == yMin {
 		yMax = yMin + step
 	}
-	y := func(v float64) float64 { return float64(sz.Top) + plotH*(1-(v-yMin)/(yMax-yMin)) }
-	top, bottom := float64(sz.Top), float64(sz.Top)+plotH
+	y := func(v float64) float64 { return plotTop + plotH*(1-(v-yMin)/(yMax-yMin)) }
+	top, bottom := plotTop, plotTop+plotH
 
 	var b strings.Builder
 	id := esc(c.ID + "-" + sz.Name)
@@ -194,14 +198,8 @@ func Draw(c Chart, sz Size) string {
 		x0, x1 := x(i0)-slot/2, x(i1)+slot/2
 		fmt.Fprintf(&b, `<rect class="window %s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s to %s</title></rect>`,
 			esc(w.Class), x0, top, x1-x0, plotH, esc(w.Label), w.From.Format("2 Jan 2006"), w.To.Format("2 Jan 2006"))
-		// Labels alternate between two rows above the plot so neighbouring
-		// windows do not overwrite each other.
-		ly := top - 6 - float64(wi%2)*float64(sz.Font+2)
-		anchor, lx := "start", x0
-		if x0 > float64(sz.W)*0.6 {
-			anchor, lx = "end", x1
-		}
-		fmt.Fprintf(&b, `<text class="window-label" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, lx, ly, anchor, esc(w.Label))
+		l := labels[wi]
+		fmt.Fprintf(&b, `<text class="window-label" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, l.x, l.y, l.anchor, esc(w.Label))
 	}
 
 	// Y axis: gridlines with labels.
@@ -302,6 +300,111 @@ func Draw(c Chart, sz Size) string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// label is a window label's place: its anchor point and alignment.
+type label struct {
+	x, y   float64
+	anchor string
+}
+
+// box is the area a piece of text covers, in drawing units.
+type box struct{ x0, x1, y0, y1 float64 }
+
+func (a box) overlaps(b box) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+
+// charEm is a generous average advance of the chart's sans-serif font
+// (semi-bold labels included), in ems: estimates err towards more room.
+const charEm = 0.62
+
+// textBox is the box of text s at baseline y, anchored at x ("start",
+// "middle" or "end"), at font size font: a cap height above the baseline
+// and a descender below, with a little padding either side.
+func textBox(s string, x, y float64, anchor string, font int) box {
+	w := float64(utf8.RuneCountInString(s)) * charEm * float64(font)
+	switch anchor {
+	case "end":
+		x -= w
+	case "middle":
+		x -= w / 2
+	}
+	f := float64(font)
+	return box{x0: x - 2, x1: x + w + 2, y0: y - 0.8*f, y1: y + 0.25*f}
+}
+
+// axisTitleBox is where the y-axis title is drawn: at the top left.
+func axisTitleBox(c Chart, sz Size) (box, bool) {
+	if c.YLabel == "" {
+		return box{}, false
+	}
+	return textBox(c.YLabel, 4, float64(sz.Font), "start", sz.Font), true
+}
+
+// placeLabels puts each window's label in the first row above the plot
+// where it touches neither the y-axis title, a marker's label nor a label
+// already placed; a label starts at its window, or ends at it when the
+// window lies in the right part of the chart. When the rows the size
+// leaves above the plot are not enough, the plot starts a row lower (at
+// most three), so a narrow chart keeps every label readable. It returns
+// the labels by window index and the top of the plot.
+func placeLabels(c Chart, sz Size, x func(int) float64, slot float64) (map[int]label, float64) {
+	rowH := float64(sz.Font + 2)
+	var out map[int]label
+	for extra := 0; extra <= 3; extra++ {
+		top := float64(sz.Top) + float64(extra)*rowH
+		var taken []box
+		if t, ok := axisTitleBox(c, sz); ok {
+			taken = append(taken, t)
+		}
+		for _, m := range c.Markers {
+			if i, ok := nearest(c.Days, m.Day); ok {
+				taken = append(taken, textBox(m.Label, x(i), top-6, "middle", sz.Font))
+			}
+		}
+		out = map[int]label{}
+		fits := true
+		for wi, w := range c.Windows {
+			i0, i1, ok := span(c.Days, w.From, w.To)
+			if !ok {
+				continue
+			}
+			x0, x1 := x(i0)-slot/2, x(i1)+slot/2
+			l := label{x: x0, anchor: "start"}
+			if x0 > float64(sz.W)*0.6 {
+				l = label{x: x1, anchor: "end"}
+			}
+			placed := false
+			for r := 0; ; r++ {
+				l.y = top - 6 - float64(r)*rowH
+				bx := textBox(w.Label, l.x, l.y, l.anchor, sz.Font)
+				if bx.y0 < 0 {
+					break // no row left above the plot
+				}
+				if !overlapsAny(bx, taken) {
+					taken, placed = append(taken, bx), true
+					break
+				}
+			}
+			if !placed {
+				fits = false
+				l.y = top - 6 // the last resort, if even three rows do not do
+			}
+			out[wi] = l
+		}
+		if fits {
+			return out, top
+		}
+	}
+	return out, float64(sz.Top) + 3*rowH
+}
+
+func overlapsAny(b box, bs []box) bool {
+	for _, o := range bs {
+		if b.overlaps(o) {
+			return true
+		}
+	}
+	return false
 }
 
 // Both draws c at both sizes, wide first; the page's CSS shows one.

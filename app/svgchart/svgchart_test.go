@@ -3,6 +3,8 @@ package svgchart
 import (
 	"encoding/xml"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,76 @@ func TestAxisLabels(t *testing.T) {
 	for _, c := range []struct{ in, want float64 }{{0, 1}, {7, 10}, {1.2e6, 2e6}, {450, 500}, {100, 100}} {
 		if got := niceStep(c.in); got != c.want {
 			t.Errorf("niceStep(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+var (
+	windowLabelRE = regexp.MustCompile(`<text class="window-label" x="([0-9.]+)" y="([0-9.-]+)" text-anchor="(\w+)">([^<]*)</text>`)
+	axisLabelRE   = regexp.MustCompile(`<text class="axis-label" x="([0-9.]+)" y="([0-9.]+)">([^<]*)</text>`)
+)
+
+// TestWindowLabelsClearOfAxisTitle: at both sizes the windows' labels
+// (before, strike, recovery, as on a strike round's page) touch neither
+// the y-axis title nor each other, and stay on the drawing; a crowd of
+// windows lowers the plot instead of piling labels up.
+func TestWindowLabelsClearOfAxisTitle(t *testing.T) {
+	var days []time.Time
+	var obs []DayValue
+	for d := day("2025-07-11"); !d.After(day("2025-08-12")); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			days = append(days, d)
+			obs = append(obs, DayValue{d, 10_000})
+		}
+	}
+	round := []Window{
+		{From: day("2025-07-25"), To: day("2025-07-29"), Label: "Strike", Class: "window-action"},
+		{From: day("2025-07-11"), To: day("2025-07-24"), Label: "Before", Class: "window-announce"},
+		{From: day("2025-07-30"), To: day("2025-08-12"), Label: "Recovery", Class: "window-recovery"},
+	}
+	var crowd []Window
+	for i, d := range []string{"2025-07-15", "2025-07-17", "2025-07-22", "2025-07-24"} {
+		crowd = append(crowd, Window{From: day(d), To: day(d), Label: "Window number " + strconv.Itoa(i+1), Class: "window-action"})
+	}
+	for _, tc := range []struct {
+		name    string
+		windows []Window
+		markers []Marker
+	}{
+		{"strike round", round, []Marker{{Day: day("2025-08-04"), Label: "BH", Title: "Bank holiday"}}},
+		{"crowded", crowd, nil},
+	} {
+		for _, sz := range []Size{Wide, Narrow} {
+			c := Chart{ID: "w", Days: days, YLabel: "attended appointments with a GP", Windows: tc.windows, Markers: tc.markers,
+				Lines: []Line{{Name: "Observed", Class: "observed", Points: obs}}}
+			svg := Draw(c, sz)
+			wellFormed(t, svg)
+			am := axisLabelRE.FindStringSubmatch(svg)
+			if am == nil {
+				t.Fatalf("%s %s: no axis title", tc.name, sz.Name)
+			}
+			ax, _ := strconv.ParseFloat(am[1], 64)
+			ay, _ := strconv.ParseFloat(am[2], 64)
+			boxes := []box{textBox(am[3], ax, ay, "start", sz.Font)}
+			names := []string{"the y-axis title"}
+			ms := windowLabelRE.FindAllStringSubmatch(svg, -1)
+			if len(ms) != len(tc.windows) {
+				t.Fatalf("%s %s: %d window labels, want %d", tc.name, sz.Name, len(ms), len(tc.windows))
+			}
+			for _, m := range ms {
+				lx, _ := strconv.ParseFloat(m[1], 64)
+				ly, _ := strconv.ParseFloat(m[2], 64)
+				b := textBox(m[4], lx, ly, m[3], sz.Font)
+				if b.y0 < 0 || b.x0 < 0 || b.x1 > float64(sz.W) {
+					t.Errorf("%s %s: label %q off the drawing: %+v", tc.name, sz.Name, m[4], b)
+				}
+				for i, o := range boxes {
+					if b.overlaps(o) {
+						t.Errorf("%s %s: label %q overlaps %s", tc.name, sz.Name, m[4], names[i])
+					}
+				}
+				boxes, names = append(boxes, b), append(names, strconv.Quote(m[4]))
+			}
 		}
 	}
 }

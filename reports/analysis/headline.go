@@ -344,6 +344,28 @@ func LeftOut(days []ExcludedDayView) []string {
 	return out
 }
 
+// WindowsLeftOut says, one line per window, which of its own days a
+// window's figure leaves out and why, in the words of LeftOut: "Recovery
+// (14 days after), 22 Dec 2025 – 4 Jan 2026: Christmas to New Year (24 Dec
+// – 2 Jan): 24 Dec 2025, 27–31 Dec 2025, 2 Jan 2026; bank holiday: …".
+// The net window is the others together, so it adds no line.
+func WindowsLeftOut(ws []WindowEffect) []string {
+	var out []string
+	for _, w := range ws {
+		if w.Name == PhaseNet || len(w.Excluded) == 0 {
+			continue
+		}
+		from, err1 := time.Parse(time.DateOnly, w.From)
+		to, err2 := time.Parse(time.DateOnly, w.To)
+		head := w.Label
+		if err1 == nil && err2 == nil {
+			head += ", " + dayRange(from, to)
+		}
+		out = append(out, head+": "+strings.Join(LeftOut(w.Excluded), "; "))
+	}
+	return out
+}
+
 // dayRange writes a run of days briefly: "26 May 2025", "24–31 Dec 2024",
 // "30 Dec 2024 – 2 Jan 2025".
 func dayRange(a, b time.Time) string {

@@ -67,6 +67,9 @@ type ChangeRow struct {
 	LevelUpper         float64 `json:"level_upper"`
 	MeanRelativeChange float64 `json:"mean_relative_change"`
 	Error              string  `json:"error,omitempty"`
+	// NotMeasured says why the change was not measured, for a program
+	// (a code and the dates) and, by its Sentence, for a reader.
+	NotMeasured *NotMeasured `json:"not_measured,omitempty"`
 }
 
 // Rounds is the comparison: every strike round with imported activity for
@@ -160,7 +163,7 @@ func CompareRounds(ctx context.Context, rs ResultStore, src Source, req RoundsRe
 				continue
 			}
 			first, _ := e.Days()
-			cr := ChangeRow{EventID: e.ID, Title: e.Title, Date: date(first), Slice: v.Slice.Description, Error: mv.Error}
+			cr := ChangeRow{EventID: e.ID, Title: e.Title, Date: date(first), Slice: v.Slice.Description, Error: mv.Error, NotMeasured: mv.NotMeasured}
 			if it := mv.ITS; it != nil {
 				cr.Level, cr.LevelLower, cr.LevelUpper = it.Level.Estimate, it.Level.Lower, it.Level.Upper
 				cr.MeanRelativeChange = it.MeanRelativeChange

@@ -32,7 +32,7 @@ type ResultStore interface {
 // engineVersion names the impact arithmetic. Change it whenever a change
 // to reports/impact or this package changes a figure: results stored by an
 // older engine then no longer match and are recomputed.
-const engineVersion = "e12"
+const engineVersion = "e14"
 
 // EngineVersion is engineVersion for what is derived from stored answers
 // and stored in turn (the event page's rendered section).

@@ -76,6 +76,11 @@ type WindowEffect struct {
 	Lower         float64 `json:"lower"`
 	Upper         float64 `json:"upper"`
 	Error         string  `json:"error,omitempty"`
+	// Excluded lists the window's own days its figure leaves out because
+	// of the calendar (bank holidays, Christmas to New Year), with the
+	// reason: a recovery window that runs into Christmas is measured on
+	// its ordinary days.
+	Excluded []ExcludedDayView `json:"excluded_days,omitempty"`
 }
 
 // ExcludedDayView is a day kept out of the baselines, and why.
@@ -109,6 +114,8 @@ type MetricView struct {
 	Unit  string `json:"unit"`
 	Ratio bool   `json:"ratio"`
 	Error string `json:"error,omitempty"`
+	// NotMeasured says why, with a code and the dates (set with Error).
+	NotMeasured *NotMeasured `json:"not_measured,omitempty"`
 	// Windows are the effects before, during and after the action and net
 	// over all three (strike rounds), in that order.
 	Windows []WindowEffect `json:"windows,omitempty"`
@@ -267,6 +274,7 @@ func (r *Result) View() View {
 		mv := MetricView{Key: m.Metric.Key, Label: m.Metric.Label, Unit: m.Metric.Unit, Ratio: m.Metric.IsRatio()}
 		if m.Err != nil {
 			mv.Error = m.Err.Error()
+			mv.NotMeasured = notMeasured(m.Err, m, r.Spec)
 		}
 		phaseViews(&mv, m, r.Spec)
 		if m.Baseline != nil {
@@ -335,6 +343,9 @@ func phaseViews(mv *MetricView, m MetricResult, sp Spec) {
 				w.Expected, w.ExpectedLower, w.ExpectedUpper = finite(c.Expected.Value), finite(c.Expected.Lower), finite(c.Expected.Upper)
 				w.Difference, w.DiffLower, w.DiffUpper = finite(c.Absolute.Value), finite(c.Absolute.Lower), finite(c.Absolute.Upper)
 				w.Effect, w.Lower, w.Upper = finite(c.Relative.Value), finite(c.Relative.Lower), finite(c.Relative.Upper)
+			}
+			for _, x := range b.WindowExcluded {
+				w.Excluded = append(w.Excluded, ExcludedDayView{Date: date(x.Day), Reason: x.Reason})
 			}
 			for _, x := range b.Excluded {
 				if x.Reason != impact.ReasonNoData && x.Reason != impact.ReasonOwnWindow {
@@ -488,6 +499,9 @@ func (r *Result) WriteTable(w io.Writer) error {
 			if note != "" {
 				fmt.Fprintf(w, "  note: %s\n", note)
 			}
+		}
+		for _, l := range WindowsLeftOut(m.Windows) {
+			fmt.Fprintf(w, "  not counted in the window: %s\n", l)
 		}
 		if len(m.Excluded) > 0 {
 			fmt.Fprintf(w, "  %d day(s) left out of the baselines:", len(m.Excluded))

@@ -146,9 +146,7 @@ func BuildWorkbook(ctx context.Context, events Events, src Source, req WorkbookR
 	rep.Title = workbookTitle(req, selected)
 	rep.Method = xlsx.Method{Name: "Weekday-matched baseline (DOMAIN §4.1), XmR SPC (§4.3), interrupted time series for step changes (§4.2)",
 		BaselineWeeks: impact.DefaultBaselineWeeks, MaxWeeks: impact.DefaultMaxWeeks, Alpha: 1 - impact.Confidence,
-		SPC: "XmR of weekly means of working days; limits from the 12 weeks before the event; moving-range screening off (matches the MDC Excel tool)",
-		Summary: "expected = the same weekday in the 6 weeks before (bank holidays, other events left out), 95% prediction intervals; " +
-			"regulatory changes: interrupted time series.",
+		SPC:     "XmR of weekly means of working days; limits from the 12 weeks before the event; moving-range screening off (matches the MDC Excel tool)",
 		Formula: baselineText + " Regulatory changes: the event sheet shows the first two weeks against the weekday baseline; the step change comes from the ITS fit (Newey–West standard errors), reported in the Summary's signal column."}
 	rep.BankHolidays = holidays.Between(rep.From, rep.To)
 	rep.Sources = req.Sources
@@ -271,6 +269,7 @@ func eventSheet(ctx context.Context, src Source, e *models.Event, spec Spec, mr,
 	ei.Total = xlsx.Totals{Observed: c.Actual, Expected: c.Expected.Value, Lower: c.Expected.Lower, Upper: c.Expected.Upper,
 		Diff: c.Absolute.Value, Pct: c.Relative.Value, RelLower: c.Relative.Lower, RelUpper: c.Relative.Upper}
 	ei.LeftOut = leftOut(b.Excluded)
+	ei.WindowLeftOut = leftOut(b.WindowExcluded)
 	ei.SPC = "Common Cause"
 	if mr.SPC != nil {
 		ei.SPC = mr.SPC.Signal

@@ -249,6 +249,12 @@ type BaselineResult struct {
 	// Excluded lists the days the baseline search looked at and left out,
 	// with the reason, in date order (each day once).
 	Excluded []ExcludedDay
+	// WindowExcluded lists the window's own days that do not count in its
+	// totals because of the calendar (a bank holiday or a season day), with
+	// the same reasons as Excluded, in date order: a recovery window that
+	// runs into Christmas is measured on its ordinary days only, and the
+	// result says which it left out.
+	WindowExcluded []ExcludedDay
 	// Widened counts window days whose baseline had to reach beyond
 	// MaxWeeks; Thinned counts those whose search skipped another event's
 	// days. Both are for the result's notes.
@@ -346,6 +352,9 @@ func baseline(values map[day]float64, window DateRange, opts BaselineOptions) (B
 		if bd.Thinned > 0 {
 			res.Thinned++
 		}
+		if why := calendarReason(bd); why != "" {
+			res.WindowExcluded = append(res.WindowExcluded, ExcludedDay{Day: bd.Day, Reason: why})
+		}
 		res.Days = append(res.Days, bd)
 	}
 	for d, why := range excluded {
@@ -383,6 +392,19 @@ func season(d day, seasons []Season) string {
 		if s.Contains(d.time()) {
 			return s.Reason
 		}
+	}
+	return ""
+}
+
+// calendarReason says why window day bd is not counted in the totals when
+// the calendar is the reason (a bank holiday, then a season, as the day's
+// Note says), or "".
+func calendarReason(bd BaselineDay) string {
+	switch {
+	case bd.BankHoliday:
+		return ReasonBankHoliday
+	case bd.Season != "":
+		return bd.Season
 	}
 	return ""
 }
@@ -460,7 +482,7 @@ func baselineDay(d day, values map[day]float64, window DateRange, opts BaselineO
 	} else if out.Season != "" {
 		out.Note = joinNote(out.Season+": not counted in the window totals", out.Note)
 	}
-	out.Included = out.HasObserved && out.HasExpected && !out.BankHoliday && out.Season == ""
+	out.Included = out.HasObserved && out.HasExpected && calendarReason(out) == ""
 	if out.Included && opts.weights != nil && opts.weights[d] <= 0 {
 		out.Included = false
 	}
@@ -575,11 +597,11 @@ func baselineMethod(o BaselineOptions) string {
 		"with data, skipping %s, the analysed window and other events' windows "+
 		"(%d weeks back, widened up to %d weeks when needed and said so; a day needs at least %d such days). "+
 		"Day: 95%% prediction interval expected ± t(0.975, n−1)·s·√(1 + 1/n), s the sample SD of the n baseline days. "+
-		"Window: Σ expected ± t(0.975, ν)·√Σ s²(1 + 1/n) over days with an observation that are not bank holidays, "+
+		"Window: Σ expected ± t(0.975, ν)·√Σ s²(1 + 1/n) over the window's days with an observation, leaving out %s as in the baseline, "+
 		"treating days as independent; ν = ⌊(Σv)² / Σ(v²/(n−1))⌋ (Welch–Satterthwaite, rounded down). "+
 		"Absolute effect = actual − expected; relative effect = actual / expected − 1, its interval from the ends of the expected interval. "+
 		"Ratio metrics: the window figure is Σnumerator / Σdenominator, expected Σ den·expected / Σ den, variance Σ den²·v / (Σ den)².",
-		o.Weeks, skip, o.MaxWeeks, o.WidenWeeks, MinBaselineDays)
+		o.Weeks, skip, o.MaxWeeks, o.WidenWeeks, MinBaselineDays, skip)
 }
 
 // DayInterval is a day's expected value and its prediction interval from

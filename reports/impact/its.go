@@ -110,6 +110,20 @@ type ITSResult struct {
 // dependent columns, e.g. a weekday never observed or no post-period days.
 var ErrRankDeficient = errors.New("design matrix is rank deficient")
 
+// Reasons ITS refuses a series, each returned wrapped with the days it
+// concerns, so a caller can tell a reader why with errors.Is.
+var (
+	// ErrNoWorkingDays: the series has no modelled day at all.
+	ErrNoWorkingDays = errors.New("no working days with observations")
+	// ErrNoDaysBefore: no modelled day comes before the intervention.
+	ErrNoDaysBefore = errors.New("no modelled day before the intervention")
+	// ErrNoDaysAfter: no modelled day comes on or after the intervention
+	// (the data ends before it).
+	ErrNoDaysAfter = errors.New("no modelled day on or after the intervention")
+	// ErrTooFewDays: fewer modelled days than the model has terms.
+	ErrTooFewDays = errors.New("too few modelled days for the model")
+)
+
 // NeweyWestLags returns the DOMAIN §4.2 truncation lag ⌊4(T/100)^(2/9)⌋ for
 // T observations.
 func NeweyWestLags(n int) int {
@@ -153,12 +167,15 @@ func ITS(series Series, interventionDay time.Time, opts ITSOptions) (ITSResult, 
 	}
 	slices.Sort(days)
 	if len(days) == 0 {
-		return ITSResult{}, errors.New("its: no working days with observations")
+		return ITSResult{}, fmt.Errorf("its: %w", ErrNoWorkingDays)
 	}
 	first, last := days[0], days[len(days)-1]
 	iv := toDay(interventionDay)
-	if iv <= first || iv > last {
-		return ITSResult{}, fmt.Errorf("its: intervention day %s is not after the first modelled day %s and on or before the last %s", iv, first, last)
+	switch {
+	case iv <= first:
+		return ITSResult{}, fmt.Errorf("its: %w: intervention day %s, first modelled day %s", ErrNoDaysBefore, iv, first)
+	case iv > last:
+		return ITSResult{}, fmt.Errorf("its: %w: intervention day %s, last modelled day %s", ErrNoDaysAfter, iv, last)
 	}
 
 	seasonal := opts.Seasonality == SeasonalOn ||
@@ -169,7 +186,7 @@ func ITS(series Series, interventionDay time.Time, opts ITSOptions) (ITSResult, 
 	}
 	n, p := len(days), len(terms)
 	if n <= p {
-		return ITSResult{}, fmt.Errorf("its: %d observations for %d terms", n, p)
+		return ITSResult{}, fmt.Errorf("its: %w: %d observations for %d terms", ErrTooFewDays, n, p)
 	}
 
 	t0 := float64(iv - first)

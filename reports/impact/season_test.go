@@ -138,3 +138,62 @@ func TestRatioWindowIsRatioOfSums(t *testing.T) {
 		t.Errorf("expected ratio %v, want %v", res.Cumulative.Expected.Value, want)
 	}
 }
+
+// TestRecoveryWindowOverChristmas is the December 2025 round (resident
+// doctors, 17–21 December, recovery 14 days to 4 January) on data with the
+// holiday dip and a strike but no effect after it: the recovery window's
+// Christmas days are left out of its figure and listed, so the season's
+// dip is not read as a slow recovery. Counting them (NoSeasons, the
+// behaviour before the season was known) drags the effect far below zero.
+func TestRecoveryWindowOverChristmas(t *testing.T) {
+	strike := Range(Date(2025, 12, 17), Date(2025, 12, 21))
+	recovery := Range(Date(2025, 12, 22), Date(2026, 1, 4))
+	before := Range(Date(2025, 12, 3), Date(2025, 12, 16))
+	s := synthetic(Date(2025, 3, 1), Date(2026, 3, 31), 0.02, 17)
+	s = withFactor(s, Range(Date(2025, 12, 24), Date(2026, 1, 2)), 0.70)
+	s = withFactor(s, strike, 0.85)
+	// As the analysis measures recovery: the whole span is the event's own.
+	opts := BaselineOptions{Own: []DateRange{Range(before.From, recovery.To)}}
+
+	res, err := Baseline(s, recovery, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel := res.Cumulative.Relative; math.Abs(rel.Value) > 0.02 || rel.Lower > 0 || rel.Upper < 0 {
+		t.Errorf("recovery effect %.4f [%.4f, %.4f], want about 0 with an interval spanning it", rel.Value, rel.Lower, rel.Upper)
+	}
+	want := map[time.Time]string{}
+	for d := Date(2025, 12, 24); !d.After(Date(2026, 1, 2)); d = d.AddDate(0, 0, 1) {
+		want[d] = ChristmasNewYear.Reason
+	}
+	for _, d := range []time.Time{Date(2025, 12, 25), Date(2025, 12, 26), Date(2026, 1, 1)} {
+		want[d] = ReasonBankHoliday
+	}
+	if len(res.WindowExcluded) != len(want) {
+		t.Errorf("window left out %d days, want %d: %+v", len(res.WindowExcluded), len(want), res.WindowExcluded)
+	}
+	for i, x := range res.WindowExcluded {
+		if why, ok := want[x.Day]; !ok || why != x.Reason {
+			t.Errorf("window left out %s as %q, want %q", x.Day.Format(time.DateOnly), x.Reason, why)
+		}
+		if i > 0 && !res.WindowExcluded[i-1].Day.Before(x.Day) {
+			t.Errorf("window left-out days not in date order: %+v", res.WindowExcluded)
+		}
+	}
+	if got := res.DaysIncluded; got != recovery.Days()-len(want) {
+		t.Errorf("recovery counts %d days, want %d", got, recovery.Days()-len(want))
+	}
+	for _, d := range res.Days {
+		if d.Included == (want[d.Day] != "") {
+			t.Errorf("%s included %v", d.Day.Format(time.DateOnly), d.Included)
+		}
+	}
+
+	old, err := Baseline(s, recovery, BaselineOptions{Own: opts.Own, NoSeasons: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Cumulative.Relative.Value > -0.05 {
+		t.Errorf("with the season days counted the recovery effect is %.4f: the data has no holiday dip to guard against", old.Cumulative.Relative.Value)
+	}
+}

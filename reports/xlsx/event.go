@@ -398,10 +398,18 @@ func writeEvent(f *excelize.File, st *styles, ev *EventImpact, p *eventPlan, alp
 		if err := sw.SetRow(axis(1, p.totalRow+1), []any{cell(st.subtitle, note)}); err != nil {
 			return fmt.Errorf("totals note: %w", err)
 		}
-		if ev.LeftOut != "" {
-			if err := sw.SetRow(axis(1, p.totalRow+2), []any{text(st.subtitle, "Left out of the baselines: "+ev.LeftOut)}); err != nil {
+		row := p.totalRow + 2
+		for _, n := range []struct{ head, days string }{
+			{"Left out of the baselines: ", ev.LeftOut},
+			{"Not counted in the window total: ", ev.WindowLeftOut},
+		} {
+			if n.days == "" {
+				continue
+			}
+			if err := sw.SetRow(axis(1, row), []any{text(st.subtitle, n.head+n.days)}); err != nil {
 				return fmt.Errorf("left-out note: %w", err)
 			}
+			row++
 		}
 	}
 

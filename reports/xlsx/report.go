@@ -89,6 +89,11 @@ type EventImpact struct {
 	// holidays, Christmas to New Year, other events' windows), written
 	// below the totals; "" for none.
 	LeftOut string
+	// WindowLeftOut says which of the window's own days its total leaves
+	// out and why (bank holidays, Christmas to New Year: not ordinary days,
+	// so not compared with ordinary ones), in the words of LeftOut; "" for
+	// none.
+	WindowLeftOut string
 	// Sentence is the effect in plain English for the Summary, e.g.
 	// "Attended appointments in England were 8.2% below expected during
 	// the strike (…)". Empty for rows that add no sentence (an event's

@@ -33,8 +33,11 @@ type styles struct {
 	// centred short text (Window, N columns).
 	centre, wCentre int
 	general         int
-	// Summary: section headings, wrapped sentences, the effect in bold.
-	section, sentence, pctBold, linkWrap int
+	// Summary: section headings, wrapped sentences, links that wrap.
+	section, sentence, linkWrap int
+	// The Summary table's number cells, top-aligned like its wrapped text
+	// so a row's figures line up with the first line of its title.
+	sumInt, sumCentre, sumCount, sumPct, sumPctBold, sumDate int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -99,7 +102,19 @@ func newStyles(f *excelize.File) (*styles, error) {
 	mk(&s.section, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F3864"}})
 	mk(&s.sentence, &excelize.Style{Font: &excelize.Font{Size: 12}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	pb := fmtPct
-	mk(&s.pctBold, &excelize.Style{CustomNumFmt: &pb, Font: &excelize.Font{Bold: true}})
+	top := func(st *excelize.Style) *excelize.Style {
+		if st.Alignment == nil {
+			st.Alignment = &excelize.Alignment{}
+		}
+		st.Alignment.Vertical = "top"
+		return st
+	}
+	mk(&s.sumInt, top(num("0", false, false)))
+	mk(&s.sumCentre, top(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"}}))
+	mk(&s.sumCount, top(num(fmtCount, false, false)))
+	mk(&s.sumPct, top(num(fmtPct, false, false)))
+	mk(&s.sumPctBold, top(&excelize.Style{CustomNumFmt: &pb, Font: &excelize.Font{Bold: true}}))
+	mk(&s.sumDate, top(num(fmtDate, false, false)))
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: create styles: %w", err)
 	}

@@ -45,7 +45,7 @@ func summaryChartW() uint {
 
 // defaultMethodLine states the method in one line when the caller gives
 // none.
-const defaultMethodLine = "expected = the same weekday in the 6 weeks before (bank holidays, other events left out), " +
+const defaultMethodLine = "expected = the same weekday in the 6 weeks before (bank holidays, Christmas–New Year, other events left out), " +
 	"95% prediction intervals; regulatory changes: interrupted time series."
 
 // writeSummary writes the Summary sheet. Its figures are formulas that
@@ -156,9 +156,9 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 	}
 	for i := range r.Events {
 		ev, p := &r.Events[i], plans[i]
-		num := st.count
+		num := st.sumCount
 		if ev.Ratio {
-			num = st.pct
+			num = st.sumPct
 		}
 		label := cmp.Or(ev.Measure, ev.MetricLabel, ev.Metric)
 		// The defining formula of a rate is on the event sheet and in the
@@ -169,21 +169,21 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 		if ev.Scope != "" {
 			label += ", " + ev.Scope
 		}
-		row := []any{cell(st.int, ev.ID), text(st.linkWrap, ev.Title), text(st.wrap, label), text(st.wrap, rangeText(ev.WindowStart, ev.WindowEnd)),
-			cell(st.centre, p.counted)}
+		row := []any{cell(st.sumInt, ev.ID), text(st.linkWrap, ev.Title), text(st.wrap, label), text(st.wrap, rangeText(ev.WindowStart, ev.WindowEnd)),
+			cell(st.sumCentre, p.counted)}
 		if p.hasWindow && p.totExp != 0 {
 			T := func(col int) string { return ref(p.sheet, colName(col), p.totalRow) }
 			diff := p.totObs - p.totExp
 			row = append(row,
-				formula(st.pctBold, T(colPct), diff/p.totExp),
-				cell(st.pct, ev.Total.RelLower),
-				cell(st.pct, ev.Total.RelUpper),
+				formula(st.sumPctBold, T(colPct), diff/p.totExp),
+				cell(st.sumPct, ev.Total.RelLower),
+				cell(st.sumPct, ev.Total.RelUpper),
 				formula(num, T(colObserved), p.totObs),
 				formula(num, T(colExpected), p.totExp))
 		} else {
 			row = append(row, nil, nil, nil, nil, nil)
 		}
-		row = append(row, dateCell(st.date, lastObserved(ev)))
+		row = append(row, dateCell(st.sumDate, lastObserved(ev)))
 		// Long titles and slices wrap; the row grows to show them.
 		lines := max(wrapLines(ev.Title, summaryWidths[1]), wrapLines(label, summaryWidths[2]))
 		if err := sw.SetRow(axis(1, firstData+i), row, excelize.RowOpts{Height: 15*float64(lines) + 3}); err != nil {
@@ -241,16 +241,23 @@ func leftOutLines(evs []EventImpact) []string {
 	seen := map[string]bool{}
 	for i := range evs {
 		ev := &evs[i]
-		key := strconv.FormatInt(ev.ID, 10) + "\x00" + ev.LeftOut
-		if ev.LeftOut == "" || seen[key] {
+		key := strconv.FormatInt(ev.ID, 10) + "\x00" + ev.LeftOut + "\x00" + ev.WindowLeftOut
+		if (ev.LeftOut == "" && ev.WindowLeftOut == "") || seen[key] {
 			continue
 		}
 		seen[key] = true
-		out = append(out, ev.Title+": "+ev.LeftOut+".")
+		var parts []string
+		if ev.LeftOut != "" {
+			parts = append(parts, ev.LeftOut)
+		}
+		if ev.WindowLeftOut != "" {
+			parts = append(parts, "not counted in the window total: "+ev.WindowLeftOut)
+		}
+		out = append(out, ev.Title+": "+strings.Join(parts, "; ")+".")
 	}
 	if len(out) > 0 {
 		out = append([]string{"Not ordinary days, so not used to set what was expected: bank holidays and the Christmas–New Year weeks (practices closed or quiet), " +
-			"and other events' days (they carry those events' effects)."}, out...)
+			"and other events' days (they carry those events' effects). Bank holidays and Christmas–New Year days inside a window are not counted in its total either."}, out...)
 	}
 	return out
 }

@@ -572,15 +572,21 @@ func TestRatioWindowRateFormula(t *testing.T) {
 func TestLeftOutDaysNote(t *testing.T) {
 	r := loadReport(t)
 	r.Events[0].LeftOut = "Christmas to New Year (24 Dec – 2 Jan): 27 Dec 2023"
+	r.Events[0].WindowLeftOut = "bank holiday: 26 Dec 2023"
 	f, _ := writeFixture(t, r)
 	sh := f.GetSheetList()[1]
 	rows, _ := f.GetRows(sh)
+	found := map[string]bool{}
 	for _, row := range rows {
-		if len(row) > 0 && strings.HasPrefix(row[0], "Left out of the baselines: Christmas") {
-			return
+		for _, w := range []string{"Left out of the baselines: Christmas", "Not counted in the window total: bank holiday: 26 Dec 2023"} {
+			if len(row) > 0 && strings.HasPrefix(row[0], w) {
+				found[w] = true
+			}
 		}
 	}
-	t.Error("no left-out note on the event sheet")
+	if len(found) != 2 {
+		t.Errorf("event sheet notes: found %v, want the baselines' and the window's left-out days", found)
+	}
 }
 
 // TestSummaryNamesSliceAndLeftOutDays: the Summary's table names the
@@ -589,6 +595,7 @@ func TestLeftOutDaysNote(t *testing.T) {
 func TestSummaryNamesSliceAndLeftOutDays(t *testing.T) {
 	r := loadReport(t)
 	r.Events[0].LeftOut = "Christmas to New Year (24 Dec – 2 Jan): 27–29 Dec 2023"
+	r.Events[1].WindowLeftOut = "Christmas to New Year (24 Dec – 2 Jan): 2 Jan 2024"
 	r.Events[1].Measure = "Attended appointments with a GP"
 	f, _ := writeFixture(t, r)
 	rows, _ := f.GetRows(SheetSummary)
@@ -602,6 +609,8 @@ func TestSummaryNamesSliceAndLeftOutDays(t *testing.T) {
 		"Days left out of the baselines",
 		"bank holidays and the Christmas–New Year weeks",
 		r.Events[0].Title + ": Christmas to New Year (24 Dec – 2 Jan): 27–29 Dec 2023.",
+		r.Events[1].Title + ": not counted in the window total: Christmas to New Year (24 Dec – 2 Jan): 2 Jan 2024.",
+		"inside a window are not counted in its total either",
 		"Method: " + defaultMethodLine,
 	} {
 		if !strings.Contains(all, w) {
@@ -610,5 +619,52 @@ func TestSummaryNamesSliceAndLeftOutDays(t *testing.T) {
 	}
 	if strings.Index(all, "Days left out") > strings.Index(all, "Method: ") {
 		t.Error("the left-out days come after the method line")
+	}
+}
+
+// TestSummaryTableTopAligned: every filled cell of the Summary's table
+// rows, numbers as well as the wrapped titles, is top-aligned, so a row
+// whose title wraps keeps its figures beside the title's first line.
+func TestSummaryTableTopAligned(t *testing.T) {
+	r := loadReport(t)
+	r.Events[0].Title = "A long event title that wraps onto a second and a third line of the Summary's title column"
+	f, _ := writeFixture(t, r)
+	rows, err := f.GetRows(SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := -1
+	for i, row := range rows {
+		if len(row) > 1 && row[0] == "Event" && row[1] == "Title" {
+			header = i + 1
+		}
+	}
+	if header < 0 {
+		t.Fatal("no table header on the Summary")
+	}
+	checked := 0
+	for i := range r.Events {
+		row := header + 1 + i
+		for col := 1; col <= summaryCols; col++ {
+			ax := axis(col, row)
+			if v, _ := f.GetCellValue(SheetSummary, ax); v == "" {
+				continue
+			}
+			id, err := f.GetCellStyle(SheetSummary, ax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Alignment == nil || st.Alignment.Vertical != "top" {
+				t.Errorf("Summary %s (%s) is not top-aligned: %+v", ax, rows[header-1][col-1], st.Alignment)
+			}
+			checked++
+		}
+	}
+	if checked < len(r.Events)*8 {
+		t.Errorf("checked %d cells of %d rows: the table is not where the test looks", checked, len(r.Events))
 	}
 }
