@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,9 +32,13 @@ func writeLabelledFile(t *testing.T, column string, from, to, first, last time.T
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_ONS_CODE,SUB_ICB_LOCATION_NAME,ICB_ONS_CODE,REGION_ONS_CODE,Appointment_Date," + column + ",COUNT_OF_APPOINTMENTS\n")
+	// Labels in a fixed order: the noise below follows the row number, so
+	// map order would make every run's data (and effects) different.
+	labels := slices.Sorted(maps.Keys(level))
 	i := 0
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		for label, n := range level {
+		for _, label := range labels {
+			n := level[label]
 			i++
 			v := n * (1 + 0.02*math.Sin(float64(i)*1.7))
 			switch {

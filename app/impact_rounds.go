@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -31,8 +32,26 @@ func (s *Server) roundsRequest(c *fiber.Ctx) analysis.RoundsRequest {
 
 // compareRounds runs the comparison and sorts it by ?sort=&order=. The
 // comparison is stored once made, under the state it was made at (see
-// storedKey), so a request reads one stored row instead of every round's.
+// storedKey), so a request reads one stored row instead of every round's;
+// an anonymous request finds it in the register memo under the same state,
+// with no query at all. Each request sorts its own copy: the memo's is
+// shared.
 func (s *Server) compareRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
+	r, err := memoised(s, c, "rounds\x00"+string(c.Request().URI().QueryString()), func(ctx context.Context) (*analysis.Rounds, error) {
+		return withUserContext(c, ctx, func() (*analysis.Rounds, error) { return s.storedRounds(c) })
+	})
+	if err != nil {
+		return nil, err
+	}
+	sorted := *r
+	sorted.Items = append([]analysis.RoundRow(nil), r.Items...)
+	sorted.Sort(c.Query("sort", "date"), c.Query("order") == "desc")
+	return &sorted, nil
+}
+
+// storedRounds reads the comparison stored at the current state, or makes
+// and stores it.
+func (s *Server) storedRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
 	ctx := c.UserContext()
 	req := s.roundsRequest(c)
 	key, err := s.storedKey(c, -1)
@@ -65,7 +84,6 @@ func (s *Server) compareRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
 			return nil, err
 		}
 	}
-	r.Sort(c.Query("sort", "date"), c.Query("order") == "desc")
 	return r, nil
 }
 
@@ -247,15 +265,30 @@ type roundsPage struct {
 // dot-and-whisker chart of the effects, sortable by column (links, no
 // JavaScript), and the regulatory changes below.
 func (s *Server) pageRounds(c *fiber.Ctx) error {
-	r, err := s.compareRounds(c)
+	// The page below its chrome is the same for every anonymous reader at
+	// one state, so it is kept in the register memo like the event page.
+	p, err := memoised(s, c, "rounds-page\x00"+string(c.Request().URI().QueryString()), func(ctx context.Context) (roundsPage, error) {
+		return withUserContext(c, ctx, func() (roundsPage, error) { return s.roundsPageData(c) })
+	})
 	if err != nil {
 		return err
 	}
-	p := roundsPage{pageBase: s.base(c, "Strike rounds compared", "impact"), R: r, Metrics: impact.Metrics(),
+	p.pageBase = s.base(c, "Strike rounds compared", "impact")
+	return s.render(c, fiber.StatusOK, "impact", p)
+}
+
+// roundsPageData works out /impact's content: the comparison, its chart,
+// the lines of the table and the regulatory changes.
+func (s *Server) roundsPageData(c *fiber.Ctx) (roundsPage, error) {
+	r, err := s.compareRounds(c)
+	if err != nil {
+		return roundsPage{}, err
+	}
+	p := roundsPage{R: r, Metrics: impact.Metrics(),
 		Filters: activityFilters(), Sort: c.Query("sort", "date"), Desc: c.Query("order") == "desc", Selected: map[string]bool{}}
 	p.Dataset, p.Area = c.Query("dataset"), strings.Join(multi(c, "area"), ",")
 	if p.Files, err = s.fileFilters(c.UserContext()); err != nil {
-		return err
+		return roundsPage{}, err
 	}
 	var q []string
 	for _, k := range []string{"metric", "area", "status", "hcp", "mode", "lead", "dataset", "role", "duration"} {
@@ -308,5 +341,5 @@ func (s *Server) pageRounds(c *fiber.Ctx) error {
 		}
 		p.SortLinks = append(p.SortLinks, "?"+strings.TrimPrefix(p.Query+"&", "&")+"sort="+k+order)
 	}
-	return s.render(c, fiber.StatusOK, "impact", p)
+	return p, nil
 }
