@@ -34,10 +34,10 @@ type styles struct {
 	centre, wCentre int
 	general         int
 	// Summary: section headings, wrapped sentences, links that wrap.
-	section, sentence, linkWrap int
+	section, sentence int
 	// The Summary table's number cells, top-aligned like its wrapped text
 	// so a row's figures line up with the first line of its title.
-	sumInt, sumCentre, sumCount, sumPct, sumPctBold, sumDate int
+	sumInt, sumIntLink, sumCentre, sumCount, sumPct, sumPctBold, sumDate int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -98,7 +98,6 @@ func newStyles(f *excelize.File) (*styles, error) {
 	mk(&s.wCentre, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{windowFill}}})
 	mk(&s.general, &excelize.Style{NumFmt: 0})
-	mk(&s.linkWrap, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	mk(&s.section, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "1F3864"}})
 	mk(&s.sentence, &excelize.Style{Font: &excelize.Font{Size: 12}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	pb := fmtPct
@@ -110,6 +109,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 		return st
 	}
 	mk(&s.sumInt, top(num("0", false, false)))
+	idLink := top(num("0", false, false))
+	idLink.Font = &excelize.Font{Color: "0563C1", Underline: "single"}
+	mk(&s.sumIntLink, idLink)
 	mk(&s.sumCentre, top(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"}}))
 	mk(&s.sumCount, top(num(fmtCount, false, false)))
 	mk(&s.sumPct, top(num(fmtPct, false, false)))

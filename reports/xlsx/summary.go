@@ -80,8 +80,11 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 	lastRow := rowChart + chartRows
 
 	// Hyperlinks and the chart are registered before the stream opens.
+	// Each event's link is on its id, not its title: LibreOffice does not
+	// wrap a cell that carries a hyperlink, so a long linked title would
+	// be cut off at the column's edge when printed.
 	for i, p := range plans {
-		if err := f.SetCellHyperLink(sh, axis(2, firstData+i), fmt.Sprintf("'%s'!A1", p.sheet), "Location"); err != nil {
+		if err := f.SetCellHyperLink(sh, axis(1, firstData+i), fmt.Sprintf("'%s'!A1", p.sheet), "Location"); err != nil {
 			return fmt.Errorf("xlsx: summary link to %q: %w", p.sheet, err)
 		}
 	}
@@ -169,7 +172,7 @@ func writeSummary(f *excelize.File, st *styles, r *Report, plans []*eventPlan) e
 		if ev.Scope != "" {
 			label += ", " + ev.Scope
 		}
-		row := []any{cell(st.sumInt, ev.ID), text(st.linkWrap, ev.Title), text(st.wrap, label), text(st.wrap, rangeText(ev.WindowStart, ev.WindowEnd)),
+		row := []any{cell(st.sumIntLink, ev.ID), text(st.wrap, ev.Title), text(st.wrap, label), text(st.wrap, rangeText(ev.WindowStart, ev.WindowEnd)),
 			cell(st.sumCentre, p.counted)}
 		if p.hasWindow && p.totExp != 0 {
 			T := func(col int) string { return ref(p.sheet, colName(col), p.totalRow) }
