@@ -44,7 +44,9 @@ func (s *Server) compareRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
 		return nil, err
 	}
 	sorted := *r
-	sorted.Items = append([]analysis.RoundRow(nil), r.Items...)
+	// A copy that stays a list when empty: the API's items is never null.
+	sorted.Items = make([]analysis.RoundRow, len(r.Items))
+	copy(sorted.Items, r.Items)
 	sorted.Sort(c.Query("sort", "date"), c.Query("order") == "desc")
 	return &sorted, nil
 }
