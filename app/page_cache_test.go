@@ -99,6 +99,14 @@ func TestConditionalRequests(t *testing.T) {
 			if res, _ := anon.do("GET", p, nil, map[string]string{"If-None-Match": `W/"something-else"`}); res.StatusCode != 200 {
 				t.Errorf("GET %s with a stale tag: %d", p, res.StatusCode)
 			}
+			// HEAD answers the same headers without the body, and
+			// revalidates the same way.
+			if res, body := anon.do("HEAD", p, nil, nil); res.StatusCode != 200 || body != "" || res.Header.Get("ETag") != tag {
+				t.Errorf("HEAD %s: %d, ETag %q (GET's %q), %d bytes", p, res.StatusCode, res.Header.Get("ETag"), tag, len(body))
+			}
+			if res, _ := anon.do("HEAD", p, nil, map[string]string{"If-None-Match": tag}); res.StatusCode != http.StatusNotModified {
+				t.Errorf("HEAD %s with If-None-Match: %d", p, res.StatusCode)
+			}
 		}
 		// A write changes every tag: the old validators get the new answer.
 		createRound(t, f, token, "Cache probe round")

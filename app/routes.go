@@ -33,7 +33,13 @@ func (s *Server) routes(f *fiber.App) {
 	// token. The middleware is attached per route, not with a prefix group,
 	// so it never runs on the API (whose bearer clients have no cookies).
 	page := func(method, path string, h ...fiber.Handler) {
-		f.Add(method, path, append([]fiber.Handler{s.loadSession, s.checkCSRF}, h...)...)
+		h = append([]fiber.Handler{s.loadSession, s.checkCSRF}, h...)
+		f.Add(method, path, h...)
+		// HEAD wherever GET is, as f.Get does (link checkers, monitors
+		// and `curl -I` ask for the headers alone).
+		if method == fiber.MethodGet {
+			f.Add(fiber.MethodHead, path, h...)
+		}
 	}
 	page("GET", "/", s.cacheable, s.pageTimeline)
 	page("GET", "/events/new", s.requirePlannerPage, s.pageEventNew)
