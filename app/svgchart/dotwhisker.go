@@ -34,6 +34,8 @@ const (
 	dotTop    = 10
 	dotRowH   = 28
 	dotBottom = 46
+	// dotNoteH is the line that explains a clipped interval's arrow.
+	dotNoteH = 22
 )
 
 // DotWhisker returns the SVG markup of s, or "" when it has no rows. Rows
@@ -43,10 +45,20 @@ func DotWhisker(s DotSpec) string {
 	if len(s.Rows) == 0 {
 		return ""
 	}
+	// A relative effect cannot fall below −100%, and an interval past
+	// +100% says only that the round is unmeasurable on its own: one such
+	// round would otherwise stretch the axis until every other dot sits on
+	// zero. Intervals past the edge end in an arrow; the circle's title
+	// and the table beside the chart give them in full.
+	capLo, capHi := math.Inf(-1), math.Inf(1)
+	if s.Percent {
+		capLo, capHi = -1, 1
+	}
 	lo, hi := 0.0, 0.0
 	for _, r := range s.Rows {
 		for _, v := range []float64{r.Value, r.Lower, r.Upper} {
 			if !math.IsInf(v, 0) && !math.IsNaN(v) {
+				v = math.Max(capLo, math.Min(capHi, v))
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
 		}
@@ -59,7 +71,14 @@ func DotWhisker(s DotSpec) string {
 	if hi == lo {
 		hi = lo + step
 	}
+	clipped := false
+	for _, r := range s.Rows {
+		clipped = clipped || r.Lower < lo || r.Upper > hi
+	}
 	h := dotTop + dotRowH*len(s.Rows) + dotBottom
+	if clipped {
+		h += dotNoteH
+	}
 	plotW := float64(dotWidth - dotLabelW - dotRight)
 	plotBottom := float64(dotTop + dotRowH*len(s.Rows))
 	x := func(v float64) float64 {
@@ -77,7 +96,9 @@ func DotWhisker(s DotSpec) string {
 			role = "group"
 		}
 	}
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" style="max-width:%dpx" role="%s" aria-labelledby="%s-t %s-d" class="chart dot-chart">`, dotWidth, h, dotWidth*7/6, role, id, id)
+	// Its largest size is the dot-chart class's in the stylesheet: the
+	// pages' Content-Security-Policy ignores style attributes.
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="%s" aria-labelledby="%s-t %s-d" class="chart dot-chart">`, dotWidth, h, role, id, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(s.Title), id, esc(s.Desc))
 	for v := lo; v <= hi+step/2; v += step {
 		stroke, width := "#d0d4d9", 1
@@ -102,11 +123,20 @@ func DotWhisker(s DotSpec) string {
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="16" fill="#1f2933">%s</text>`, 4, cy+5, esc(truncate(r.Label, 20)))
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#1d4f91" stroke-width="2"/>`, x(r.Lower), x(r.Upper), cy, cy)
+		if r.Upper > hi {
+			fmt.Fprintf(&b, `<path class="beyond" d="M%.1f %.1fl-8 -5v10z" fill="#1d4f91"/>`, x(hi)+2, cy)
+		}
+		if r.Lower < lo {
+			fmt.Fprintf(&b, `<path class="beyond" d="M%.1f %.1fl8 -5v10z" fill="#1d4f91"/>`, x(lo)-2, cy)
+		}
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s" stroke="#1d4f91" stroke-width="2"><title>%s: %s (95%% interval %s to %s)</title></circle>`,
 			x(r.Value), cy, fill, esc(r.Label), axisLabel(r.Value, s.Percent), axisLabel(r.Lower, s.Percent), axisLabel(r.Upper, s.Percent))
 		if r.Href != "" {
 			b.WriteString(`</a>`)
 		}
+	}
+	if clipped {
+		fmt.Fprintf(&b, `<text x="4" y="%.1f" font-size="14" fill="#52606d">▶ interval runs past the chart: see the table</text>`, plotBottom+float64(dotBottom)+14)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
