@@ -26,17 +26,15 @@ func (s *Server) apiImpact(c *fiber.Ctx) error {
 	// slice, data state) changes only when that tag does.
 	key := "api-impact\x00" + strconv.FormatInt(id, 10) + "\x00" + string(c.Request().URI().QueryString())
 	body, err := memoised(s, c, key, func(ctx context.Context) ([]byte, error) {
-		return withUserContext(c, ctx, func() ([]byte, error) {
-			// Only a record the caller may read has an impact to show.
-			e, err := s.recordFor(c, "")
-			if err != nil {
-				return nil, err
-			}
-			if withdrawn(e) {
-				return nil, goneRecord{e}
-			}
-			return analysis.StoredJSON(c.UserContext(), s.store, s.activity, id, s.impactRequest(c))
-		})
+		// Only a record the caller may read has an impact to show.
+		e, err := s.recordFor(c, "")
+		if err != nil {
+			return nil, err
+		}
+		if withdrawn(e) {
+			return nil, goneRecord{e}
+		}
+		return analysis.StoredJSON(ctx, s.store, s.activity, id, s.impactRequest(c))
 	})
 	var g goneRecord
 	if errors.As(err, &g) {

@@ -37,8 +37,8 @@ func (s *Server) roundsRequest(c *fiber.Ctx) analysis.RoundsRequest {
 // with no query at all. Each request sorts its own copy: the memo's is
 // shared.
 func (s *Server) compareRounds(c *fiber.Ctx) (*analysis.Rounds, error) {
-	r, err := memoised(s, c, "rounds\x00"+string(c.Request().URI().QueryString()), func(ctx context.Context) (*analysis.Rounds, error) {
-		return withUserContext(c, ctx, func() (*analysis.Rounds, error) { return s.storedRounds(c) })
+	r, err := memoised(s, c, "rounds\x00"+string(c.Request().URI().QueryString()), func(context.Context) (*analysis.Rounds, error) {
+		return s.storedRounds(c)
 	})
 	if err != nil {
 		return nil, err
@@ -269,8 +269,8 @@ type roundsPage struct {
 func (s *Server) pageRounds(c *fiber.Ctx) error {
 	// The page below its chrome is the same for every anonymous reader at
 	// one state, so it is kept in the register memo like the event page.
-	p, err := memoised(s, c, "rounds-page\x00"+string(c.Request().URI().QueryString()), func(ctx context.Context) (roundsPage, error) {
-		return withUserContext(c, ctx, func() (roundsPage, error) { return s.roundsPageData(c) })
+	p, err := memoised(s, c, "rounds-page\x00"+string(c.Request().URI().QueryString()), func(context.Context) (roundsPage, error) {
+		return s.roundsPageData(c)
 	})
 	if err != nil {
 		return err

@@ -61,9 +61,7 @@ type detail struct{ Label, Value string }
 // state's tag (a signed-in reader's always is worked out afresh).
 func (s *Server) pageEvent(c *fiber.Ctx) error {
 	key := "event-page\x00" + c.Params("id") + "\x00" + string(c.Request().URI().QueryString())
-	p, err := memoised(s, c, key, func(ctx context.Context) (eventPage, error) {
-		return withUserContext(c, ctx, func() (eventPage, error) { return s.eventPageData(c) })
-	})
+	p, err := memoised(s, c, key, func(context.Context) (eventPage, error) { return s.eventPageData(c) })
 	var g goneRecord
 	if errors.As(err, &g) {
 		return s.renderGone(c, g.e)

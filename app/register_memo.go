@@ -80,7 +80,12 @@ func memoised[T any](s *Server, c *fiber.Ctx, key string, compute func(ctx conte
 		var zero T
 		return zero, err
 	}
+	// Handler code reads c.UserContext(); for the computation that is ctx,
+	// so every read it makes goes to the primary.
+	old := c.UserContext()
+	c.SetUserContext(ctx)
 	v, err := compute(ctx)
+	c.SetUserContext(old)
 	if err != nil {
 		return v, err
 	}
@@ -89,14 +94,4 @@ func memoised[T any](s *Server, c *fiber.Ctx, key string, compute func(ctx conte
 		s.memo.put(key, before.Tag, v)
 	}
 	return v, nil
-}
-
-// withUserContext runs fn with the request's context set to ctx, so handler
-// code that reads c.UserContext() computes a memo entry where memoised
-// asks (on the primary).
-func withUserContext[T any](c *fiber.Ctx, ctx context.Context, fn func() (T, error)) (T, error) {
-	old := c.UserContext()
-	c.SetUserContext(ctx)
-	defer c.SetUserContext(old)
-	return fn()
 }
