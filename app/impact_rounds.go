@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -223,7 +224,7 @@ func thousands(n int64) string {
 func lines(r *analysis.Rounds) []roundLine {
 	var out []roundLine
 	for _, x := range r.Items {
-		l := roundLine{ID: x.EventID, Title: x.Title, Dates: x.From + " to " + x.To, Unions: strings.Join(x.Unions, ", "),
+		l := roundLine{ID: x.EventID, Title: x.Title, Dates: roundDates(x.From, x.To), Unions: strings.Join(x.Unions, ", "),
 			Staff: x.StaffGroup, Slice: x.Slice, WorkingDays: x.WorkingDays,
 			Observed: fmtAmount(x.Observed, r.Unit), Expected: fmtAmount(x.Expected, r.Unit),
 			Effect: fmtPct(x.Value), Interval: fmtPct(x.Lower) + " to " + fmtPct(x.Upper), Clear: x.Upper < 0 || x.Lower > 0}
@@ -239,6 +240,18 @@ func lines(r *analysis.Rounds) []roundLine {
 		out = append(out, l)
 	}
 	return out
+}
+
+// roundDates writes a round's first and last day as a reader says them
+// ("14–16 Jun 2023"), so the column stays narrow; CSV and the workbook
+// keep ISO dates.
+func roundDates(from, to string) string {
+	a, err1 := time.Parse(time.DateOnly, from)
+	b, err2 := time.Parse(time.DateOnly, to)
+	if err1 != nil || err2 != nil {
+		return from + " to " + to
+	}
+	return analysis.DayRange(a, b)
 }
 
 type roundsPage struct {

@@ -266,6 +266,11 @@ func TestImpactSliceRatiosRoundsAndStore(t *testing.T) {
 			!strings.Contains(body, `href="/events/`+strconv.FormatInt(july.ID, 10)+`"`) {
 			t.Errorf("/impact: %d", res.StatusCode)
 		}
+		// The page says the round's days as a reader would (the CSV above
+		// keeps them as ISO days).
+		if !strings.Contains(body, `<td class="days">25–29 Jul 2025</td>`) {
+			t.Errorf("/impact does not give the July round's days as 25–29 Jul 2025")
+		}
 
 		// The workbook states the same effect for hcp=GP.
 		rep, err := analysis.BuildWorkbook(ctx, s, analysis.NewStoreSource(s), analysis.WorkbookRequest{EventIDs: []int64{july.ID},

@@ -336,7 +336,7 @@ func LeftOut(days []ExcludedDayView) []string {
 			for j+1 < len(ds) && ds[j+1].Equal(ds[j].AddDate(0, 0, 1)) {
 				j++
 			}
-			runs = append(runs, dayRange(ds[i], ds[j]))
+			runs = append(runs, DayRange(ds[i], ds[j]))
 			i = j + 1
 		}
 		out = append(out, r+": "+strings.Join(runs, ", "))
@@ -359,16 +359,16 @@ func WindowsLeftOut(ws []WindowEffect) []string {
 		to, err2 := time.Parse(time.DateOnly, w.To)
 		head := w.Label
 		if err1 == nil && err2 == nil {
-			head += ", " + dayRange(from, to)
+			head += ", " + DayRange(from, to)
 		}
 		out = append(out, head+": "+strings.Join(LeftOut(w.Excluded), "; "))
 	}
 	return out
 }
 
-// dayRange writes a run of days briefly: "26 May 2025", "24–31 Dec 2024",
+// DayRange writes a run of days briefly: "26 May 2025", "24–31 Dec 2024",
 // "30 Dec 2024 – 2 Jan 2025".
-func dayRange(a, b time.Time) string {
+func DayRange(a, b time.Time) string {
 	switch {
 	case a.Equal(b):
 		return a.Format("2 Jan 2006")
