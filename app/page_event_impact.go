@@ -138,7 +138,7 @@ func decodeRendered(b []byte) (renderedImpact, error) {
 // impactRenderingVersion names the Go code that lays the section out
 // (this file and app/svgchart). Change it when a change there changes
 // what the section shows: renderings stored before are then superseded.
-const impactRenderingVersion = "p3"
+const impactRenderingVersion = "p4"
 
 // buildRevision is the commit the binary was built from, when known: a
 // new build does not reuse another's renderings.
@@ -697,7 +697,9 @@ func effectOf(v analysis.View, m analysis.MetricView) effectRow {
 		r.Effect = signedPct(m.ITS.MeanRelativeChange) + " against the counterfactual"
 		r.Interval = fmt.Sprintf("level change %s a day (95%% interval %s to %s)", fmtSigned(m.ITS.Level.Estimate, ratio),
 			fmtSigned(m.ITS.Level.Lower, ratio), fmtSigned(m.ITS.Level.Upper, ratio))
-		r.Days = analysis.Plural(m.ITS.N, "working day", "working days") + " modelled"
+		// All the modelled days: the headline counts the ones after the
+		// change, and the two must not read as one number said twice.
+		r.Days = analysis.Plural(m.ITS.N, "working day", "working days") + " modelled, before and after the change"
 	case m.Error != "":
 		// Said in the small line: the big figure is for numbers.
 		r.Interval, r.Days = notMeasuredText(v, m), ""

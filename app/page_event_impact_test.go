@@ -168,7 +168,10 @@ func TestEventPageImpact(t *testing.T) {
 		// The regulatory change: ITS lines and the level change in words.
 		_, rc := c.get(fmt.Sprintf("/events/%d", change.ID))
 		for _, w := range []string{`id="chart-its-h"`, `class="line fitted"`, `class="line counterfactual"`, "Level change (the step when the change came in):",
-			"Slope change (how the trend bent afterwards):", "when the change came in"} {
+			"Slope change (how the trend bent afterwards):", "when the change came in",
+			// The box counts every modelled day, the headline those after the
+			// change: each says which it means.
+			"modelled, before and after the change", "modelled after it"} {
 			if !strings.Contains(rc, w) {
 				t.Errorf("regulatory change page lacks %q", w)
 			}
