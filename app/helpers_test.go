@@ -140,3 +140,18 @@ func (c *client) loginAs(email string) string {
 }
 
 func timeAgo(d time.Duration) time.Time { return time.Now().UTC().Add(-d) }
+
+// createPublished creates a record and publishes it, as an editor would:
+// new records are drafts, and the public pages show only what is published.
+func createPublished(t testing.TB, s *models.Store, doc models.EventDoc) *models.Event {
+	t.Helper()
+	ctx := context.Background()
+	e, err := s.CreateEvent(ctx, "test", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err = s.Publish(ctx, "editor", e.ID, models.PublishInput{}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -23,16 +22,9 @@ func TestRoundsPageSaysWhyNotMeasured(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
 		app, _ := newTestApp(t, s)
 		importGenerated(t, s, months(2025, time.April, time.August), 5)
-		ctx := context.Background()
-		early, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindRegulatoryChange, Title: "Change on the first imported day",
+		early := createPublished(t, s, models.EventDoc{Kind: models.KindRegulatoryChange, Title: "Change on the first imported day",
 			Start: "2025-04-01", Body: "NHS England", Instrument: "contract",
 			Sources: []models.Source{{URL: "https://www.england.nhs.uk/", Title: "NHS England"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Publish(ctx, "editor", early.ID, models.PublishInput{}); err != nil {
-			t.Fatal(err)
-		}
 		c := newClient(t, app)
 
 		res, body := c.get("/impact")

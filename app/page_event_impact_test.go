@@ -190,21 +190,14 @@ func stripTags(s string) string { return tagRE.ReplaceAllString(s, " ") }
 // left out and why, beside the baselines' left-out days.
 func TestEventPageWindowLeftOut(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
 		f, err := New(Deps{Store: s, Config: webTestConfig, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Activity: droppedSource{drop: impact.Range(impact.Date(2025, 12, 17), impact.Date(2025, 12, 21)), dropBy: 0.15}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, err := s.CreateEvent(ctx, "test", models.EventDoc{Kind: models.KindStrikeRound, Title: "Resident doctors' strike, round 14",
+		e := createPublished(t, s, models.EventDoc{Kind: models.KindStrikeRound, Title: "Resident doctors' strike, round 14",
 			Start: "2025-12-17T07:00:00+00:00", End: "2025-12-22T07:00:00+00:00", StaffGroup: "resident_doctors", ActionType: "full_walkout",
 			Sources: []models.Source{{URL: "https://www.bma.org.uk/", Title: "BMA"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Publish(ctx, "editor", e.ID, models.PublishInput{}); err != nil {
-			t.Fatal(err)
-		}
 		c := newClient(t, f)
 		_, body := c.get(fmt.Sprintf("/events/%d", e.ID))
 		text := strings.Join(strings.Fields(stripTags(body)), " ")
