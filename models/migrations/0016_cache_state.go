@@ -32,6 +32,10 @@ func migrateCacheState(tx *gorm.DB, b Backend) error {
 			`CREATE TRIGGER cache_state_run_delete AFTER DELETE ON import_runs WHEN OLD.status = 'succeeded' BEGIN `+bump+` END`,
 		)
 	}
+	// One bump per transaction: the first deferred trigger to fire marks
+	// the row with its transaction, and the rest find it marked.
+	const bump = `UPDATE cache_state SET seq = seq + 1, changed_at = GREATEST(changed_at, clock_timestamp()),
+				last_tx = txid_current() WHERE id = 1 AND last_tx <> txid_current();`
 	return execAll(tx,
 		`CREATE TABLE cache_state (id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL,
 			changed_at timestamptz NOT NULL, last_tx bigint NOT NULL DEFAULT 0)`,
@@ -40,8 +44,7 @@ func migrateCacheState(tx *gorm.DB, b Backend) error {
 		// schema's cache_state whatever the writing session's path is.
 		`CREATE FUNCTION cache_state_bump() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 		BEGIN
-			UPDATE cache_state SET seq = seq + 1, changed_at = GREATEST(changed_at, clock_timestamp()),
-				last_tx = txid_current() WHERE id = 1 AND last_tx <> txid_current();
+			`+bump+`
 			RETURN NULL;
 		END $$`,
 		// A run counts while it has succeeded: its heartbeats while
@@ -49,8 +52,7 @@ func migrateCacheState(tx *gorm.DB, b Backend) error {
 		`CREATE FUNCTION cache_state_bump_run() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 		BEGIN
 			IF (TG_OP <> 'DELETE' AND NEW.status = 'succeeded') OR (TG_OP <> 'INSERT' AND OLD.status = 'succeeded') THEN
-				UPDATE cache_state SET seq = seq + 1, changed_at = GREATEST(changed_at, clock_timestamp()),
-					last_tx = txid_current() WHERE id = 1 AND last_tx <> txid_current();
+				`+bump+`
 			END IF;
 			RETURN NULL;
 		END $$`,
